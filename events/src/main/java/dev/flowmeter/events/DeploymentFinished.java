@@ -1,0 +1,35 @@
+package dev.flowmeter.events;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A deployment of revision {@code sha} to {@code environment} ended. {@code commits}, when not empty, is the
+ * explicit list of commits shipped; when empty, the shipped commits are derived from the commit history.
+ */
+public record DeploymentFinished(
+        String id,
+        Instant time,
+        String service,
+        String environment,
+        String sha,
+        DeploymentStatus status,
+        List<String> commits)
+        implements DeliveryEvent {
+
+    public DeploymentFinished {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(time, "time");
+        Objects.requireNonNull(service, "service");
+        Objects.requireNonNull(environment, "environment");
+        Objects.requireNonNull(sha, "sha");
+        Objects.requireNonNull(status, "status");
+        commits = List.copyOf(commits);
+    }
+
+    @Override
+    public EventType type() {
+        return EventType.DEPLOYMENT;
+    }
+}

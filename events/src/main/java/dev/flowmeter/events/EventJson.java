@@ -1,0 +1,335 @@
+package dev.flowmeter.events;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * The JSON form of a delivery event: one flat object, common fields beside the type-specific ones. The same form is
+ * accepted on {@code POST /api/v1/events} and written to Kafka, so there is exactly one set of rules, here. Parsing
+ * collects every bad field instead of stopping at the first, so a sender fixes everything in one round trip.
+ */
+public final class EventJson {
+
+    /** The one ObjectMapper of the project: Java time as ISO-8601 strings, unknown fields ignored. */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public static final int MAX_ID_LENGTH = 200;
+    public static final int MAX_SERVICE_LENGTH = 200;
+    public static final int MAX_NAME_LENGTH = 100;
+    public static final int MAX_ITEM_LENGTH = 200;
+    public static final int MAX_PARENTS = 100;
+    public static final int MAX_COMMITS = 10_000;
+
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+
+    private EventJson() {
+    }
+
+    /** Parses one event object, or throws with every problem found. */
+    public static DeliveryEvent parse(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new InvalidEventException(List.of(new FieldError("", "must be a JSON object")));
+        }
+        Fields fields = new Fields(node);
+        String id = fields.text("id", MAX_ID_LENGTH);
+        String typeName = fields.text("type", 50);
+        Instant time = fields.time("time");
+        String service = fields.matching("service", SERVICE,
+                "must be 1-200 characters of letters, digits, '.', '_', '/' or '-'");
+        EventType type = null;
+        if (typeName != null) {
+            type = EventType.fromWireName(typeName).orElse(null);
+            if (type == null) {
+                fields.error("type", "unknown type '" + typeName + "'; expected one of " + EventType.wireNames());
+            }
+        }
+        if (type == null) {
+            throw new InvalidEventException(fields.errors);
+        }
+        DeliveryEvent event = switch (type) {
+            case COMMIT -> {
+                String sha = fields.sha("sha");
+                List<String> parents = fields.shaList("parents", MAX_PARENTS, false);
+                yield fields.ok() ? new CommitRecorded(id, time, service, sha, parents) : null;
+            }
+            case DEPLOYMENT -> {
+                String environment = fields.name("environment");
+                String sha = fields.sha("sha");
+                DeploymentStatus status = fields.oneOf("status", DeploymentStatus.values(), DeploymentStatus::wireName);
+                List<String> commits = fields.shaList("commits", MAX_COMMITS, true);
+                yield fields.ok() ? new DeploymentFinished(id, time, service, environment, sha, status, commits) : null;
+            }
+            case GATE_QUEUED -> {
+                String gate = fields.name("gate");
+                String item = fields.item("item");
+                yield fields.ok() ? new GateQueued(id, time, service, gate, item) : null;
+            }
+            case GATE_STARTED -> {
+                String gate = fields.name("gate");
+                String item = fields.item("item");
+                yield fields.ok() ? new GateStarted(id, time, service, gate, item) : null;
+            }
+            case GATE_FINISHED -> {
+                String gate = fields.name("gate");
+                String item = fields.item("item");
+                GateOutcome outcome = fields.oneOf("outcome", GateOutcome.values(), GateOutcome::wireName);
+                yield fields.ok() ? new GateFinished(id, time, service, gate, item, outcome) : null;
+            }
+        };
+        if (event == null) {
+            throw new InvalidEventException(fields.errors);
+        }
+        return event;
+    }
+
+    /** Reads an event back from the bytes {@link #toBytes} wrote. */
+    public static DeliveryEvent fromBytes(byte[] bytes) {
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(bytes);
+        } catch (IOException e) {
+            throw new InvalidEventException(List.of(new FieldError("", "is not valid JSON")));
+        }
+        return parse(node);
+    }
+
+    public static byte[] toBytes(DeliveryEvent event) {
+        try {
+            return MAPPER.writeValueAsBytes(toJson(event));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an ObjectNode always serialises", e);
+        }
+    }
+
+    /** The canonical JSON of an event: the contract's field names, times as RFC 3339 in UTC. */
+    public static ObjectNode toJson(DeliveryEvent event) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("id", event.id());
+        node.put("type", event.type().wireName());
+        node.put("time", event.time().toString());
+        node.put("service", event.service());
+        if (event instanceof CommitRecorded commit) {
+            node.put("sha", commit.sha());
+            shas(node.putArray("parents"), commit.parents());
+        } else if (event instanceof DeploymentFinished deployment) {
+            node.put("environment", deployment.environment());
+            node.put("sha", deployment.sha());
+            node.put("status", deployment.status().wireName());
+            if (!deployment.commits().isEmpty()) {
+                shas(node.putArray("commits"), deployment.commits());
+            }
+        } else if (event instanceof GateQueued queued) {
+            node.put("gate", queued.gate());
+            node.put("item", queued.item());
+        } else if (event instanceof GateStarted started) {
+            node.put("gate", started.gate());
+            node.put("item", started.item());
+        } else if (event instanceof GateFinished finished) {
+            node.put("gate", finished.gate());
+            node.put("item", finished.item());
+            node.put("outcome", finished.outcome().wireName());
+        }
+        return node;
+    }
+
+    private static void shas(ArrayNode array, List<String> shas) {
+        shas.forEach(array::add);
+    }
+
+    /** Reads fields one by one, remembering every problem. */
+    private static final class Fields {
+        private final JsonNode node;
+        private final List<FieldError> errors = new ArrayList<>();
+
+        Fields(JsonNode node) {
+            this.node = node;
+        }
+
+        boolean ok() {
+            return errors.isEmpty();
+        }
+
+        void error(String field, String problem) {
+            errors.add(new FieldError(field, problem));
+        }
+
+        private JsonNode required(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                error(field, "is required");
+                return null;
+            }
+            return value;
+        }
+
+        String text(String field, int maxLength) {
+            JsonNode value = required(field);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                error(field, "must be a string");
+                return null;
+            }
+            String text = value.textValue();
+            if (text.isBlank()) {
+                error(field, "must not be empty");
+                return null;
+            }
+            if (text.length() > maxLength) {
+                error(field, "must be at most " + maxLength + " characters");
+                return null;
+            }
+            return text;
+        }
+
+        String matching(String field, Pattern pattern, String rule) {
+            JsonNode value = required(field);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                error(field, "must be a string");
+                return null;
+            }
+            if (!pattern.matcher(value.textValue()).matches()) {
+                error(field, rule);
+                return null;
+            }
+            return value.textValue();
+        }
+
+        String name(String field) {
+            return matching(field, NAME, "must be 1-" + MAX_NAME_LENGTH
+                    + " characters of letters, digits, '.', '_', ':' or '-'");
+        }
+
+        String item(String field) {
+            JsonNode value = required(field);
+            if (value == null) {
+                return null;
+            }
+            if (value.isIntegralNumber()) {
+                return value.asText();
+            }
+            if (!value.isTextual()) {
+                error(field, "must be a string or an integer");
+                return null;
+            }
+            String text = value.textValue();
+            if (text.isBlank()) {
+                error(field, "must not be empty");
+                return null;
+            }
+            if (text.length() > MAX_ITEM_LENGTH) {
+                error(field, "must be at most " + MAX_ITEM_LENGTH + " characters");
+                return null;
+            }
+            return text;
+        }
+
+        Instant time(String field) {
+            JsonNode value = required(field);
+            if (value == null) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                error(field, "must be an RFC 3339 timestamp string such as 2026-05-01T10:00:00Z");
+                return null;
+            }
+            try {
+                return OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+            } catch (DateTimeParseException e) {
+                error(field, "'" + abbreviate(value.textValue())
+                        + "' is not an RFC 3339 timestamp with an offset, such as 2026-05-01T10:00:00Z");
+                return null;
+            }
+        }
+
+        String sha(String field) {
+            JsonNode value = required(field);
+            return value == null ? null : shaValue(field, value);
+        }
+
+        private String shaValue(String field, JsonNode value) {
+            if (!value.isTextual() || !SHA.matcher(value.textValue()).matches()) {
+                error(field, "must be a full commit id: 40 or 64 hexadecimal characters");
+                return null;
+            }
+            return value.textValue().toLowerCase(Locale.ROOT);
+        }
+
+        /** An optional array of shas; {@code nonEmpty} rejects an explicit empty array. */
+        List<String> shaList(String field, int max, boolean nonEmpty) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return List.of();
+            }
+            if (!value.isArray()) {
+                error(field, "must be an array of commit ids");
+                return List.of();
+            }
+            if (nonEmpty && value.isEmpty()) {
+                error(field, "must list at least one commit id; leave it out to derive the commits from history");
+                return List.of();
+            }
+            if (value.size() > max) {
+                error(field, "must hold at most " + max + " commit ids");
+                return List.of();
+            }
+            Set<String> shas = new LinkedHashSet<>();
+            for (int i = 0; i < value.size(); i++) {
+                String sha = shaValue(field + "[" + i + "]", value.get(i));
+                if (sha != null) {
+                    shas.add(sha);
+                }
+            }
+            return List.copyOf(shas);
+        }
+
+        <E extends Enum<E>> E oneOf(String field, E[] values, Function<E, String> wireName) {
+            JsonNode value = required(field);
+            if (value == null) {
+                return null;
+            }
+            List<String> names = new ArrayList<>();
+            for (E candidate : values) {
+                names.add(wireName.apply(candidate));
+                if (value.isTextual() && wireName.apply(candidate).equals(value.textValue())) {
+                    return candidate;
+                }
+            }
+            error(field, "must be one of " + String.join(", ", names));
+            return null;
+        }
+
+        private static String abbreviate(String text) {
+            return text.length() <= 40 ? text : text.substring(0, 40) + "...";
+        }
+    }
+}
