@@ -263,7 +263,14 @@ public final class EventJson {
                 return null;
             }
             try {
-                return OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+                Instant time = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                        .toInstant();
+                // Kafka record timestamps cannot be negative: an earlier time would be dropped by Kafka Streams.
+                if (time.isBefore(Instant.EPOCH)) {
+                    error(field, "must not be before 1970-01-01T00:00:00Z");
+                    return null;
+                }
+                return time;
             } catch (DateTimeParseException e) {
                 error(field, "'" + abbreviate(value.textValue())
                         + "' is not an RFC 3339 timestamp with an offset, such as 2026-05-01T10:00:00Z");

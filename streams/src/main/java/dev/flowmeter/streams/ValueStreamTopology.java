@@ -1,0 +1,40 @@
+package dev.flowmeter.streams;
+
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.Topic;
+import dev.flowmeter.events.Topics;
+import dev.flowmeter.streams.dedup.Deduplication;
+import dev.flowmeter.streams.gates.Gates;
+import dev.flowmeter.streams.leadtime.LeadTime;
+import dev.flowmeter.streams.metrics.Aggregates;
+import dev.flowmeter.streams.metrics.Rejections;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+
+/**
+ * The one entry point of the streams module: builds the topology that turns delivery events into metric state.
+ * Events are keyed by service, so each service's history is in one partition and nothing is repartitioned.
+ */
+public final class ValueStreamTopology {
+
+    private ValueStreamTopology() {
+    }
+
+    public static Topology build(TopologySettings settings) {
+        StreamsBuilder builder = new StreamsBuilder();
+        EventTimeExtractor eventTime = new EventTimeExtractor();
+        Topic<String, DeliveryEvent> topic = Topics.EVENTS;
+        builder.addStateStore(Aggregates.storeBuilder(Aggregates.STORE));
+        KStream<String, DeliveryEvent> events = builder.stream(topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde())
+                        .withTimestampExtractor(eventTime)
+                        .withName("events-read-delivery-events"));
+        KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
+        LeadTime.addTo(builder, firstDeliveries, settings);
+        Gates.addTo(builder, firstDeliveries);
+        Rejections.addTo(builder, Topics.DEAD_LETTER, eventTime);
+        return builder.build();
+    }
+}

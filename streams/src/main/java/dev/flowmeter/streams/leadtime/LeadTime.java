@@ -1,0 +1,190 @@
+package dev.flowmeter.streams.leadtime;
+
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.streams.TopologySettings;
+import dev.flowmeter.streams.metrics.Aggregates;
+import dev.flowmeter.streams.metrics.Metric;
+import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StoreKey;
+import java.util.ArrayDeque;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lead time for changes, deployment counts and batch size. A successful deployment ships its explicit commit list,
+ * or else its sha and every ancestor not yet shipped to that environment (a bounded walk over {@code parents}).
+ * Each commit counts once per environment, at its first successful deployment there; a commit that arrives after
+ * the deployment that shipped it gets its lead time when it arrives.
+ */
+public final class LeadTime {
+
+    public static final String COMMITS_STORE = "lead-time-commits-store";
+    public static final String SHIPPED_STORE = "lead-time-shipped-store";
+    public static final String AWAITING_STORE = "lead-time-awaiting-commit-store";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LeadTime.class);
+
+    private LeadTime() {
+    }
+
+    public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
+            TopologySettings settings) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMITS_STORE),
+                Serdes.String(), new JsonSerde<>(CommitNode.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPPED_STORE),
+                Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE),
+                Serdes.String(), new JsonSerde<>(Awaiting.class)));
+        events.filter((service, event) -> event instanceof CommitRecorded || event instanceof DeploymentFinished,
+                        Named.as("lead-time-select-commits-and-deployments"))
+                .process(() -> new LeadTimeProcessor(settings.walkLimit()), Named.as("lead-time-ship-commits"),
+                        COMMITS_STORE, SHIPPED_STORE, AWAITING_STORE, Aggregates.STORE);
+    }
+
+    private static final class LeadTimeProcessor implements Processor<String, DeliveryEvent, Void, Void> {
+
+        private final int walkLimit;
+        private KeyValueStore<String, CommitNode> commits;
+        private KeyValueStore<String, Long> shipped;
+        private KeyValueStore<String, Awaiting> awaiting;
+        private Aggregates aggregates;
+
+        LeadTimeProcessor(int walkLimit) {
+            this.walkLimit = walkLimit;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            commits = context.getStateStore(COMMITS_STORE);
+            shipped = context.getStateStore(SHIPPED_STORE);
+            awaiting = context.getStateStore(AWAITING_STORE);
+            aggregates = new Aggregates(context.getStateStore(Aggregates.STORE));
+        }
+
+        @Override
+        public void process(Record<String, DeliveryEvent> record) {
+            if (record.value() instanceof DeploymentFinished deployment) {
+                deployed(deployment);
+            } else if (record.value() instanceof CommitRecorded commit) {
+                committed(commit);
+            }
+        }
+
+        private void deployed(DeploymentFinished deployment) {
+            String service = deployment.service();
+            String environment = deployment.environment();
+            aggregates.increment(Metric.DEPLOYMENTS, service, environment, deployment.status().wireName());
+            if (deployment.status() != DeploymentStatus.SUCCESS) {
+                return;
+            }
+            long time = deployment.time().toEpochMilli();
+            int count = 0;
+            if (deployment.commits().isEmpty()) {
+                count = walk(service, environment, time, Set.of(deployment.sha()));
+            } else {
+                for (String sha : deployment.commits()) {
+                    if (ship(service, environment, time, sha, false)) {
+                        count++;
+                    }
+                }
+            }
+            aggregates.observe(Metric.DEPLOYMENT_COMMITS, count, service, environment);
+        }
+
+        /**
+         * Ships {@code roots} and their ancestors that this environment has not had yet; returns how many commits
+         * were shipped. Commits not seen yet are shipped too and wait for their event to give their lead time.
+         */
+        private int walk(String service, String environment, long time, Collection<String> roots) {
+            Deque<String> pending = new ArrayDeque<>(roots);
+            Set<String> visited = new HashSet<>();
+            int count = 0;
+            while (!pending.isEmpty()) {
+                String sha = pending.pop();
+                if (!visited.add(sha) || isShipped(service, environment, sha)) {
+                    continue;
+                }
+                if (count == walkLimit) {
+                    LOG.warn("Deployment of {} to {} reached the walk limit of {} commits; older history is not"
+                            + " counted for it (FLOWMETER_WALK_LIMIT)", service, environment, walkLimit);
+                    break;
+                }
+                count++;
+                CommitNode node = markShipped(service, environment, time, sha, true);
+                if (node != null) {
+                    node.parents().forEach(pending::push);
+                }
+            }
+            return count;
+        }
+
+        private boolean ship(String service, String environment, long time, String sha, boolean walk) {
+            if (isShipped(service, environment, sha)) {
+                return false;
+            }
+            markShipped(service, environment, time, sha, walk);
+            return true;
+        }
+
+        private boolean isShipped(String service, String environment, String sha) {
+            return shipped.get(StoreKey.of(service, environment, sha)) != null;
+        }
+
+        /** Records the commit as shipped; observes its lead time if known, else leaves it awaited. */
+        private CommitNode markShipped(String service, String environment, long time, String sha, boolean walk) {
+            shipped.put(StoreKey.of(service, environment, sha), time);
+            CommitNode node = commits.get(StoreKey.of(service, sha));
+            if (node == null) {
+                String key = StoreKey.of(service, sha);
+                Awaiting current = awaiting.get(key);
+                Awaiting.Deployment waiting = new Awaiting.Deployment(environment, time, walk);
+                awaiting.put(key, current == null ? new Awaiting(List.of(waiting)) : current.plus(waiting));
+                return null;
+            }
+            observeLeadTime(service, environment, time, node);
+            return node;
+        }
+
+        private void committed(CommitRecorded commit) {
+            String key = StoreKey.of(commit.service(), commit.sha());
+            if (commits.get(key) != null) {
+                return; // the same commit reported again (for example pushed to a second branch): first report wins
+            }
+            CommitNode node = new CommitNode(commit.time().toEpochMilli(), commit.parents());
+            commits.put(key, node);
+            Awaiting waiting = awaiting.get(key);
+            if (waiting == null) {
+                return;
+            }
+            awaiting.delete(key);
+            for (Awaiting.Deployment deployment : waiting.deployments()) {
+                observeLeadTime(commit.service(), deployment.environment(), deployment.timeMillis(), node);
+                if (deployment.walk()) {
+                    walk(commit.service(), deployment.environment(), deployment.timeMillis(), node.parents());
+                }
+            }
+        }
+
+        private void observeLeadTime(String service, String environment, long deployedAt, CommitNode commit) {
+            // A commit stamped after its deployment means skewed clocks; count it as zero rather than negative.
+            aggregates.observe(Metric.LEAD_TIME, Math.max(0, deployedAt - commit.timeMillis()), service, environment);
+        }
+    }
+}

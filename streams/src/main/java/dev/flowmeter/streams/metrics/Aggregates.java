@@ -1,0 +1,64 @@
+package dev.flowmeter.streams.metrics;
+
+import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StoreKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Writes metric values into an aggregates store, the single place /metrics reads from. A store key is the metric
+ * name followed by its label values, so a restart or another instance serves exactly what was committed.
+ */
+public final class Aggregates {
+
+    /** Metrics computed from delivery events. */
+    public static final String STORE = "metrics-aggregates-store";
+    /** Metrics computed from the dead-letter topic (its own sub-topology, so its own store). */
+    public static final String REJECTIONS_STORE = "metrics-rejections-store";
+
+    private final KeyValueStore<String, Aggregate> store;
+
+    public Aggregates(KeyValueStore<String, Aggregate> store) {
+        this.store = store;
+    }
+
+    public static StoreBuilder<KeyValueStore<String, Aggregate>> storeBuilder(String name) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+                new JsonSerde<>(Aggregate.class));
+    }
+
+    /** Adds one observation (in the metric's stored unit: milliseconds or commits) to a histogram. */
+    public void observe(Metric metric, long value, String... labelValues) {
+        requireKind(metric, Metric.Kind.HISTOGRAM, labelValues);
+        String key = key(metric, labelValues);
+        Aggregate current = store.get(key);
+        store.put(key, (current == null ? Aggregate.empty(metric.buckets()) : current)
+                .plusObservation(metric.buckets(), value));
+    }
+
+    /** Adds one to a counter. */
+    public void increment(Metric metric, String... labelValues) {
+        requireKind(metric, Metric.Kind.COUNTER, labelValues);
+        String key = key(metric, labelValues);
+        Aggregate current = store.get(key);
+        store.put(key, (current == null ? Aggregate.empty(metric.buckets()) : current).plusCount(1));
+    }
+
+    static String key(Metric metric, String... labelValues) {
+        List<String> parts = new ArrayList<>(labelValues.length + 1);
+        parts.add(metric.prometheusName());
+        parts.addAll(List.of(labelValues));
+        return StoreKey.of(parts.toArray(String[]::new));
+    }
+
+    private static void requireKind(Metric metric, Metric.Kind kind, String... labelValues) {
+        if (metric.kind() != kind || metric.labelNames().size() != labelValues.length) {
+            throw new IllegalArgumentException(metric + " is not a " + kind + " with " + labelValues.length
+                    + " labels");
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.flowmeter.streams.metrics;
+
+import java.util.List;
+
+/**
+ * Every metric Flowmeter serves, with its Prometheus name, help text, labels and (for histograms) buckets. Labels
+ * come only from bounded sets; never a sha, item, id or person.
+ */
+public enum Metric {
+    LEAD_TIME("flowmeter_lead_time_seconds", Kind.HISTOGRAM,
+            "Time from a commit to its first successful deployment to an environment.",
+            Buckets.DURATION, List.of("service", "environment")),
+    DEPLOYMENTS("flowmeter_deployments", Kind.COUNTER,
+            "Finished deployments, by outcome.",
+            Buckets.NONE, List.of("service", "environment", "outcome")),
+    DEPLOYMENT_COMMITS("flowmeter_deployment_commits", Kind.HISTOGRAM,
+            "Commits shipped for the first time to an environment by one successful deployment (batch size).",
+            Buckets.COMMITS, List.of("service", "environment")),
+    GATE_QUEUE_WAIT("flowmeter_gate_queue_wait_seconds", Kind.HISTOGRAM,
+            "Time an item waited at a gate before work on it started (or it was finished without a start).",
+            Buckets.DURATION, List.of("service", "gate")),
+    GATE_DURATION("flowmeter_gate_duration_seconds", Kind.HISTOGRAM,
+            "Time from the start of work on an item at a gate to its outcome.",
+            Buckets.DURATION, List.of("service", "gate", "outcome")),
+    GATE_WAITING_ITEMS("flowmeter_gate_waiting_items", Kind.GAUGE,
+            "Items queued at a gate that have neither started nor finished.",
+            Buckets.NONE, List.of("service", "gate")),
+    GATE_OLDEST_WAIT("flowmeter_gate_oldest_wait_seconds", Kind.GAUGE,
+            "Age of the oldest item still waiting at a gate, 0 when none waits.",
+            Buckets.NONE, List.of("service", "gate")),
+    EVENTS("flowmeter_events", Kind.COUNTER,
+            "Delivery events processed, redeliveries excluded.",
+            Buckets.NONE, List.of("type")),
+    EVENTS_DUPLICATE("flowmeter_events_duplicate", Kind.COUNTER,
+            "Redelivered events (an id already seen for the service), counted and otherwise ignored.",
+            Buckets.NONE, List.of()),
+    EVENTS_REJECTED("flowmeter_events_rejected", Kind.COUNTER,
+            "Requests refused at the HTTP boundary, by reason.",
+            Buckets.NONE, List.of("reason"));
+
+    /** How a metric is exposed. */
+    public enum Kind { COUNTER, GAUGE, HISTOGRAM }
+
+    private final String prometheusName;
+    private final Kind kind;
+    private final String help;
+    private final Buckets buckets;
+    private final List<String> labelNames;
+
+    Metric(String prometheusName, Kind kind, String help, Buckets buckets, List<String> labelNames) {
+        this.prometheusName = prometheusName;
+        this.kind = kind;
+        this.help = help;
+        this.buckets = buckets;
+        this.labelNames = labelNames;
+    }
+
+    /** The name without the {@code _total} suffix the exposition format adds to counters. */
+    public String prometheusName() {
+        return prometheusName;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String help() {
+        return help;
+    }
+
+    public Buckets buckets() {
+        return buckets;
+    }
+
+    public List<String> labelNames() {
+        return labelNames;
+    }
+}

@@ -1,0 +1,131 @@
+package dev.flowmeter.streams.metrics;
+
+import dev.flowmeter.streams.gates.Gates;
+import dev.flowmeter.streams.state.StoreKey;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Reads the metric state stores and turns them into a {@link MetricsSnapshot}. Values of the same series from
+ * several partitions are added up. The only wall-clock input is the age of waiting gate items, measured at read time.
+ */
+public final class MetricsQuery {
+
+    /** Finds a local read-only store by name (Kafka Streams' interactive queries, or a test driver's store). */
+    @FunctionalInterface
+    public interface StoreLookup {
+        <V> ReadOnlyKeyValueStore<String, V> store(String name);
+    }
+
+    private static final Map<String, Metric> BY_NAME = Arrays.stream(Metric.values())
+            .collect(Collectors.toMap(Metric::prometheusName, Function.identity()));
+
+    private final StoreLookup stores;
+    private final Clock clock;
+
+    public MetricsQuery(StoreLookup stores, Clock clock) {
+        this.stores = stores;
+        this.clock = clock;
+    }
+
+    public MetricsSnapshot snapshot() {
+        boolean complete = true;
+        // TreeMap: a stable series order makes the exposition easy to read and diff.
+        Map<String, Aggregate> aggregates = new TreeMap<>();
+        Map<String, long[]> waiting = new TreeMap<>(); // service|gate -> {count, oldest queued-at}
+        try {
+            readAggregates(Aggregates.STORE, aggregates);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
+        try {
+            readAggregates(Aggregates.REJECTIONS_STORE, aggregates);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
+        try {
+            readWaiting(waiting);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
+
+        List<MetricsSnapshot.Histogram> histograms = new ArrayList<>();
+        List<MetricsSnapshot.Scalar> scalars = new ArrayList<>();
+        Map<String, List<String>> gates = new TreeMap<>();
+        for (Map.Entry<String, Aggregate> entry : aggregates.entrySet()) {
+            String[] parts = entry.getKey().split("\\" + StoreKey.SEPARATOR, -1);
+            Metric metric = BY_NAME.get(parts[0]);
+            if (metric == null || parts.length != metric.labelNames().size() + 1) {
+                continue; // a series of a metric this version no longer serves
+            }
+            List<String> labels = List.of(Arrays.copyOfRange(parts, 1, parts.length));
+            Aggregate value = entry.getValue();
+            if (metric.kind() == Metric.Kind.HISTOGRAM) {
+                histograms.add(histogram(metric, labels, value));
+            } else {
+                scalars.add(new MetricsSnapshot.Scalar(metric, labels, value.count()));
+            }
+            if (metric == Metric.GATE_QUEUE_WAIT || metric == Metric.GATE_DURATION) {
+                gates.put(StoreKey.of(labels.get(0), labels.get(1)), labels.subList(0, 2));
+            }
+        }
+        for (String key : waiting.keySet()) {
+            gates.put(key, List.of(StoreKey.split(key, 2)));
+        }
+        long now = clock.millis();
+        for (Map.Entry<String, List<String>> gate : gates.entrySet()) {
+            long[] waitingAtGate = waiting.get(gate.getKey());
+            long count = waitingAtGate == null ? 0 : waitingAtGate[0];
+            double oldestSeconds = waitingAtGate == null ? 0 : Math.max(0, now - waitingAtGate[1]) / 1000.0;
+            scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_WAITING_ITEMS, gate.getValue(), count));
+            scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_OLDEST_WAIT, gate.getValue(), oldestSeconds));
+        }
+        return new MetricsSnapshot(histograms, scalars, complete);
+    }
+
+    private void readAggregates(String storeName, Map<String, Aggregate> into) {
+        ReadOnlyKeyValueStore<String, Aggregate> store = stores.store(storeName);
+        try (KeyValueIterator<String, Aggregate> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Aggregate> entry = all.next();
+                into.merge(entry.key, entry.value, Aggregate::plus);
+            }
+        }
+    }
+
+    private void readWaiting(Map<String, long[]> into) {
+        ReadOnlyKeyValueStore<String, Long> store = stores.store(Gates.WAITING_STORE);
+        try (KeyValueIterator<String, Long> all = store.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, Long> entry = all.next();
+                String[] parts = StoreKey.split(entry.key, 3);
+                long[] stats = into.computeIfAbsent(StoreKey.of(parts[0], parts[1]),
+                        k -> new long[] {0, Long.MAX_VALUE});
+                stats[0]++;
+                stats[1] = Math.min(stats[1], entry.value);
+            }
+        }
+    }
+
+    private static MetricsSnapshot.Histogram histogram(Metric metric, List<String> labels, Aggregate value) {
+        long[] counts = value.buckets();
+        long[] cumulative = new long[metric.buckets().size()];
+        long running = 0;
+        for (int i = 0; i < cumulative.length; i++) {
+            running += i < counts.length ? counts[i] : 0;
+            cumulative[i] = running;
+        }
+        double sum = (double) value.sum() / metric.buckets().unitsPerExposedUnit();
+        return new MetricsSnapshot.Histogram(metric, labels, cumulative, sum, value.count());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.flowmeter.streams;
+
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.Rejection;
+import dev.flowmeter.events.Topics;
+import dev.flowmeter.streams.metrics.MetricsQuery;
+import dev.flowmeter.streams.metrics.MetricsSnapshot;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** Drives the production topology with explicit event times and reads the metrics the way /metrics does. */
+final class TopologyFixture implements AutoCloseable {
+
+    static final String SERVICE = "shop/checkout";
+    static final Instant WALL_CLOCK_START = Instant.parse("2026-05-10T00:00:00Z");
+
+    private final TopologyTestDriver driver;
+    private final TestInputTopic<String, DeliveryEvent> events;
+    private final TestInputTopic<String, Rejection> deadLetters;
+    private final AtomicInteger ids = new AtomicInteger();
+    private boolean closed;
+
+    TopologyFixture() {
+        this(TopologySettings.defaults());
+    }
+
+    TopologyFixture(TopologySettings settings) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "flowmeter-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try {
+            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("flowmeter-ttd").toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        driver = new TopologyTestDriver(ValueStreamTopology.build(settings), props, WALL_CLOCK_START);
+        events = driver.createInputTopic(Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
+                Topics.EVENTS.valueSerde().serializer());
+        deadLetters = driver.createInputTopic(Topics.DEAD_LETTER.name(), Topics.DEAD_LETTER.keySerde().serializer(),
+                Topics.DEAD_LETTER.valueSerde().serializer());
+    }
+
+    TopologyTestDriver driver() {
+        return driver;
+    }
+
+    void send(DeliveryEvent event) {
+        events.pipeInput(event.service(), event, event.time());
+    }
+
+    void reject(Rejection rejection) {
+        deadLetters.pipeInput(rejection.source(), rejection, rejection.receivedAt());
+    }
+
+    void advanceWallClock(Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    /** The metrics as a scrape at {@code now} would see them. */
+    MetricsSnapshot metricsAt(Instant now) {
+        return new MetricsQuery(driver::getKeyValueStore, Clock.fixed(now, ZoneOffset.UTC)).snapshot();
+    }
+
+    MetricsSnapshot metrics() {
+        return metricsAt(WALL_CLOCK_START);
+    }
+
+    String nextId() {
+        return "event-" + ids.incrementAndGet();
+    }
+
+    CommitRecorded commit(String sha, String time, String... parents) {
+        return new CommitRecorded(nextId(), Instant.parse(time), SERVICE, sha, List.of(parents));
+    }
+
+    DeploymentFinished deployed(String environment, String sha, String time) {
+        return new DeploymentFinished(nextId(), Instant.parse(time), SERVICE, environment, sha,
+                DeploymentStatus.SUCCESS, List.of());
+    }
+
+    DeploymentFinished failed(String environment, String sha, String time) {
+        return new DeploymentFinished(nextId(), Instant.parse(time), SERVICE, environment, sha,
+                DeploymentStatus.FAILURE, List.of());
+    }
+
+    DeploymentFinished deployedExplicitly(String environment, String sha, String time, String... commits) {
+        return new DeploymentFinished(nextId(), Instant.parse(time), SERVICE, environment, sha,
+                DeploymentStatus.SUCCESS, List.of(commits));
+    }
+
+    GateQueued queued(String gate, String item, String time) {
+        return new GateQueued(nextId(), Instant.parse(time), SERVICE, gate, item);
+    }
+
+    GateStarted started(String gate, String item, String time) {
+        return new GateStarted(nextId(), Instant.parse(time), SERVICE, gate, item);
+    }
+
+    GateFinished finished(String gate, String item, String time, GateOutcome outcome) {
+        return new GateFinished(nextId(), Instant.parse(time), SERVICE, gate, item, outcome);
+    }
+
+    /** The cumulative count of a histogram at the bucket whose upper bound is {@code bound}. */
+    static long atOrBelow(MetricsSnapshot.Histogram histogram, double bound) {
+        double[] bounds = histogram.metric().buckets().upperBounds();
+        for (int i = 0; i < bounds.length; i++) {
+            if (bounds[i] == bound) {
+                return histogram.cumulativeCounts()[i];
+            }
+        }
+        throw new IllegalArgumentException("no bucket with upper bound " + bound);
+    }
+
+    /** A readable, valid 40-character sha: the letter repeated. */
+    static String sha(char c) {
+        return String.valueOf(c).repeat(40);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            driver.close();
+        }
+    }
+}
