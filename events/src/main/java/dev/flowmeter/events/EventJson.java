@@ -43,6 +43,7 @@ public final class EventJson {
     public static final int MAX_PARENTS = 100;
     public static final int MAX_COMMITS = 10_000;
 
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
@@ -268,6 +269,11 @@ public final class EventJson {
                 // Kafka record timestamps cannot be negative: an earlier time would be dropped by Kafka Streams.
                 if (time.isBefore(Instant.EPOCH)) {
                     error(field, "must not be before 1970-01-01T00:00:00Z");
+                    return null;
+                }
+                // Past this, epoch milliseconds overflow.
+                if (time.isAfter(LATEST)) {
+                    error(field, "must not be after 9999-12-31T23:59:59Z");
                     return null;
                 }
                 return time;

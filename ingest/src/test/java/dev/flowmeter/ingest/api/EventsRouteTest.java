@@ -1,0 +1,460 @@
+package dev.flowmeter.ingest.api;
+
+import static dev.flowmeter.ingest.api.EventsApi.NOW;
+import static dev.flowmeter.ingest.api.EventsApi.SHA_A;
+import static dev.flowmeter.ingest.api.EventsApi.SHA_B;
+import static dev.flowmeter.ingest.api.EventsApi.app;
+import static dev.flowmeter.ingest.api.EventsApi.array;
+import static dev.flowmeter.ingest.api.EventsApi.chunked;
+import static dev.flowmeter.ingest.api.EventsApi.commit;
+import static dev.flowmeter.ingest.api.EventsApi.deployment;
+import static dev.flowmeter.ingest.api.EventsApi.errors;
+import static dev.flowmeter.ingest.api.EventsApi.gateFinished;
+import static dev.flowmeter.ingest.api.EventsApi.gateQueued;
+import static dev.flowmeter.ingest.api.EventsApi.json;
+import static dev.flowmeter.ingest.api.EventsApi.post;
+import static dev.flowmeter.ingest.api.EventsApi.postJson;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.Rejection;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import java.io.ByteArrayOutputStream;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class EventsRouteTest {
+
+    private static final String UNAVAILABLE_DETAIL = "Kafka did not acknowledge the write in time; resend the whole "
+            + "request, already-written events are deduplicated by id";
+
+    private final FakePublisher publisher = new FakePublisher();
+
+    @Test
+    void shouldAnswer202ListingIdsInOrderWhenKafkaAcknowledgedEveryEvent() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, array(commit(), deployment(), gateFinished()));
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.headers().get("Content-Type")).containsExactly("application/json");
+            assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"commit-1\",\"deploy-1\",\"gate-3\"]}");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new CommitRecorded("commit-1", Instant.parse("2026-05-01T10:00:00Z"), "checkout", SHA_A,
+                            List.of(SHA_B)),
+                    new DeploymentFinished("deploy-1", Instant.parse("2026-05-01T09:00:00Z"), "checkout",
+                            "production", SHA_A, DeploymentStatus.SUCCESS, List.of(SHA_A, SHA_B)),
+                    new GateFinished("gate-3", Instant.parse("2026-05-01T09:30:00Z"), "checkout", "code-review",
+                            "PR-17", GateOutcome.PASSED)));
+            assertThat(publisher.rejections()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldAcceptOneEventWhenBodyIsASingleObject() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, commit().toString());
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"commit-1\"]}");
+            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded("commit-1",
+                    Instant.parse("2026-05-01T10:00:00Z"), "checkout", SHA_A, List.of(SHA_B))));
+        });
+    }
+
+    @Test
+    void shouldPublishBothWhenBatchRepeatsAnId() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, array(commit(), commit()));
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"commit-1\",\"commit-1\"]}");
+            assertThat(publisher.batches().get(0)).hasSize(2);
+        });
+    }
+
+    @Test
+    void shouldAnswerOnlyAfterKafkaAcknowledgedWhenAcknowledgementIsSlow() {
+        CompletableFuture<Void> acknowledgement = new CompletableFuture<>();
+        publisher.acknowledgeWith(acknowledgement);
+        JavalinTest.test(app(publisher), (server, client) -> {
+            CompletableFuture<Response> response =
+                    CompletableFuture.supplyAsync(() -> postJson(client, commit().toString()));
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.batches().size() == 1);
+
+            assertThat(response).isNotDone();
+            acknowledgement.complete(null);
+            assertThat(response.get(5, TimeUnit.SECONDS).code()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void shouldRejectWholeBatchNamingTheIndexWhenOneElementIsInvalid() {
+        ObjectNode badTime = gateQueued();
+        badTime.put("time", "soon");
+        String body = array(commit(), badTime);
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, body);
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode problem = json(response);
+            assertThat(problem.get("detail").asText()).isEqualTo("1 problem in the request body; see errors");
+            assertThat(errors(problem)).containsExactly(new FieldError("[1].time",
+                    "'soon' is not an RFC 3339 timestamp with an offset, such as 2026-05-01T10:00:00Z"));
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).containsExactly(new Rejection(NOW, "api", "invalid_event",
+                    List.of(new FieldError("[1].time",
+                            "'soon' is not an RFC 3339 timestamp with an offset, such as 2026-05-01T10:00:00Z")),
+                    body));
+        });
+    }
+
+    @Test
+    void shouldListProblemsOfEveryElementWhenSeveralAreInvalid() {
+        ObjectNode noSha = commit();
+        noSha.remove("sha");
+        ObjectNode noId = gateFinished();
+        noId.remove("id");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            JsonNode problem = json(postJson(client, array(noSha, deployment(), noId)));
+
+            assertThat(problem.get("status").asInt()).isEqualTo(400);
+            assertThat(problem.get("detail").asText()).isEqualTo("2 problems in the request body; see errors");
+            assertThat(errors(problem)).containsExactly(
+                    new FieldError("[0].sha", "is required"),
+                    new FieldError("[2].id", "is required"));
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldAnswer400WhenBatchIsEmpty() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, "[]");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(errors(json(response))).containsExactly(new FieldError("", "must hold at least one event"));
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_event");
+        });
+    }
+
+    @Test
+    void shouldAnswer400NamingEachElementWhenElementsAreNotObjects() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            assertThat(errors(json(postJson(client, "[null]"))))
+                    .containsExactly(new FieldError("[0]", "must be a JSON object"));
+            assertThat(errors(json(postJson(client, "[1,2]")))).containsExactly(
+                    new FieldError("[0]", "must be a JSON object"),
+                    new FieldError("[1]", "must be a JSON object"));
+        });
+    }
+
+    @Test
+    void shouldAnswer400WhenBodyIsNeitherObjectNorArray() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            for (String body : List.of("null", "42", "\"commit\"", "true")) {
+                Response response = postJson(client, body);
+
+                assertThat(response.code()).as(body).isEqualTo(400);
+                assertThat(errors(json(response))).as(body).containsExactly(
+                        new FieldError("", "must be an event object or an array of 1 to 1000 event objects"));
+            }
+        });
+    }
+
+    @Test
+    void shouldAnswer413NamingTheVariableWhenContentLengthExceedsLimit() {
+        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+            Response response = postJson(client, "x".repeat(101));
+
+            assertThat(response.code()).isEqualTo(413);
+            assertThat(response.headers().get("Content-Type")).containsExactly("application/problem+json");
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Content Too Large");
+            assertThat(problem.get("detail").asText())
+                    .isEqualTo("request body is 101 bytes; the limit is 100 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+            assertThat(publisher.rejections()).containsExactly(new Rejection(NOW, "api", "too_large",
+                    List.of(new FieldError("",
+                            "request body is 101 bytes; the limit is 100 bytes, set by FLOWMETER_MAX_BODY_BYTES")),
+                    ""));
+        });
+    }
+
+    @Test
+    void shouldAnswer413WhenChunkedBodyExceedsLimit() {
+        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+            Response response = post(client, chunked("x".repeat(101)), "application/json");
+
+            assertThat(response.code()).isEqualTo(413);
+            assertThat(json(response).get("detail").asText()).isEqualTo(
+                    "request body is more than 100 bytes; the limit is 100 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body)
+                    .containsExactly(tuple("too_large", ""));
+        });
+    }
+
+    @Test
+    void shouldAcceptBodyWhenItIsExactlyAtTheLimit() {
+        String event = commit().toString();
+        String body = event + " ".repeat(10);
+        JavalinTest.test(app(publisher, new IngestLimits(event.length() + 10, 1000)), (server, client) -> {
+            assertThat(postJson(client, body).code()).isEqualTo(202);
+            assertThat(post(client, chunked(body), "application/json").code()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void shouldDecideBodySizeItselfWhenLimitIsAboveJavalinDefault() {
+        // Javalin's own limit defaults to 1,000,000 bytes and would answer 413 in its own format.
+        String event = commit().toString();
+        JavalinTest.test(app(publisher, new IngestLimits(2_000_000, 1000)), (server, client) -> {
+            Response accepted = postJson(client, event + " ".repeat(1_500_000));
+            Response tooLarge = post(client, chunked(event + " ".repeat(2_000_001 - event.length())),
+                    "application/json");
+            Response declaredTooLarge = postJson(client, event + " ".repeat(2_000_001 - event.length()));
+
+            assertThat(accepted.code()).isEqualTo(202);
+            assertThat(tooLarge.code()).isEqualTo(413);
+            assertThat(tooLarge.headers().get("Content-Type")).containsExactly("application/problem+json");
+            assertThat(json(tooLarge).get("detail").asText()).isEqualTo("request body is more than 2000000 bytes; "
+                    + "the limit is 2000000 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+            assertThat(declaredTooLarge.code()).isEqualTo(413);
+            assertThat(json(declaredTooLarge).get("detail").asText()).isEqualTo("request body is 2000001 bytes; "
+                    + "the limit is 2000000 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+        });
+    }
+
+    @Test
+    void shouldAnswer413NamingTheLimitWhenBatchHoldsTooManyEvents() {
+        String body = array(commit(), deployment(), gateQueued());
+        JavalinTest.test(app(publisher, new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 2)), (server, client) -> {
+            Response response = postJson(client, body);
+
+            assertThat(response.code()).isEqualTo(413);
+            assertThat(json(response).get("detail").asText()).isEqualTo("request holds 3 events; the limit is 2 "
+                    + "events per request, set by FLOWMETER_MAX_BATCH_SIZE; split the batch");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body)
+                    .containsExactly(tuple("too_many_events", body));
+        });
+    }
+
+    @Test
+    void shouldAnswer415WhenContentTypeIsNotJson() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = post(client, BodyPublishers.ofString("id=1"), "application/x-www-form-urlencoded");
+
+            assertThat(response.code()).isEqualTo(415);
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Unsupported Media Type");
+            assertThat(problem.get("detail").asText())
+                    .isEqualTo("Content-Type must be application/json (UTF-8), "
+                            + "not 'application/x-www-form-urlencoded'");
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body)
+                    .containsExactly(tuple("unsupported_media_type", "id=1"));
+        });
+    }
+
+    @Test
+    void shouldAnswer415WhenContentTypeIsMissing() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = post(client, BodyPublishers.ofString(commit().toString()), null);
+
+            assertThat(response.code()).isEqualTo(415);
+            assertThat(json(response).get("detail").asText())
+                    .isEqualTo("the request has no Content-Type; send the events as Content-Type: application/json");
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldAnswer415WhenCharsetIsNotUtf8() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = post(client, BodyPublishers.ofString(commit().toString()),
+                    "application/json; charset=ISO-8859-1");
+
+            assertThat(response.code()).isEqualTo(415);
+        });
+    }
+
+    @Test
+    void shouldAcceptJsonWhenContentTypeHasParameters() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = post(client, BodyPublishers.ofString(commit().toString()),
+                    "Application/JSON; charset=utf-8");
+
+            assertThat(response.code()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void shouldAnswer400WithLineWhenJsonIsMalformed() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, "{\n  \"id\": x\n}");
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Malformed JSON");
+            assertThat(problem.get("detail").asText())
+                    .startsWith("the request body is not valid JSON at line 2, column ")
+                    .contains("'x'");
+            Rejection rejection = publisher.rejections().get(0);
+            assertThat(rejection.reason()).isEqualTo("malformed_json");
+            assertThat(rejection.body()).isEqualTo("{\n  \"id\": x\n}");
+            assertThat(rejection.errors()).singleElement()
+                    .satisfies(error -> assertThat(error.problem()).startsWith("is not valid JSON at line 2, column "));
+        });
+    }
+
+    @Test
+    void shouldAnswer400WhenJsonHasTrailingContent() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, commit() + " {}");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(json(response).get("title").asText()).isEqualTo("Malformed JSON");
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldAnswer400WhenBodyIsEmpty() {
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, "");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(json(response).get("detail").asText())
+                    .isEqualTo("the request body is empty; send an event object or an array of event objects");
+        });
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenKafkaIsUnavailable() {
+        publisher.failPublishWithKafkaUnavailable();
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, commit().toString());
+
+            assertThat(response.code()).isEqualTo(503);
+            assertThat(response.headers().get("Retry-After")).containsExactly("5");
+            assertThat(response.headers().get("Content-Type")).containsExactly("application/problem+json");
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Service Unavailable");
+            assertThat(problem.get("status").asInt()).isEqualTo(503);
+            assertThat(problem.get("detail").asText()).isEqualTo(UNAVAILABLE_DETAIL);
+        });
+    }
+
+    @Test
+    void shouldAnswerGeneric500WhenPublisherFailsUnexpectedly() {
+        publisher.failPublishWith(new IllegalStateException("publisher bug"));
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, commit().toString());
+
+            assertThat(response.code()).isEqualTo(500);
+            assertThat(response.body().string()).doesNotContain("publisher bug");
+            assertThat(json(response).get("title").asText()).isEqualTo("Internal Server Error");
+        });
+    }
+
+    @Test
+    void shouldStillAnswer400WhenDeadLetterIsUnavailable() {
+        publisher.failRejectWithKafkaUnavailable();
+        ObjectNode event = commit();
+        event.remove("sha");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, event.toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(errors(json(response))).containsExactly(new FieldError("sha", "is required"));
+        });
+    }
+
+    @Test
+    void shouldKeepBodyOutOfDeadLetterWhenLargerThan64KiB() {
+        ObjectNode event = gateQueued();
+        event.put("item", "i".repeat(70 * 1024));
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, event.toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(errors(json(response))).containsExactly(
+                    new FieldError("item", "must be at most 200 characters"));
+            assertThat(publisher.rejections()).extracting(Rejection::body).containsExactly("");
+        });
+    }
+
+    @Test
+    void shouldKeepBodyOutOfDeadLetterWhenItIsNotUtf8() {
+        byte[] body = invalidUtf8Event();
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = post(client, BodyPublishers.ofByteArray(body), "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(json(response).get("title").asText()).isEqualTo("Malformed JSON");
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body)
+                    .containsExactly(tuple("malformed_json", ""));
+        });
+    }
+
+    @Test
+    void shouldNeverAnswer5xxWhenBodyIsGarbage() {
+        ObjectNode hugeId = commit();
+        hugeId.put("id", "x".repeat(5_000_000));
+        Map<String, byte[]> garbage = new LinkedHashMap<>();
+        garbage.put("binary", new byte[] {0, 1, 2, (byte) 0xff, (byte) 0xfe, 0, 0, 7, (byte) 0x80});
+        garbage.put("invalid UTF-8", invalidUtf8Event());
+        garbage.put("null", utf8("null"));
+        garbage.put("[null]", utf8("[null]"));
+        garbage.put("[1,2]", utf8("[1,2]"));
+        garbage.put("nested arrays", utf8("[".repeat(100_000) + "]".repeat(100_000)));
+        garbage.put("nested objects", utf8("{\"a\":".repeat(100_000) + "1" + "}".repeat(100_000)));
+        garbage.put("number", utf8("12345678901234567890123456789"));
+        garbage.put("long number", utf8("1".repeat(5000)));
+        garbage.put("string", utf8("\"commit\""));
+        garbage.put("huge id", utf8(hugeId.toString()));
+        garbage.put("object as type", utf8("{\"type\": {\"commit\": true}}"));
+        garbage.put("unterminated", utf8("[{\"id\": \"a"));
+        garbage.put("html", utf8("<html><body>hello</body></html>"));
+        JavalinTest.test(app(publisher), (server, client) -> {
+            for (Map.Entry<String, byte[]> body : garbage.entrySet()) {
+                Response response = post(client, BodyPublishers.ofByteArray(body.getValue()), "application/json");
+
+                assertThat(response.code()).as(body.getKey()).isEqualTo(400);
+                assertThat(response.headers().get("Content-Type")).as(body.getKey())
+                        .containsExactly("application/problem+json");
+                assertThat(json(response).get("status").asInt()).as(body.getKey()).isEqualTo(400);
+            }
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).hasSize(garbage.size());
+        });
+    }
+
+    private static byte[] invalidUtf8Event() {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(utf8("{\"id\": \""));
+        body.writeBytes(new byte[] {(byte) 0xc3, (byte) 0x28, (byte) 0xff});
+        body.writeBytes(utf8("\", \"type\": \"commit\"}"));
+        return body.toByteArray();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
