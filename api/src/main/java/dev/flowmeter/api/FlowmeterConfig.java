@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param maxBodyBytes the largest request body accepted
  * @param maxBatchSize the most events one request to the events API may carry
  * @param kafkaTimeout how long a write may wait for Kafka before the request is answered 503
+ * @param webhooks the secrets that enable the webhook endpoints, and the service map
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
@@ -41,7 +42,8 @@ public record FlowmeterConfig(
         int walkLimit,
         long maxBodyBytes,
         int maxBatchSize,
-        Duration kafkaTimeout) {
+        Duration kafkaTimeout,
+        WebhookSettings webhooks) {
 
     public static final String DEFAULT_DATA_DIR = "./data";
     public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
@@ -73,7 +75,8 @@ public record FlowmeterConfig(
                 read.integer("FLOWMETER_WALK_LIMIT", DEFAULT_WALK_LIMIT, 1, 1_000_000),
                 read.longInteger("FLOWMETER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 16),
                 read.integer("FLOWMETER_MAX_BATCH_SIZE", DEFAULT_MAX_BATCH_SIZE, 1, 100_000),
-                read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT));
+                read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT),
+                WebhookSettings.fromEnv(env));
     }
 
     public boolean embeddedKafka() {
@@ -94,6 +97,7 @@ public record FlowmeterConfig(
         view.put("maxBodyBytes", maxBodyBytes);
         view.put("maxBatchSize", maxBatchSize);
         view.put("kafkaTimeout", kafkaTimeout);
+        view.put("webhooks", webhooks.describe());
         return view;
     }
 

@@ -5,7 +5,7 @@ import dev.flowmeter.api.metrics.StateCollector;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.events.Topics;
 import dev.flowmeter.ingest.api.EventsRoute;
-import dev.flowmeter.ingest.api.IngestLimits;
+import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.kafka.KafkaEventPublisher;
 import dev.flowmeter.streams.TopologySettings;
@@ -115,12 +115,13 @@ public final class FlowmeterServer implements AutoCloseable {
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
             registry.getPrometheusRegistry().register(new StateCollector(() -> query));
 
-            EventsRoute events = new EventsRoute(publisher,
-                    new IngestLimits(config.maxBodyBytes(), config.maxBatchSize()), clock);
+            IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize());
+            EventsRoute events = new EventsRoute(publisher, limits, clock);
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 Problems.register(cfg);
                 events.register(cfg);
+                Webhooks.register(cfg, config.webhooks(), publisher, limits, clock);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> ctx.result("ok"));

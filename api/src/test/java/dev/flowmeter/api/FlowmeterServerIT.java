@@ -3,17 +3,10 @@ package dev.flowmeter.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -25,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FlowmeterServerIT {
 
+    private static final String PATH = "/api/v1/events";
     private static final String A = "a".repeat(40);
     private static final String B = "b".repeat(40);
     private static final String C = "c".repeat(40);
@@ -35,32 +29,14 @@ class FlowmeterServerIT {
     private static final String QA = "gate=\"qa\",service=\"shop/checkout\"";
     private static final String REVIEW = "gate=\"code-review\",service=\"shop/checkout\"";
 
-    private final HttpClient client = HttpClient.newHttpClient();
-
     @TempDir
     Path dataDir;
 
     @Test
-    void shouldServeExactMetricsAndKeepThemWhenTheServerRestarts() throws Exception {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("FLOWMETER_DATA_DIR", dataDir.toString());
-        env.put("FLOWMETER_HTTP_PORT", "0");
-        env.put("FLOWMETER_HTTP_HOST", "127.0.0.1");
-        env.put("FLOWMETER_KAFKA_PORT", "0");
-        env.put("FLOWMETER_KAFKA_CONTROLLER_PORT", "0");
-        env.put("FLOWMETER_PARTITIONS", "2");
-        Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-
+    void shouldServeExactMetricsAndKeepThemWhenTheServerRestarts() {
         Map<String, String> expected = expectedSeries();
-        Map<String, String> before;
-        int brokerPort;
-        int controllerPort;
-        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env), clock)) {
-            brokerPort = server.embeddedKafka().orElseThrow().brokerPort();
-            controllerPort = server.embeddedKafka().orElseThrow().controllerPort();
-            String base = "http://127.0.0.1:" + server.httpPort();
-
-            HttpResponse<String> accepted = post(base, """
+        try (TestServer server = TestServer.start(dataDir, NOW, Map.of())) {
+            HttpResponse<String> accepted = server.post(PATH, """
                     [
                       {"id":"c1","type":"commit","time":"2026-05-01T06:00:00Z","service":"shop/checkout","sha":"%s"},
                       {"id":"c2","type":"commit","time":"2026-05-01T07:00:00Z","service":"shop/checkout",
@@ -74,13 +50,13 @@ class FlowmeterServerIT {
             String deployment = """
                     {"id":"d1","type":"deployment","time":"2026-05-01T10:00:00Z","service":"shop/checkout",
                      "environment":"production","sha":"%s","status":"success"}""".formatted(C);
-            assertThat(post(base, deployment).statusCode()).isEqualTo(202);
-            assertThat(post(base, deployment).statusCode()).isEqualTo(202); // a redelivery: counted once
-            assertThat(post(base, """
+            assertThat(server.post(PATH, deployment).statusCode()).isEqualTo(202);
+            assertThat(server.post(PATH, deployment).statusCode()).isEqualTo(202); // a redelivery: counted once
+            assertThat(server.post(PATH, """
                     {"id":"d0","type":"deployment","time":"2026-05-01T09:00:00Z","service":"shop/checkout",
                      "environment":"production","sha":"%s","status":"failure"}""".formatted(B)).statusCode())
                     .isEqualTo(202);
-            assertThat(post(base, """
+            assertThat(server.post(PATH, """
                     [
                       {"id":"g1","type":"gate.queued","time":"2026-05-01T09:00:00Z","service":"shop/checkout",
                        "gate":"qa","item":"PR-1"},
@@ -95,25 +71,22 @@ class FlowmeterServerIT {
                       {"id":"g6","type":"gate.finished","time":"2026-05-01T11:45:00Z","service":"shop/checkout",
                        "gate":"code-review","item":17,"outcome":"failed"}
                     ]""").statusCode()).isEqualTo(202);
-            HttpResponse<String> invalid = post(base, """
+            HttpResponse<String> invalid = server.post(PATH, """
                     {"id":"x","type":"deployment","time":"2026-05-01T10:00:00Z","service":"shop/checkout",
                      "environment":"production","status":"success"}""");
             assertThat(invalid.statusCode()).isEqualTo(400);
             assertThat(invalid.body()).contains("\"field\":\"sha\"", "\"problem\":\"is required\"");
 
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(flowmeterSeries(base)).containsAllEntriesOf(expected));
-            before = flowmeterSeries(base);
-        }
+                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
+            Map<String, String> before = server.flowmeterSeries();
 
-        env.put("FLOWMETER_KAFKA_PORT", String.valueOf(brokerPort));
-        env.put("FLOWMETER_KAFKA_CONTROLLER_PORT", String.valueOf(controllerPort));
-        try (FlowmeterServer restarted = FlowmeterServer.start(FlowmeterConfig.fromEnv(env), clock)) {
-            String base = "http://127.0.0.1:" + restarted.httpPort();
+            server.restart();
+
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(flowmeterSeries(base)).containsAllEntriesOf(expected));
+                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
             // Not one series moved, appeared or vanished across the restart.
-            assertThat(flowmeterSeries(base)).isEqualTo(before);
+            assertThat(server.flowmeterSeries()).isEqualTo(before);
         }
     }
 
@@ -158,27 +131,5 @@ class FlowmeterServerIT {
         expected.put("flowmeter_events_duplicate_total", "1.0");
         expected.put("flowmeter_events_rejected_total{reason=\"invalid_event\"}", "1.0");
         return expected;
-    }
-
-    private HttpResponse<String> post(String base, String body) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/events"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** Every flowmeter_ sample of a scrape, series to value as written. */
-    private Map<String, String> flowmeterSeries(String base) throws IOException, InterruptedException {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).isEqualTo(200);
-        Map<String, String> series = new TreeMap<>();
-        for (String line : response.body().split("\n")) {
-            if (line.startsWith("flowmeter_") && !line.startsWith("flowmeter_state_ready")) {
-                int space = line.lastIndexOf(' ');
-                series.put(line.substring(0, space), line.substring(space + 1));
-            }
-        }
-        return series;
     }
 }

@@ -101,6 +101,18 @@ public final class EventJson {
                 GateOutcome outcome = fields.oneOf("outcome", GateOutcome.values(), GateOutcome::wireName);
                 yield fields.ok() ? new GateFinished(id, time, service, gate, item, outcome) : null;
             }
+            case INCIDENT_OPENED -> {
+                String incident = fields.item("incident");
+                String environment = fields.optionalName("environment");
+                String sha = fields.optionalSha("sha");
+                yield fields.ok() ? new IncidentOpened(id, time, service, incident, environment, sha) : null;
+            }
+            case INCIDENT_RESOLVED -> {
+                String incident = fields.item("incident");
+                String environment = fields.optionalName("environment");
+                String sha = fields.optionalSha("sha");
+                yield fields.ok() ? new IncidentResolved(id, time, service, incident, environment, sha) : null;
+            }
         };
         if (event == null) {
             throw new InvalidEventException(fields.errors);
@@ -154,8 +166,22 @@ public final class EventJson {
             node.put("gate", finished.gate());
             node.put("item", finished.item());
             node.put("outcome", finished.outcome().wireName());
+        } else if (event instanceof IncidentOpened opened) {
+            incident(node, opened.incident(), opened.environment(), opened.sha());
+        } else if (event instanceof IncidentResolved resolved) {
+            incident(node, resolved.incident(), resolved.environment(), resolved.sha());
         }
         return node;
+    }
+
+    private static void incident(ObjectNode node, String incident, String environment, String sha) {
+        node.put("incident", incident);
+        if (!environment.isEmpty()) {
+            node.put("environment", environment);
+        }
+        if (!sha.isEmpty()) {
+            node.put("sha", sha);
+        }
     }
 
     private static void shas(ArrayNode array, List<String> shas) {
@@ -228,6 +254,16 @@ public final class EventJson {
         String name(String field) {
             return matching(field, NAME, "must be 1-" + MAX_NAME_LENGTH
                     + " characters of letters, digits, '.', '_', ':' or '-'");
+        }
+
+        String optionalName(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? "" : name(field);
+        }
+
+        String optionalSha(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? "" : sha(field);
         }
 
         String item(String field) {

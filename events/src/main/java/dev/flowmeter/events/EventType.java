@@ -9,7 +9,9 @@ public enum EventType {
     DEPLOYMENT("deployment"),
     GATE_QUEUED("gate.queued"),
     GATE_STARTED("gate.started"),
-    GATE_FINISHED("gate.finished");
+    GATE_FINISHED("gate.finished"),
+    INCIDENT_OPENED("incident.opened"),
+    INCIDENT_RESOLVED("incident.resolved");
 
     private final String wireName;
 

@@ -231,4 +231,40 @@ class LeadTimeTest {
         assertThat(atOrBelow(lead, 7776000)).isEqualTo(1);
         assertThat(atOrBelow(lead, 15552000)).isEqualTo(2);
     }
+
+    @Test
+    void shouldShipTheSquashedCommitsWhenAMergeLinksTheSquashCommitToThePullRequestHead() {
+        fixture.send(fixture.commit(A, "2026-05-01T08:00:00Z"));
+        fixture.send(fixture.deployed("production", A, "2026-05-01T08:30:00Z"));
+        fixture.send(fixture.commit(B, "2026-05-01T09:00:00Z", A)); // pull request commits
+        fixture.send(fixture.commit(C, "2026-05-01T10:00:00Z", B));
+        fixture.send(fixture.commit(D, "2026-05-01T11:00:00Z", A)); // the squash commit on main
+        fixture.send(fixture.commit(D, "2026-05-01T11:00:00Z", C)); // the merge links it to the head
+
+        fixture.send(fixture.deployed("production", D, "2026-05-01T12:00:00Z"));
+
+        // A: 1800 s. Then D 3600, C 7200, B 10800; A is not shipped again.
+        MetricsSnapshot.Histogram lead = leadTime("production");
+        assertThat(lead.count()).isEqualTo(4);
+        assertThat(lead.sum()).isEqualTo(1800 + 3600 + 7200 + 10800);
+    }
+
+    @Test
+    void shouldShipTheLinkedCommitsWhenTheLinkArrivesAfterTheDeployment() {
+        fixture.send(fixture.commit(A, "2026-05-01T08:00:00Z"));
+        fixture.send(fixture.commit(B, "2026-05-01T09:00:00Z", A));
+        fixture.send(fixture.commit(D, "2026-05-01T11:00:00Z", A));
+        fixture.send(fixture.deployed("production", D, "2026-05-01T12:00:00Z"));
+        fixture.send(fixture.deployedExplicitly("staging", D, "2026-05-01T11:30:00Z", D));
+        assertThat(leadTime("production").count()).isEqualTo(2);
+
+        fixture.send(fixture.commit(D, "2026-05-01T11:00:00Z", B));
+
+        // Production walked from D, so B follows at 12:00: 10800 s. Staging listed D alone and stays as it was.
+        MetricsSnapshot.Histogram lead = leadTime("production");
+        assertThat(lead.count()).isEqualTo(3);
+        assertThat(lead.sum()).isEqualTo(3600 + 14400 + 10800);
+        assertThat(leadTime("staging").count()).isEqualTo(1);
+        assertThat(leadTime("staging").sum()).isEqualTo(1800);
+    }
 }

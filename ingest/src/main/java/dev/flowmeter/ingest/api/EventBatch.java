@@ -1,5 +1,6 @@
 package dev.flowmeter.ingest.api;
 
+import dev.flowmeter.ingest.http.Rejected;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,5 +1,9 @@
 package dev.flowmeter.ingest.api;
 
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.http.Responses;
+import dev.flowmeter.ingest.http.RequestBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.DeliveryEvent;
@@ -35,12 +39,6 @@ public final class EventsRoute {
 
     public static final String PATH = "/api/v1/events";
     static final String SOURCE = "api";
-    static final String RETRY_AFTER_SECONDS = "5";
-    static final String UNAVAILABLE_DETAIL = "Kafka did not acknowledge the write in time; resend the whole request, "
-            + "already-written events are deduplicated by id";
-    private static final int MAX_LOGGED_ERRORS = 5;
-    /** Keeps one dead-letter record well under Kafka's 1 MB even for a batch of a thousand bad events. */
-    private static final int MAX_KEPT_ERRORS = 100;
     private static final int MAX_QUOTED_HEADER = 100;
 
     private static final Logger LOG = LoggerFactory.getLogger(EventsRoute.class);
@@ -69,84 +67,21 @@ public final class EventsRoute {
         List<DeliveryEvent> events;
         try {
             String contentType = ctx.header(Header.CONTENT_TYPE);
-            long declaredBytes = ctx.req().getContentLengthLong();
             if (!RequestBody.isJson(contentType)) {
-                // Read only what the dead letter may keep; a larger body is left unread.
-                if (declaredBytes <= RequestBody.MAX_KEPT_BYTES) {
-                    body = RequestBody.readAtMost(ctx.bodyInputStream(), RequestBody.MAX_KEPT_BYTES);
-                }
+                body = RequestBody.readForDeadLetter(ctx);
                 throw Rejected.unsupportedMediaType(mediaTypeProblem(contentType));
             }
-            // Refuse on the declared length before reading a byte; the read is limited too, for chunked bodies.
-            if (declaredBytes > limits.maxBodyBytes()) {
-                throw Rejected.tooLarge(declaredBytes, limits.maxBodyBytes());
-            }
-            byte[] read = RequestBody.readAtMost(ctx.bodyInputStream(), limits.maxBodyBytes());
-            if (read == null) {
-                throw Rejected.tooLarge(-1, limits.maxBodyBytes());
-            }
-            body = read;
+            body = RequestBody.readLimited(ctx, limits.maxBodyBytes());
             events = EventBatch.parse(body, limits.maxBatchSize());
         } catch (Rejected rejected) {
             refuse(ctx, rejected, body);
             return;
         }
-        List<String> ids = events.stream().map(DeliveryEvent::id).toList();
-        // The publisher's future may complete on Kafka's I/O thread; answering (and whatever Javalin runs after the
-        // handler) happens on the common pool instead, so a slow client never stalls the producer.
-        ctx.future(() -> publisher.publish(events).handleAsync((ignored, failure) -> {
-            answer(ctx, ids, failure);
-            return null;
-        }));
-    }
-
-    private static void answer(Context ctx, List<String> ids, Throwable failure) {
-        if (failure == null) {
-            ctx.status(202);
-            ctx.contentType(RequestBody.JSON);
-            ctx.result(accepted(ids));
-            return;
-        }
-        Throwable cause = unwrap(failure);
-        if (cause instanceof KafkaUnavailableException) {
-            LOG.warn("answered 503: source={} events={}: {}", SOURCE, ids.size(), cause.getMessage());
-            ctx.header(Header.RETRY_AFTER, RETRY_AFTER_SECONDS);
-            Problems.respond(ctx, Problem.of(503, "Service Unavailable", UNAVAILABLE_DETAIL));
-            return;
-        }
-        throw new CompletionException(cause);
+        Responses.publishAndAnswer(ctx, publisher, SOURCE, events);
     }
 
     private void refuse(Context ctx, Rejected rejected, byte[] body) {
-        LOG.warn("rejected request: source={} reason={} status={} errors={}", SOURCE, rejected.reason(),
-                rejected.problem().status(), summary(rejected.errors()));
-        Rejection rejection = new Rejection(clock.instant(), SOURCE, rejected.reason(), kept(rejected.errors()),
-                RequestBody.keptText(body));
-        try {
-            publisher.reject(rejection).whenComplete((ignored, failure) -> {
-                if (failure != null) {
-                    logLostRejection(rejection, unwrap(failure));
-                }
-            });
-        } catch (RuntimeException e) {
-            logLostRejection(rejection, e);
-        }
-        Problems.respond(ctx, rejected.problem());
-    }
-
-    private static void logLostRejection(Rejection rejection, Throwable failure) {
-        LOG.warn("could not write a rejection to {}: source={} reason={}: {}", Topics.DEAD_LETTER.name(),
-                rejection.source(), rejection.reason(), failure.toString());
-    }
-
-    private static byte[] accepted(List<String> ids) {
-        ObjectNode body = EventJson.MAPPER.createObjectNode();
-        ids.forEach(body.putArray("accepted")::add);
-        try {
-            return EventJson.MAPPER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an ObjectNode always serialises", e);
-        }
+        Responses.refuse(ctx, publisher, clock, SOURCE, rejected, body);
     }
 
     private static String mediaTypeProblem(String contentType) {
@@ -158,30 +93,4 @@ public final class EventsRoute {
         return "Content-Type must be application/json (UTF-8), not '" + quoted + "'";
     }
 
-    private static List<FieldError> kept(List<FieldError> errors) {
-        if (errors.size() <= MAX_KEPT_ERRORS) {
-            return errors;
-        }
-        List<FieldError> kept = new ArrayList<>(errors.subList(0, MAX_KEPT_ERRORS));
-        kept.add(new FieldError("", "and " + (errors.size() - MAX_KEPT_ERRORS) + " more problems"));
-        return kept;
-    }
-
-    private static String summary(List<FieldError> errors) {
-        StringBuilder text = new StringBuilder();
-        for (FieldError error : errors.subList(0, Math.min(errors.size(), MAX_LOGGED_ERRORS))) {
-            if (!text.isEmpty()) {
-                text.append("; ");
-            }
-            text.append(error.field().isEmpty() ? "body" : error.field()).append(": ").append(error.problem());
-        }
-        if (errors.size() > MAX_LOGGED_ERRORS) {
-            text.append("; and ").append(errors.size() - MAX_LOGGED_ERRORS).append(" more");
-        }
-        return text.toString();
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    }
 }

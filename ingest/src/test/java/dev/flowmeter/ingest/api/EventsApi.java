@@ -1,5 +1,6 @@
 package dev.flowmeter.ingest.api;
 
+import dev.flowmeter.ingest.http.IngestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;

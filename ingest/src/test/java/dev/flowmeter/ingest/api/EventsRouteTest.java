@@ -1,5 +1,6 @@
 package dev.flowmeter.ingest.api;
 
+import dev.flowmeter.ingest.http.IngestLimits;
 import static dev.flowmeter.ingest.api.EventsApi.NOW;
 import static dev.flowmeter.ingest.api.EventsApi.SHA_A;
 import static dev.flowmeter.ingest.api.EventsApi.SHA_B;

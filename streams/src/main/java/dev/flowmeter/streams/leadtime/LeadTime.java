@@ -10,6 +10,7 @@ import dev.flowmeter.streams.metrics.Metric;
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StoreKey;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
@@ -49,7 +50,7 @@ public final class LeadTime {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMITS_STORE),
                 Serdes.String(), new JsonSerde<>(CommitNode.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPPED_STORE),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), new JsonSerde<>(ShippedTo.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE),
                 Serdes.String(), new JsonSerde<>(Awaiting.class)));
         events.filter((service, event) -> event instanceof CommitRecorded || event instanceof DeploymentFinished,
@@ -62,7 +63,7 @@ public final class LeadTime {
 
         private final int walkLimit;
         private KeyValueStore<String, CommitNode> commits;
-        private KeyValueStore<String, Long> shipped;
+        private KeyValueStore<String, ShippedTo> shipped;
         private KeyValueStore<String, Awaiting> awaiting;
         private Aggregates aggregates;
 
@@ -144,12 +145,15 @@ public final class LeadTime {
         }
 
         private boolean isShipped(String service, String environment, String sha) {
-            return shipped.get(StoreKey.of(service, environment, sha)) != null;
+            ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
+            return shippedTo != null && shippedTo.environments().containsKey(environment);
         }
 
         /** Records the commit as shipped; observes its lead time if known, else leaves it awaited. */
         private CommitNode markShipped(String service, String environment, long time, String sha, boolean walk) {
-            shipped.put(StoreKey.of(service, environment, sha), time);
+            String shippedKey = StoreKey.of(service, sha);
+            ShippedTo shippedTo = shipped.get(shippedKey);
+            shipped.put(shippedKey, (shippedTo == null ? ShippedTo.NONE : shippedTo).plus(environment, time, walk));
             CommitNode node = commits.get(StoreKey.of(service, sha));
             if (node == null) {
                 String key = StoreKey.of(service, sha);
@@ -164,8 +168,10 @@ public final class LeadTime {
 
         private void committed(CommitRecorded commit) {
             String key = StoreKey.of(commit.service(), commit.sha());
-            if (commits.get(key) != null) {
-                return; // the same commit reported again (for example pushed to a second branch): first report wins
+            CommitNode known = commits.get(key);
+            if (known != null) {
+                linked(commit, known);
+                return;
             }
             CommitNode node = new CommitNode(commit.time().toEpochMilli(), commit.parents());
             commits.put(key, node);
@@ -180,6 +186,30 @@ public final class LeadTime {
                     walk(commit.service(), deployment.environment(), deployment.timeMillis(), node.parents());
                 }
             }
+        }
+
+        /**
+         * The same commit reported again, for example pushed to a second branch, or linked by a merged pull request
+         * to the commits it squashed. Its time stays the first one reported; parents it did not have yet are added,
+         * and every environment it already reached through a derived walk now also ships what is behind them.
+         */
+        private void linked(CommitRecorded commit, CommitNode known) {
+            List<String> added = commit.parents().stream().filter(p -> !known.parents().contains(p)).toList();
+            if (added.isEmpty()) {
+                return;
+            }
+            List<String> parents = new ArrayList<>(known.parents());
+            parents.addAll(added);
+            commits.put(StoreKey.of(commit.service(), commit.sha()), new CommitNode(known.timeMillis(), parents));
+            ShippedTo shippedTo = shipped.get(StoreKey.of(commit.service(), commit.sha()));
+            if (shippedTo == null) {
+                return;
+            }
+            shippedTo.environments().forEach((environment, time) -> {
+                if (shippedTo.walked(environment)) {
+                    walk(commit.service(), environment, time, added);
+                }
+            });
         }
 
         private void observeLeadTime(String service, String environment, long deployedAt, CommitNode commit) {

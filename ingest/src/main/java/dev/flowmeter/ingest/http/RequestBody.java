@@ -1,5 +1,6 @@
-package dev.flowmeter.ingest.api;
+package dev.flowmeter.ingest.http;
 
+import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,17 +10,17 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /** Reading a request body safely: the media type, a hard size limit, and what of it may be kept. */
-final class RequestBody {
+public final class RequestBody {
 
-    static final String JSON = "application/json";
+    public static final String JSON = "application/json";
     /** Larger bodies are not copied into the dead-letter record; Kafka's default record limit is 1 MB. */
-    static final int MAX_KEPT_BYTES = 64 * 1024;
+    public static final int MAX_KEPT_BYTES = 64 * 1024;
 
     private RequestBody() {
     }
 
     /** {@code application/json}, with any parameters, as long as a charset, if given, is UTF-8 (RFC 8259). */
-    static boolean isJson(String contentType) {
+    public static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }
@@ -37,14 +38,36 @@ final class RequestBody {
         return true;
     }
 
+    /**
+     * The whole body of a request, refused as too large on its declared length before a byte is read, and again while
+     * reading, for chunked bodies that declare none.
+     */
+    public static byte[] readLimited(Context ctx, long limit) throws IOException {
+        long declaredBytes = ctx.req().getContentLengthLong();
+        if (declaredBytes > limit) {
+            throw Rejected.tooLarge(declaredBytes, limit);
+        }
+        byte[] read = readAtMost(ctx.bodyInputStream(), limit);
+        if (read == null) {
+            throw Rejected.tooLarge(-1, limit);
+        }
+        return read;
+    }
+
+    /** Up to {@link #MAX_KEPT_BYTES} of a body that is refused anyway, for the dead letter; null when larger. */
+    public static byte[] readForDeadLetter(Context ctx) throws IOException {
+        return ctx.req().getContentLengthLong() <= MAX_KEPT_BYTES
+                ? readAtMost(ctx.bodyInputStream(), MAX_KEPT_BYTES) : null;
+    }
+
     /** The whole body, or {@code null} as soon as it proves longer than {@code limit} bytes. */
-    static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    public static byte[] readAtMost(InputStream in, long limit) throws IOException {
         byte[] bytes = in.readNBytes(Math.toIntExact(limit + 1));
         return bytes.length > limit ? null : bytes;
     }
 
     /** The body as text for the dead letter, or "" when it is absent, too large or not UTF-8. */
-    static String keptText(byte[] body) {
+    public static String keptText(byte[] body) {
         if (body == null || body.length > MAX_KEPT_BYTES) {
             return "";
         }

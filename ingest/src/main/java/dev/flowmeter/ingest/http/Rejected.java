@@ -1,20 +1,21 @@
-package dev.flowmeter.ingest.api;
+package dev.flowmeter.ingest.http;
 
 import dev.flowmeter.events.FieldError;
-import dev.flowmeter.ingest.http.Problem;
 import java.util.List;
 
 /**
  * A request refused before anything was published: the problem the client gets, the dead-letter reason, and the
  * errors recorded with the rejection. Those errors never quote the body, so they are also safe to log.
  */
-final class Rejected extends RuntimeException {
+public final class Rejected extends RuntimeException {
 
-    static final String INVALID_EVENT = "invalid_event";
-    static final String MALFORMED_JSON = "malformed_json";
-    static final String TOO_LARGE = "too_large";
-    static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
-    static final String TOO_MANY_EVENTS = "too_many_events";
+    public static final String INVALID_EVENT = "invalid_event";
+    public static final String MALFORMED_JSON = "malformed_json";
+    public static final String TOO_LARGE = "too_large";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type";
+    public static final String TOO_MANY_EVENTS = "too_many_events";
+    public static final String UNAUTHENTICATED = "unauthenticated";
+    public static final String INVALID_PAYLOAD = "invalid_payload";
 
     private final Problem problem;
     private final String reason;
@@ -27,18 +28,18 @@ final class Rejected extends RuntimeException {
         this.errors = List.copyOf(errors);
     }
 
-    static Rejected invalid(List<FieldError> errors) {
+    public static Rejected invalid(List<FieldError> errors) {
         String detail = errors.size() + (errors.size() == 1 ? " problem" : " problems")
                 + " in the request body; see errors";
         return new Rejected(Problem.of(400, "Invalid event", detail, errors), INVALID_EVENT, errors);
     }
 
-    static Rejected malformed(String detail, String problem) {
+    public static Rejected malformed(String detail, String problem) {
         return new Rejected(Problem.of(400, "Malformed JSON", detail), MALFORMED_JSON,
                 List.of(new FieldError("", problem)));
     }
 
-    static Rejected tooLarge(long bodyBytes, long limit) {
+    public static Rejected tooLarge(long bodyBytes, long limit) {
         String size = bodyBytes < 0 ? "more than " + limit : Long.toString(bodyBytes);
         String detail = "request body is " + size + " bytes; the limit is " + limit + " bytes, set by "
                 + IngestLimits.MAX_BODY_BYTES_VARIABLE;
@@ -46,27 +47,38 @@ final class Rejected extends RuntimeException {
                 List.of(new FieldError("", detail)));
     }
 
-    static Rejected tooManyEvents(int count, int limit) {
+    public static Rejected tooManyEvents(int count, int limit) {
         String detail = "request holds " + count + " events; the limit is " + limit + " events per request, set by "
                 + IngestLimits.MAX_BATCH_SIZE_VARIABLE + "; split the batch";
         return new Rejected(Problem.of(413, "Content Too Large", detail), TOO_MANY_EVENTS,
                 List.of(new FieldError("", detail)));
     }
 
-    static Rejected unsupportedMediaType(String detail) {
+    public static Rejected unsupportedMediaType(String detail) {
         return new Rejected(Problem.of(415, "Unsupported Media Type", detail), UNSUPPORTED_MEDIA_TYPE,
                 List.of(new FieldError("Content-Type", detail)));
     }
 
-    Problem problem() {
+    /** 401: the request does not prove it comes from the configured sender. Not kept in the dead letter. */
+    public static Rejected unauthenticated(String detail) {
+        return new Rejected(Problem.of(401, "Unauthorized", detail), UNAUTHENTICATED,
+                List.of(new FieldError("", detail)));
+    }
+
+    /** 400: a webhook payload that cannot be mapped; {@code errors} name the fields of the source's payload. */
+    public static Rejected invalidPayload(String detail, List<FieldError> errors) {
+        return new Rejected(Problem.of(400, "Invalid payload", detail, errors), INVALID_PAYLOAD, errors);
+    }
+
+    public Problem problem() {
         return problem;
     }
 
-    String reason() {
+    public String reason() {
         return reason;
     }
 
-    List<FieldError> errors() {
+    public List<FieldError> errors() {
         return errors;
     }
 }

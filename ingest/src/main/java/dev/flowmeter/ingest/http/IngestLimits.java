@@ -1,4 +1,4 @@
-package dev.flowmeter.ingest.api;
+package dev.flowmeter.ingest.http;
 
 /**
  * How much one request to the events API may carry. Bounds memory per request and keeps one client from filling

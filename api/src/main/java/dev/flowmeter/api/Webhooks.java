@@ -1,0 +1,41 @@
+package dev.flowmeter.api;
+
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRoute;
+import dev.flowmeter.ingest.webhook.WebhookSource;
+import io.javalin.config.JavalinConfig;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Mounts one endpoint per webhook source: enabled when its secret is configured, a helpful 404 otherwise. */
+final class Webhooks {
+
+    /** A source as the server knows it: its name, what enables it, and the adapter when enabled. */
+    private record Entry(String name, String enabledBy, Optional<WebhookSource> source) {
+    }
+
+    private Webhooks() {
+    }
+
+    static void register(JavalinConfig config, WebhookSettings settings, EventPublisher publisher,
+            IngestLimits limits, Clock clock) {
+        ServiceMap services = settings.serviceMap().map(ServiceMap::load).orElse(ServiceMap.IDENTITY);
+        for (Entry entry : entries(settings, services)) {
+            if (entry.source().isPresent()) {
+                new WebhookRoute(entry.source().get(), publisher, limits, clock).register(config);
+            } else {
+                WebhookRoute.registerDisabled(config, entry.name(), entry.enabledBy());
+            }
+        }
+    }
+
+    private static List<Entry> entries(WebhookSettings settings, ServiceMap services) {
+        List<Entry> entries = new ArrayList<>();
+        // One line per source; each adapter takes its secret and the service map.
+        return entries;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.flowmeter.ingest.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.Rejection;
+import dev.flowmeter.events.Topics;
+import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.kafka.KafkaUnavailableException;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How every ingest endpoint answers: 202 only once Kafka acknowledged the events, 503 with {@code Retry-After} when
+ * it could not, and for refused input the problem body plus a copy in the dead-letter topic. Shared by the events API
+ * and every webhook source, so they cannot drift apart.
+ */
+public final class Responses {
+
+    public static final String RETRY_AFTER_SECONDS = "5";
+    public static final String UNAVAILABLE_DETAIL = "Kafka did not acknowledge the write in time; resend the whole "
+            + "request, already-written events are deduplicated by id";
+    private static final int MAX_LOGGED_ERRORS = 5;
+    /** Keeps one dead-letter record well under Kafka's 1 MB even for a batch of a thousand bad events. */
+    private static final int MAX_KEPT_ERRORS = 100;
+
+    private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
+
+    private Responses() {
+    }
+
+    /**
+     * Publishes and answers from the publisher's future, so no server thread waits on Kafka. The answer is written on
+     * the common pool rather than Kafka's I/O thread, so a slow client never stalls the producer.
+     */
+    public static void publishAndAnswer(Context ctx, EventPublisher publisher, String source,
+            List<DeliveryEvent> events) {
+        List<String> ids = events.stream().map(DeliveryEvent::id).toList();
+        ctx.future(() -> publisher.publish(events).handleAsync((ignored, failure) -> {
+            answer(ctx, source, ids, failure);
+            return null;
+        }));
+    }
+
+    /** 202 for a call that carried nothing Flowmeter uses, with the reason, so the sender does not retry it. */
+    public static void ignored(Context ctx, String reason) {
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("ignored", reason);
+        ctx.status(202);
+        ctx.contentType(RequestBody.JSON);
+        ctx.result(bytes(body));
+    }
+
+    /** Answers the rejection's problem and keeps a copy (with the body, when small) in the dead-letter topic. */
+    public static void refuse(Context ctx, EventPublisher publisher, Clock clock, String source, Rejected rejected,
+            byte[] body) {
+        LOG.warn("rejected request: source={} reason={} status={} errors={}", source, rejected.reason(),
+                rejected.problem().status(), summary(rejected.errors()));
+        Rejection rejection = new Rejection(clock.instant(), source, rejected.reason(), kept(rejected.errors()),
+                RequestBody.keptText(body));
+        try {
+            publisher.reject(rejection).whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    logLostRejection(rejection, unwrap(failure));
+                }
+            });
+        } catch (RuntimeException e) {
+            logLostRejection(rejection, e);
+        }
+        Problems.respond(ctx, rejected.problem());
+    }
+
+    private static void answer(Context ctx, String source, List<String> ids, Throwable failure) {
+        if (failure == null) {
+            ObjectNode body = EventJson.MAPPER.createObjectNode();
+            ids.forEach(body.putArray("accepted")::add);
+            ctx.status(202);
+            ctx.contentType(RequestBody.JSON);
+            ctx.result(bytes(body));
+            return;
+        }
+        Throwable cause = unwrap(failure);
+        if (cause instanceof KafkaUnavailableException) {
+            LOG.warn("answered 503: source={} events={}: {}", source, ids.size(), cause.getMessage());
+            ctx.header(Header.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            Problems.respond(ctx, Problem.of(503, "Service Unavailable", UNAVAILABLE_DETAIL));
+            return;
+        }
+        throw new CompletionException(cause);
+    }
+
+    private static void logLostRejection(Rejection rejection, Throwable failure) {
+        LOG.warn("could not write a rejection to {}: source={} reason={}: {}", Topics.DEAD_LETTER.name(),
+                rejection.source(), rejection.reason(), failure.toString());
+    }
+
+    private static byte[] bytes(ObjectNode body) {
+        try {
+            return EventJson.MAPPER.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an ObjectNode always serialises", e);
+        }
+    }
+
+    private static List<FieldError> kept(List<FieldError> errors) {
+        if (errors.size() <= MAX_KEPT_ERRORS) {
+            return errors;
+        }
+        List<FieldError> kept = new ArrayList<>(errors.subList(0, MAX_KEPT_ERRORS));
+        kept.add(new FieldError("", "and " + (errors.size() - MAX_KEPT_ERRORS) + " more problems"));
+        return kept;
+    }
+
+    private static String summary(List<FieldError> errors) {
+        StringBuilder text = new StringBuilder();
+        for (FieldError error : errors.subList(0, Math.min(errors.size(), MAX_LOGGED_ERRORS))) {
+            if (!text.isEmpty()) {
+                text.append("; ");
+            }
+            text.append(error.field().isEmpty() ? "body" : error.field()).append(": ").append(error.problem());
+        }
+        if (errors.size() > MAX_LOGGED_ERRORS) {
+            text.append("; and ").append(errors.size() - MAX_LOGGED_ERRORS).append(" more");
+        }
+        return text.toString();
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    }
+}
