@@ -1,6 +1,5 @@
 package dev.flowmeter.ingest.api;
 
-import dev.flowmeter.ingest.http.Rejected;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -10,6 +9,7 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.InvalidEventException;
+import dev.flowmeter.ingest.http.Rejected;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,5 @@
 package dev.flowmeter.ingest.api;
 
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Rejected;
-import dev.flowmeter.ingest.http.Responses;
-import dev.flowmeter.ingest.http.RequestBody;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.DeliveryEvent;
@@ -11,8 +7,12 @@ import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
+import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problem;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.http.RequestBody;
+import dev.flowmeter.ingest.http.Responses;
 import dev.flowmeter.ingest.kafka.EventPublisher;
 import dev.flowmeter.ingest.kafka.KafkaUnavailableException;
 import io.javalin.config.JavalinConfig;

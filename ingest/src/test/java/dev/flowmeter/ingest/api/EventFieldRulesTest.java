@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.ingest.testing.FakePublisher;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.time.Instant;

@@ -1,12 +1,13 @@
 package dev.flowmeter.ingest.api;
 
-import dev.flowmeter.ingest.http.IngestLimits;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.testing.FakePublisher;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.Response;

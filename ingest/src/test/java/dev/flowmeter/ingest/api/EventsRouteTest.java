@@ -1,6 +1,5 @@
 package dev.flowmeter.ingest.api;
 
-import dev.flowmeter.ingest.http.IngestLimits;
 import static dev.flowmeter.ingest.api.EventsApi.NOW;
 import static dev.flowmeter.ingest.api.EventsApi.SHA_A;
 import static dev.flowmeter.ingest.api.EventsApi.SHA_B;
@@ -28,6 +27,8 @@ import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.Rejection;
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.testing.FakePublisher;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.ByteArrayOutputStream;

@@ -1,4 +1,4 @@
-package dev.flowmeter.ingest.api;
+package dev.flowmeter.ingest.testing;
 
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.Rejection;
@@ -8,28 +8,28 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** Records what a route publishes; answers with whatever outcome the test chose. */
-final class FakePublisher implements EventPublisher {
+/** Records what a route publishes; answers with whatever outcome the test chose. For route tests only. */
+public final class FakePublisher implements EventPublisher {
 
     private final List<List<DeliveryEvent>> batches = new CopyOnWriteArrayList<>();
     private final List<Rejection> rejections = new CopyOnWriteArrayList<>();
     private volatile CompletableFuture<Void> publishOutcome = CompletableFuture.completedFuture(null);
     private volatile CompletableFuture<Void> rejectOutcome = CompletableFuture.completedFuture(null);
 
-    void failPublishWithKafkaUnavailable() {
+    public void failPublishWithKafkaUnavailable() {
         publishOutcome = CompletableFuture.failedFuture(new KafkaUnavailableException("no broker answered", null));
     }
 
-    void failPublishWith(RuntimeException failure) {
+    public void failPublishWith(RuntimeException failure) {
         publishOutcome = CompletableFuture.failedFuture(failure);
     }
 
     /** Publishing completes when the test completes {@code acknowledgement}. */
-    void acknowledgeWith(CompletableFuture<Void> acknowledgement) {
+    public void acknowledgeWith(CompletableFuture<Void> acknowledgement) {
         publishOutcome = acknowledgement;
     }
 
-    void failRejectWithKafkaUnavailable() {
+    public void failRejectWithKafkaUnavailable() {
         rejectOutcome = CompletableFuture.failedFuture(new KafkaUnavailableException("no broker answered", null));
     }
 
@@ -45,11 +45,11 @@ final class FakePublisher implements EventPublisher {
         return rejectOutcome;
     }
 
-    List<List<DeliveryEvent>> batches() {
+    public List<List<DeliveryEvent>> batches() {
         return batches;
     }
 
-    List<Rejection> rejections() {
+    public List<Rejection> rejections() {
         return rejections;
     }
 }

@@ -1,0 +1,201 @@
+package dev.flowmeter.ingest.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.testing.FakePublisher;
+import io.javalin.Javalin;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Locale;
+import org.junit.jupiter.api.Test;
+
+class WebhookRouteTest {
+
+    private static final Instant NOW = Instant.parse("2026-05-02T08:00:00Z");
+    private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
+    private static final Secret SECRET = Secret.of("s3cret");
+
+    private final FakePublisher publisher = new FakePublisher();
+
+    /** A source that wants its secret in X-Token, maps {"sha": ...} to a commit and ignores {"ping": true}. */
+    private static final class TestSource implements WebhookSource {
+        @Override
+        public String name() {
+            return "test";
+        }
+
+        @Override
+        public String enabledBy() {
+            return "TEST_SECRET";
+        }
+
+        @Override
+        public void authenticate(WebhookRequest request) {
+            if (!SECRET.matches(request.header("X-Token").orElse(null))) {
+                throw Rejected.unauthenticated("X-Token does not match; check TEST_SECRET");
+            }
+        }
+
+        @Override
+        public WebhookResult map(WebhookRequest request) {
+            var json = request.json();
+            if (json.path("ping").asBoolean()) {
+                return WebhookResult.ignored("ping events change no metric");
+            }
+            if (!json.path("sha").isTextual()) {
+                throw Rejected.invalidPayload("the payload has no sha", List.of(new FieldError("sha", "is required")));
+            }
+            String delivery = request.requiredHeader("X-Delivery");
+            return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId("test", delivery, "commit"),
+                    Timestamps.required(json, "time"), "org/repo", json.path("sha").asText(), List.of())));
+        }
+    }
+
+    private Javalin app(long maxBodyBytes) {
+        return Javalin.create(config -> {
+            Problems.register(config);
+            new WebhookRoute(new TestSource(), publisher, new IngestLimits(maxBodyBytes, 1000),
+                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
+            WebhookRoute.registerDisabled(config, "other", "OTHER_SECRET");
+        });
+    }
+
+    private static Response post(HttpClient client, String path, String body, String token, String contentType) {
+        return client.request(path, request -> {
+            request.post(BodyPublishers.ofString(body));
+            request.header("Content-Type", contentType);
+            request.header("X-Delivery", "d-1");
+            if (token != null) {
+                request.header("X-Token", token);
+            }
+        });
+    }
+
+    @Test
+    void shouldPublishTheMappedEventsWhenTheCallIsAuthentic() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test",
+                    "{\"sha\":\"" + SHA + "\",\"time\":\"2024-05-01 10:00:00 UTC\"}", "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"test:d-1:commit\"]}");
+            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded("test:d-1:commit",
+                    Instant.parse("2024-05-01T10:00:00Z"), "org/repo", SHA, List.of())));
+        });
+    }
+
+    @Test
+    void shouldAnswerIgnoredWithTheReasonWhenThePayloadChangesNoMetric() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "{\"ping\":true}", "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"ignored\":\"ping events change no metric\"}");
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401NamingTheHeaderWhenTheSecretIsWrong() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "{\"sha\":\"" + SHA + "\"}", "guess",
+                    "application/json");
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains("\"detail\":\"X-Token does not match; check TEST_SECRET\"");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("unauthenticated");
+                assertThat(r.body()).isEmpty(); // an unauthenticated body is never kept
+            });
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400NamingTheFieldWhenThePayloadCannotBeMapped() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "{\"time\":\"2024-05-01T10:00:00Z\"}", "s3cret",
+                    "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("{\"field\":\"sha\",\"problem\":\"is required\"}");
+            assertThat(publisher.rejections()).singleElement()
+                    .satisfies(r -> assertThat(r.reason()).isEqualTo("invalid_payload"));
+        });
+    }
+
+    @Test
+    void shouldRefuseWith413WhenTheBodyIsOverTheLimit() {
+        JavalinTest.test(app(2048), (server, client) -> {
+            String body = "{\"sha\":\"" + SHA + "\",\"pad\":\"" + "x".repeat(2048) + "\"}";
+            Response response = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(413);
+            assertThat(response.body().string()).contains("the limit is 2048 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+        });
+    }
+
+    @Test
+    void shouldRefuseWith415WhenTheBodyIsNotJson() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "payload=%7B%7D", "s3cret",
+                    "application/x-www-form-urlencoded");
+
+            assertThat(response.code()).isEqualTo(415);
+            assertThat(response.body().string()).contains("configure the webhook to send JSON (application/json)");
+        });
+    }
+
+    @Test
+    void shouldAnswer404NamingTheVariableWhenTheSourceIsNotConfigured() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/other", "{}", null, "application/json");
+
+            assertThat(response.code()).isEqualTo(404);
+            assertThat(response.body().string())
+                    .contains("\"detail\":\"the other webhook is not enabled; set OTHER_SECRET to enable it\"");
+        });
+    }
+
+    @Test
+    void shouldVerifyAnHmacWhenTheHexMatchesInAnyCase() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        String hex = Hmac.sha256Hex(SECRET, body);
+
+        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.toUpperCase(Locale.ROOT))).isTrue();
+        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.substring(1) + "0")).isFalse();
+        assertThat(Hmac.matchesSha256Hex(Secret.of("other"), body, hex)).isFalse();
+    }
+
+    @Test
+    void shouldReadEverySourceTimestampFormatWhenParsing() {
+        assertThat(Timestamps.parse("2024-05-01 10:00:00 UTC")).contains(Instant.parse("2024-05-01T10:00:00Z"));
+        assertThat(Timestamps.parse("2021-04-28 21:50:00 +0200")).contains(Instant.parse("2021-04-28T19:50:00Z"));
+        assertThat(Timestamps.parse("2019-03-01T10:37:14+0100")).contains(Instant.parse("2019-03-01T09:37:14Z"));
+        assertThat(Timestamps.parse("2014-06-30T18:59:12.3660573Z"))
+                .contains(Instant.parse("2014-06-30T18:59:12.3660573Z"));
+        assertThat(Timestamps.parse("2012-01-03T23:36:29+02:00")).contains(Instant.parse("2012-01-03T21:36:29Z"));
+        assertThat(Timestamps.parse("yesterday")).isEmpty();
+    }
+
+    @Test
+    void shouldKeepIdsWithinTheContractWhenDeliveryIdsAreLong() {
+        assertThat(Identifiers.eventId("github", "72d3162e-cc78-11e3-81ab-4c9367dc0958", "commit", SHA))
+                .isEqualTo("github:72d3162e-cc78-11e3-81ab-4c9367dc0958:commit:" + SHA);
+        assertThat(Identifiers.eventId("x", "d".repeat(300))).startsWith("x:").hasSize(2 + 64);
+        assertThat(Identifiers.syntheticSha("artifact", "pkg:oci/app@sha256:1")).hasSize(64)
+                .isNotEqualTo(Identifiers.syntheticSha("change", "pkg:oci/app@sha256:1"));
+    }
+}
