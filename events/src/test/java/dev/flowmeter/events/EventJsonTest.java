@@ -1,0 +1,81 @@
+package dev.flowmeter.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EventJsonTest {
+
+    private static final Instant AT = Instant.parse("2026-05-01T10:00:00Z");
+    private static final String SHA = "9fceb02d0ae598e95dc970b74767f19372d61af8";
+    private static final String PARENT = "0123456789abcdef0123456789abcdef01234567";
+
+    private static DeliveryEvent roundTrip(DeliveryEvent event) {
+        return new DeliveryEventSerde().deserializer().deserialize("t",
+                new DeliveryEventSerde().serializer().serialize("t", event));
+    }
+
+    @Test
+    void shouldReadBackEveryEventTypeWhenWrittenToKafka() {
+        List<DeliveryEvent> events = List.of(
+                new CommitRecorded("c", AT, "shop/checkout", SHA, List.of(PARENT)),
+                new DeploymentFinished("d", AT, "shop/checkout", "production", SHA, DeploymentStatus.SUCCESS,
+                        List.of(SHA, PARENT)),
+                new DeploymentFinished("f", AT, "shop/checkout", "production", SHA, DeploymentStatus.FAILURE,
+                        List.of()),
+                new GateQueued("q", AT, "shop/checkout", "approval:production", "42"),
+                new GateStarted("s", AT, "shop/checkout", "qa", "PR-1"),
+                new GateFinished("e", AT, "shop/checkout", "qa", "PR-1", GateOutcome.FAILED),
+                new IncidentOpened("i", AT, "shop/checkout", "PD-17", "production", SHA),
+                new IncidentResolved("r", AT, "shop/checkout", "PD-17", "", ""));
+
+        for (DeliveryEvent event : events) {
+            assertThat(roundTrip(event)).isEqualTo(event);
+        }
+    }
+
+    @Test
+    void shouldWriteTheContractsFlatJsonWhenSerialising() {
+        DeliveryEvent event = new DeploymentFinished("gh-123", AT, "shop/checkout", "production", SHA,
+                DeploymentStatus.SUCCESS, List.of());
+
+        assertThat(EventJson.toJson(event).toString()).isEqualTo("{\"id\":\"gh-123\",\"type\":\"deployment\","
+                + "\"time\":\"2026-05-01T10:00:00Z\",\"service\":\"shop/checkout\",\"environment\":\"production\","
+                + "\"sha\":\"" + SHA + "\",\"status\":\"success\"}");
+    }
+
+    @Test
+    void shouldLeaveOutUnknownIncidentFieldsWhenTheSourceDidNotSayThem() {
+        DeliveryEvent event = new IncidentResolved("r", AT, "shop/checkout", "PD-17", "", "");
+
+        assertThat(EventJson.toJson(event).toString()).isEqualTo("{\"id\":\"r\",\"type\":\"incident.resolved\","
+                + "\"time\":\"2026-05-01T10:00:00Z\",\"service\":\"shop/checkout\",\"incident\":\"PD-17\"}");
+    }
+
+    @Test
+    void shouldNameEveryBadIncidentFieldWhenParsing() throws Exception {
+        var node = EventJson.MAPPER.readTree("{\"id\":\"i\",\"type\":\"incident.opened\","
+                + "\"time\":\"2026-05-01T10:00:00Z\",\"service\":\"shop/checkout\",\"environment\":\"prod env\","
+                + "\"sha\":\"abc\"}");
+
+        assertThatThrownBy(() -> EventJson.parse(node))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("incident", "is required"),
+                        new FieldError("environment",
+                                "must be 1-100 characters of letters, digits, '.', '_', ':' or '-'"),
+                        new FieldError("sha", "must be a full commit id: 40 or 64 hexadecimal characters")));
+    }
+
+    @Test
+    void shouldRefuseTimesKafkaCannotCarryWhenParsing() throws Exception {
+        var before1970 = EventJson.MAPPER.readTree("{\"id\":\"c\",\"type\":\"commit\","
+                + "\"time\":\"1969-12-31T23:59:59Z\",\"service\":\"s\",\"sha\":\"" + SHA + "\"}");
+
+        assertThatThrownBy(() -> EventJson.parse(before1970))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors())
+                        .containsExactly(new FieldError("time", "must not be before 1970-01-01T00:00:00Z")));
+    }
+}
