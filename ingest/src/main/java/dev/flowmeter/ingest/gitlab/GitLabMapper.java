@@ -1,0 +1,245 @@
+package dev.flowmeter.ingest.gitlab;
+
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.Deployment;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.FinishedJob;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.ManualJob;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.MergeRequest;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.Pipeline;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.Push;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.PushCommit;
+import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns GitLab payload records into delivery events. Every event id is the delivery id plus what tells the event apart
+ * within the delivery, so a redelivered webhook yields the same ids. A pipeline hook repeats everything its payload
+ * knows (queued, started, finished; a manual job's wait), so a lost or late earlier hook costs nothing: the gate
+ * keeps the earliest queue time and the first verdict of every pass.
+ */
+final class GitLabMapper {
+
+    static final String SOURCE = "gitlab";
+    static final String CODE_REVIEW = "code-review";
+    static final String CI = "ci";
+    static final String APPROVAL = "approval:";
+
+    private static final Set<String> MERGE_REQUEST_ACTIONS = Set.of("open", "reopen", "approved", "unapproved",
+            "close", "merge");
+    private static final Set<String> PIPELINE_WAITING = Set.of("created", "waiting_for_resource", "preparing",
+            "pending");
+    private static final Set<String> DEPLOYMENT_ENDS = Set.of("success", "failed");
+
+    private final ServiceMap services;
+
+    GitLabMapper(ServiceMap services) {
+        this.services = services;
+    }
+
+    static boolean mapsMergeRequestAction(String action) {
+        return MERGE_REQUEST_ACTIONS.contains(action);
+    }
+
+    static boolean mapsDeploymentStatus(String status) {
+        return DEPLOYMENT_ENDS.contains(status);
+    }
+
+    /**
+     * One commit event per pushed commit. GitLab lists the commits oldest first, so each one's parent is the one listed
+     * before it, and the first one's is {@code before}, unless the branch is new (no parent known) or GitLab left
+     * older commits out of the list (their parent is not {@code before}).
+     */
+    WebhookResult push(String delivery, Push push) {
+        if (GitLabPayloads.isZeros(push.after())) {
+            return WebhookResult.ignored("a branch deletion ships nothing");
+        }
+        if (push.commits().isEmpty()) {
+            return WebhookResult.ignored("the push carries no new commits");
+        }
+        boolean split = services.splitsByPath(push.project());
+        String parent = GitLabPayloads.isZeros(push.before()) || push.truncated() ? null : push.before();
+        List<DeliveryEvent> events = new ArrayList<>();
+        for (PushCommit commit : push.commits()) {
+            List<String> parents = parent == null ? List.of() : List.of(parent);
+            if (split) {
+                for (String service : services.services(push.project(), commit.paths())) {
+                    events.add(new CommitRecorded(id(delivery, "commit", commit.sha(), service), commit.time(),
+                            service, commit.sha(), parents));
+                }
+            } else {
+                events.add(new CommitRecorded(id(delivery, "commit", commit.sha()), commit.time(),
+                        services.service(push.project()), commit.sha(), parents));
+            }
+            parent = commit.sha();
+        }
+        return WebhookResult.of(events);
+    }
+
+    /**
+     * Code review as a gate per merge request (item = its iid): opened or reopened, queued; approved, passed; merged,
+     * passed too (a project without required approvals merges unapproved) and the merge commit linked to the head,
+     * so a squash or merge commit carries the lead time of the reviewed commits; closed unmerged, failed;
+     * approval revoked, queued again.
+     */
+    WebhookResult mergeRequest(String delivery, MergeRequest request) {
+        String service = services.service(request.project());
+        String item = request.iid();
+        String action = request.action();
+        String id = id(delivery, "merge-request", item, action);
+        switch (action) {
+            case "open":
+                return WebhookResult.of(List.of(new GateQueued(id, request.createdAt(), service, CODE_REVIEW, item)));
+            case "reopen":
+            case "unapproved":
+                return WebhookResult.of(List.of(new GateQueued(id, request.updatedAt(), service, CODE_REVIEW, item)));
+            case "approved":
+                return WebhookResult.of(List.of(
+                        new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.PASSED)));
+            case "close":
+                return WebhookResult.of(List.of(
+                        new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.FAILED)));
+            case "merge":
+                List<DeliveryEvent> events = new ArrayList<>();
+                events.add(new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.PASSED));
+                // GitLab sends no merged_at: updated_at is when the merge happened. A fast-forward merge has no merge
+                // commit; the head commit itself is on the target branch and arrives with the push.
+                if (request.mergeCommitSha() != null && !request.mergeCommitSha().equals(request.headSha())) {
+                    events.add(new CommitRecorded(id(delivery, "commit", request.mergeCommitSha()),
+                            request.updatedAt(), service, request.mergeCommitSha(), List.of(request.headSha())));
+                }
+                return WebhookResult.of(events);
+            default:
+                return WebhookResult.ignored("merge request action '" + action + "' changes no metric");
+        }
+    }
+
+    /**
+     * The pipeline as an item of gate {@code ci}, plus every manual job that deploys to an environment as an item of
+     * gate {@code approval:<environment>}: it waits from when it could be played until it starts.
+     */
+    WebhookResult pipeline(String delivery, Pipeline pipeline) {
+        String service = services.service(pipeline.project());
+        String item = pipeline.id();
+        String status = pipeline.status();
+        List<DeliveryEvent> events = new ArrayList<>();
+        String reason = null;
+        GateQueued queued = new GateQueued(id(delivery, "pipeline", item, "queued"), pipeline.createdAt(), service, CI,
+                item);
+        if (PIPELINE_WAITING.contains(status)) {
+            events.add(queued);
+        } else if ("running".equals(status)) {
+            events.add(queued);
+            events.add(started(delivery, pipeline, service));
+        } else if ("success".equals(status) || "failed".equals(status)) {
+            events.add(queued);
+            if (pipeline.ran()) {
+                events.add(started(delivery, pipeline, service));
+            }
+            events.add(new GateFinished(id(delivery, "pipeline", item, "finished"), pipeline.finishedAt(), service, CI,
+                    item, "success".equals(status) ? GateOutcome.PASSED : GateOutcome.FAILED));
+        } else if ("canceled".equals(status) && !pipeline.ran() && pipeline.finishedAt() != null) {
+            // Canceled before it ever ran (say, superseded by a newer push): its wait ends here, or it would count as
+            // waiting forever. Having never started, it gets no duration, so the outcome is recorded but not measured.
+            events.add(queued);
+            events.add(new GateFinished(id(delivery, "pipeline", item, "finished"), pipeline.finishedAt(), service, CI,
+                    item, GateOutcome.FAILED));
+        } else if ("canceled".equals(status)) {
+            reason = "a pipeline canceled after it started has no verdict";
+        } else if ("manual".equals(status)) {
+            reason = "the pipeline waits for a manual job that deploys nowhere";
+        } else {
+            reason = "pipeline status '" + status + "' changes no metric";
+        }
+        for (ManualJob job : pipeline.manualJobs()) {
+            approval(delivery, pipeline, job, service, events);
+        }
+        return events.isEmpty() ? WebhookResult.ignored(reason) : WebhookResult.of(events);
+    }
+
+    /** A successful or failed deployment; its commits are derived from history, starting at the deployed sha. */
+    WebhookResult deployment(String delivery, Deployment deployment) {
+        DeploymentStatus status = "success".equals(deployment.status())
+                ? DeploymentStatus.SUCCESS : DeploymentStatus.FAILURE;
+        return WebhookResult.of(List.of(new DeploymentFinished(id(delivery, "deployment", deployment.id()),
+                deployment.time(), services.service(deployment.project()), environment(deployment.environment()),
+                deployment.sha(), status, List.of())));
+    }
+
+    /**
+     * A bounded environment name for labels: the folder of a dynamic environment ({@code review/feature-x} gives
+     * {@code review}, so one branch is not one time series), with characters outside the contract replaced.
+     */
+    static String environment(String name) {
+        int slash = name.indexOf('/');
+        String folder = slash > 0 ? name.substring(0, slash) : name;
+        String label = folder.strip().replaceAll("[^A-Za-z0-9._:-]+", "-");
+        return label.length() <= EventJson.MAX_NAME_LENGTH ? label : label.substring(0, EventJson.MAX_NAME_LENGTH);
+    }
+
+    static String approvalGate(String environment) {
+        String gate = APPROVAL + environment(environment);
+        return gate.length() <= EventJson.MAX_NAME_LENGTH ? gate : gate.substring(0, EventJson.MAX_NAME_LENGTH);
+    }
+
+    private static GateStarted started(String delivery, Pipeline pipeline, String service) {
+        // No started_at in the payload: queued_duration is started_at - created_at in whole seconds, and GitLab sends
+        // null rather than 0 for a pipeline that started at once.
+        Duration queuedFor = pipeline.queuedFor() == null ? Duration.ZERO : pipeline.queuedFor();
+        return new GateStarted(id(delivery, "pipeline", pipeline.id(), "started"),
+                pipeline.createdAt().plus(queuedFor), service, CI, pipeline.id());
+    }
+
+    private static void approval(String delivery, Pipeline pipeline, ManualJob job, String service,
+            List<DeliveryEvent> events) {
+        boolean deploys = job.environment() != null
+                && (job.environmentAction() == null || "start".equals(job.environmentAction()));
+        if (!deploys) {
+            return; // optional manual tasks, and jobs that stop an environment, are nobody's gate
+        }
+        String gate = approvalGate(job.environment());
+        if ("manual".equals(job.status()) || job.startedAt() != null) {
+            events.add(new GateQueued(id(delivery, "job", job.id(), "queued"), playableAt(pipeline, job), service,
+                    gate, job.id()));
+        }
+        if (job.startedAt() != null) {
+            // Someone played it: the approval is given, and the deployment itself is not time at the gate.
+            events.add(new GateFinished(id(delivery, "job", job.id(), "finished"), job.startedAt(), service, gate,
+                    job.id(), GateOutcome.PASSED));
+        }
+    }
+
+    /**
+     * When a manual job could first be played: once every job of the earlier stages finished. GitLab sends no time for
+     * that; a job's created_at is when its pipeline was created, which would count the whole run before it as
+     * waiting for approval. A job that {@code needs} fewer jobs may have been playable earlier.
+     */
+    private static Instant playableAt(Pipeline pipeline, ManualJob job) {
+        int stage = pipeline.stages().indexOf(job.stage());
+        Instant playable = job.createdAt();
+        for (FinishedJob other : pipeline.finishedJobs()) {
+            int otherStage = pipeline.stages().indexOf(other.stage());
+            if (otherStage >= 0 && otherStage < stage && other.finishedAt().isAfter(playable)) {
+                playable = other.finishedAt();
+            }
+        }
+        return playable;
+    }
+
+    private static String id(String delivery, String... parts) {
+        return Identifiers.eventId(SOURCE, delivery, parts);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.flowmeter.ingest.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The parts of GitLab's webhook payloads that Flowmeter reads, as small records, and how they are read. GitLab's field
+ * names live here and nowhere else. Fields a mapping does not need for a given action are not required, so a payload is
+ * refused only for what Flowmeter actually uses. {@code null} in a record means the field was absent.
+ */
+final class GitLabPayloads {
+
+    static final String PROJECT = "project.path_with_namespace";
+
+    /** A push to a branch: GitLab lists at most the 20 latest commits, oldest first. */
+    record Push(String project, String before, String after, boolean truncated, List<PushCommit> commits) {
+        Push {
+            commits = List.copyOf(commits);
+        }
+    }
+
+    /** One pushed commit and the paths it added, modified or removed (for monorepos split by path). */
+    record PushCommit(String sha, Instant time, List<String> paths) {
+        PushCommit {
+            paths = List.copyOf(paths);
+        }
+    }
+
+    record MergeRequest(String project, String iid, String action, Instant createdAt, Instant updatedAt,
+            String mergeCommitSha, String headSha) {
+    }
+
+    /** A pipeline, with its manual jobs and when each of its other jobs finished. */
+    record Pipeline(String project, String id, String status, Instant createdAt, Instant finishedAt,
+            Duration queuedFor, boolean ran, List<String> stages, List<ManualJob> manualJobs,
+            List<FinishedJob> finishedJobs) {
+        Pipeline {
+            stages = List.copyOf(stages);
+            manualJobs = List.copyOf(manualJobs);
+            finishedJobs = List.copyOf(finishedJobs);
+        }
+    }
+
+    /** A job with {@code when: manual}; {@code environment} is null when it deploys nowhere. */
+    record ManualJob(String id, String stage, String status, Instant createdAt, Instant startedAt,
+            String environment, String environmentAction) {
+    }
+
+    record FinishedJob(String stage, Instant finishedAt) {
+    }
+
+    record Deployment(String project, String id, String status, String environment, String sha, Instant time) {
+    }
+
+    private static final Set<String> MERGE_REQUEST_UPDATED_AT = Set.of("reopen", "approved", "unapproved", "close",
+            "merge");
+
+    private GitLabPayloads() {
+    }
+
+    static Push push(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String before = payload.sha("before");
+        String after = payload.sha("after");
+        List<PushCommit> commits = new ArrayList<>();
+        int size = payload.size("commits");
+        for (int i = 0; i < size; i++) {
+            PayloadReader commit = payload.element("commits", i);
+            List<String> paths = new ArrayList<>(commit.texts("added"));
+            paths.addAll(commit.texts("modified"));
+            paths.addAll(commit.texts("removed"));
+            commits.add(new PushCommit(commit.sha("id"), commit.time("timestamp"), paths));
+        }
+        // total_commits_count counts every commit of the push; only the latest 20 are listed.
+        boolean truncated = payload.has("total_commits_count")
+                && json.path("total_commits_count").asInt(size) > size;
+        payload.check("Push Hook");
+        return new Push(project, before, after, truncated, commits);
+    }
+
+    /** GitLab's null sha: {@code before} of a new branch, {@code after} of a deleted one. */
+    static boolean isZeros(String sha) {
+        return sha.chars().allMatch(c -> c == '0');
+    }
+
+    /** The action of a Merge Request Hook, or an empty string. */
+    static String mergeRequestAction(JsonNode json) {
+        return json.path("object_attributes").path("action").asText("");
+    }
+
+    static MergeRequest mergeRequest(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String iid = payload.id("object_attributes.iid");
+        String action = payload.text("object_attributes.action");
+        Instant createdAt = "open".equals(action)
+                ? payload.time("object_attributes.created_at") : payload.optionalTime("object_attributes.created_at");
+        Instant updatedAt = MERGE_REQUEST_UPDATED_AT.contains(action)
+                ? payload.time("object_attributes.updated_at") : payload.optionalTime("object_attributes.updated_at");
+        String mergeCommitSha = null;
+        String headSha = null;
+        if ("merge".equals(action)) {
+            // merge_commit_sha is null for a fast-forward merge: the head itself landed on the target branch.
+            mergeCommitSha = payload.optionalSha("object_attributes.merge_commit_sha");
+            headSha = payload.sha("object_attributes.last_commit.id");
+        }
+        payload.check("Merge Request Hook");
+        return new MergeRequest(project, iid, action, createdAt, updatedAt, mergeCommitSha, headSha);
+    }
+
+    static Pipeline pipeline(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String id = payload.id("object_attributes.id");
+        String status = payload.text("object_attributes.status");
+        Instant createdAt = payload.time("object_attributes.created_at");
+        Instant finishedAt = "success".equals(status) || "failed".equals(status)
+                ? payload.time("object_attributes.finished_at")
+                : payload.optionalTime("object_attributes.finished_at");
+        Double queued = payload.optionalSeconds("object_attributes.queued_duration");
+        // GitLab sets duration once a pipeline has started, and leaves it null for one that never ran.
+        boolean ran = payload.has("object_attributes.duration");
+        List<String> stages = payload.texts("object_attributes.stages");
+        List<ManualJob> manualJobs = new ArrayList<>();
+        List<FinishedJob> finishedJobs = new ArrayList<>();
+        int size = payload.size("builds");
+        for (int i = 0; i < size; i++) {
+            PayloadReader build = payload.element("builds", i);
+            String stage = build.optionalText("stage");
+            Instant finished = build.optionalTime("finished_at");
+            if (stage != null && finished != null) {
+                finishedJobs.add(new FinishedJob(stage, finished));
+            }
+            if ("manual".equals(build.optionalText("when"))) {
+                manualJobs.add(new ManualJob(build.id("id"), stage, build.text("status"), build.time("created_at"),
+                        build.optionalTime("started_at"), build.optionalText("environment.name"),
+                        build.optionalText("environment.action")));
+            }
+        }
+        payload.check("Pipeline Hook");
+        Duration queuedFor = queued == null ? null : Duration.ofMillis(Math.round(queued * 1000));
+        return new Pipeline(project, id, status, createdAt, finishedAt, queuedFor, ran, stages, manualJobs,
+                finishedJobs);
+    }
+
+    /** The status of a Deployment Hook, or an empty string. */
+    static String deploymentStatus(JsonNode json) {
+        return json.path("status").asText("");
+    }
+
+    static Deployment deployment(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String id = payload.id("deployment_id");
+        String status = payload.text("status");
+        String environment = payload.text("environment");
+        // The payload has no full sha field; commit_url ends with it (short_sha is only 8 characters).
+        String commitUrl = payload.text("commit_url");
+        String sha = null;
+        if (commitUrl != null) {
+            String trimmed = commitUrl.endsWith("/") ? commitUrl.substring(0, commitUrl.length() - 1) : commitUrl;
+            String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
+            if (PayloadReader.SHA.matcher(last).matches()) {
+                sha = payload.shaValue("commit_url", last);
+            } else {
+                payload.problem("commit_url", "must end with a full commit id: 40 or 64 hexadecimal characters");
+            }
+        }
+        Instant time = payload.time("status_changed_at");
+        payload.check("Deployment Hook");
+        return new Deployment(project, id, status, environment, sha, time);
+    }
+}

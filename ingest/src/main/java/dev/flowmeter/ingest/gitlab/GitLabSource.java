@@ -1,0 +1,129 @@
+package dev.flowmeter.ingest.gitlab;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.InvalidEventException;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRequest;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WebhookSource;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * GitLab project and group webhooks on {@code POST /webhooks/gitlab}: pushes become commits, merge requests a
+ * {@code code-review} gate and the link from a merge commit to the reviewed head, pipelines the {@code ci} gate and
+ * (for manual deployment jobs) {@code approval:<environment>} gates, deployments deployments. GitLab sends its secret
+ * token in plain text in {@code X-Gitlab-Token}; it is compared in constant time.
+ */
+public final class GitLabSource implements WebhookSource {
+
+    public static final String NAME = GitLabMapper.SOURCE;
+    static final String TOKEN_VARIABLE = "GITLAB_WEBHOOK_TOKEN";
+
+    static final String EVENT_HEADER = "X-Gitlab-Event";
+    static final String TOKEN_HEADER = "X-Gitlab-Token";
+    /** Stable across GitLab's retries and manual resends (GitLab 17.4 and later). */
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    /** Unique per event, for GitLab versions before the idempotency key. */
+    static final String EVENT_UUID = "X-Gitlab-Event-UUID";
+
+    private final Secret token;
+    private final GitLabMapper mapper;
+
+    public GitLabSource(Secret token, ServiceMap services) {
+        this.token = Objects.requireNonNull(token, "token");
+        this.mapper = new GitLabMapper(Objects.requireNonNull(services, "services"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String enabledBy() {
+        return TOKEN_VARIABLE;
+    }
+
+    @Override
+    public void authenticate(WebhookRequest request) {
+        String candidate = request.header(TOKEN_HEADER).orElse(null);
+        if (candidate == null) {
+            throw Rejected.unauthenticated(TOKEN_HEADER + " is missing; set the webhook's secret token in GitLab to "
+                    + "the value of " + TOKEN_VARIABLE);
+        }
+        if (!token.matches(candidate)) {
+            throw Rejected.unauthenticated(TOKEN_HEADER + " does not match; check " + TOKEN_VARIABLE);
+        }
+    }
+
+    @Override
+    public WebhookResult map(WebhookRequest request) {
+        String event = request.requiredHeader(EVENT_HEADER);
+        switch (event) {
+            case "Push Hook":
+                return checked(mapper.push(delivery(request), GitLabPayloads.push(request.json())));
+            case "Merge Request Hook": {
+                String delivery = delivery(request);
+                JsonNode json = request.json();
+                String action = GitLabPayloads.mergeRequestAction(json);
+                if (!GitLabMapper.mapsMergeRequestAction(action)) {
+                    return WebhookResult.ignored("merge request action '" + action + "' changes no metric");
+                }
+                return checked(mapper.mergeRequest(delivery, GitLabPayloads.mergeRequest(json)));
+            }
+            case "Pipeline Hook":
+                return checked(mapper.pipeline(delivery(request), GitLabPayloads.pipeline(request.json())));
+            case "Deployment Hook": {
+                String delivery = delivery(request);
+                JsonNode json = request.json();
+                String status = GitLabPayloads.deploymentStatus(json);
+                if (!GitLabMapper.mapsDeploymentStatus(status)) {
+                    return WebhookResult.ignored("deployment status '" + status
+                            + "' is not an end; only success and failed are deployments");
+                }
+                return checked(mapper.deployment(delivery, GitLabPayloads.deployment(json)));
+            }
+            case "Job Hook":
+                return WebhookResult.ignored("a job hook does not say whether the job is manual; Flowmeter reads "
+                        + "manual deployment jobs from the Pipeline Hook, so enable pipeline events instead");
+            case "Tag Push Hook":
+                return WebhookResult.ignored("tag pushes add no commits; branch pushes carry them");
+            default:
+                return WebhookResult.ignored("GitLab event '" + event + "' changes no metric; Flowmeter reads push, "
+                        + "merge request, pipeline and deployment events");
+        }
+    }
+
+    /** The dedup key: the idempotency key when GitLab sends one, else the event UUID. */
+    private static String delivery(WebhookRequest request) {
+        return request.header(IDEMPOTENCY_KEY).or(() -> request.header(EVENT_UUID)).orElseThrow(() ->
+                Rejected.invalidPayload("neither the " + IDEMPOTENCY_KEY + " nor the " + EVENT_UUID + " header is "
+                        + "present; Flowmeter needs one of them to count a redelivered webhook once",
+                        List.of(new FieldError(IDEMPOTENCY_KEY, "header is required when " + EVENT_UUID
+                                        + " is missing"),
+                                new FieldError(EVENT_UUID, "header is required when " + IDEMPOTENCY_KEY
+                                        + " is missing"))));
+    }
+
+    /**
+     * Only valid events may reach the topic. The payload readers check what they read; this catches the rest (a
+     * project path or an id that breaks the event contract) as a 400 instead of a bad record.
+     */
+    private static WebhookResult checked(WebhookResult result) {
+        for (DeliveryEvent event : result.events()) {
+            try {
+                EventJson.parse(EventJson.toJson(event));
+            } catch (InvalidEventException e) {
+                throw Rejected.invalidPayload("the GitLab payload maps to an event Flowmeter cannot accept: "
+                        + e.getMessage(), e.errors());
+            }
+        }
+        return result;
+    }
+}

@@ -1,0 +1,574 @@
+package dev.flowmeter.ingest.gitlab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRequest;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WebhookRoute;
+import io.javalin.Javalin;
+import io.javalin.testtools.HttpClient;
+import io.javalin.testtools.JavalinTest;
+import io.javalin.testtools.Response;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GitLabSourceTest {
+
+    private static final Instant NOW = Instant.parse("2026-05-02T08:00:00Z");
+    private static final String TOKEN = "test-token";
+    private static final String KEY = "3f2b8c1e-6a4d-4f0e-9b7a-2c5d8e1f0a9b";
+    private static final String EVENT_UUID = "0d6a1f3c-9e2b-4a7d-8c5f-1b3e5a7c9d2f";
+
+    private static final String BEFORE = "95790bf891e76fee5e1747ab589903a6a1f80f22";
+    private static final String COMMIT_A = "b6568db1bc1dcd7f8b4d5a946b0b91f9dacd7327";
+    private static final String COMMIT_B = "da1560886d4f094c3e6c9ef40349f7d38b5d27d7";
+    private static final String MERGE_COMMIT = "ac3ca1559bc39abf963586372eff7f8fdded646e";
+    private static final String MERGE_HEAD = "61b6a0d35dbaf915760233b637622e383d3cc9ec";
+    private static final String DEPLOYED = "279484c09fbe69ededfced8c1bb6e6d24616b468";
+
+    private final GitLabSource source = new GitLabSource(Secret.of(TOKEN), ServiceMap.IDENTITY);
+    private final FakePublisher publisher = new FakePublisher();
+
+    @TempDir
+    Path tempDir;
+
+    // ---- Push Hook
+
+    @Test
+    void shouldChainPushedCommitsOldestFirstFromBeforeWhenThePushListsEveryCommit() {
+        WebhookResult result = map("Push Hook", fixture("push.json", json -> json.put("total_commits_count", 2)));
+
+        // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A.
+        assertThat(result.events()).containsExactly(
+                new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A, Instant.parse("2011-12-12T12:27:31Z"),
+                        "mike/diaspora", COMMIT_A, List.of(BEFORE)),
+                new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B, Instant.parse("2012-01-03T21:36:29Z"),
+                        "mike/diaspora", COMMIT_B, List.of(COMMIT_A)));
+    }
+
+    @Test
+    void shouldNotLinkTheFirstListedCommitToBeforeWhenGitLabLeftOlderCommitsOut() {
+        // As published: total_commits_count 4 but two commits listed, so A's parent is not before.
+        WebhookResult result = map("Push Hook", fixture("push.json"));
+
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).parents())
+                .containsExactly(List.of(), List.of(COMMIT_A));
+    }
+
+    @Test
+    void shouldNotLinkTheFirstCommitWhenThePushCreatesTheBranch() {
+        WebhookResult result = map("Push Hook", fixture("push.json", json -> {
+            json.put("before", "0000000000000000000000000000000000000000");
+            json.put("total_commits_count", 2);
+        }));
+
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).parents())
+                .containsExactly(List.of(), List.of(COMMIT_A));
+    }
+
+    @Test
+    void shouldIgnoreThePushWhenTheBranchIsDeleted() {
+        WebhookResult result = map("Push Hook", fixture("push.branch-deleted.json"));
+
+        assertThat(result.isIgnored()).isTrue();
+        assertThat(result.ignoredReason()).isEqualTo("a branch deletion ships nothing");
+    }
+
+    @Test
+    void shouldGiveEachCommitTheServicesOfItsPathsWhenTheRepositoryIsSplit() throws IOException {
+        Path map = tempDir.resolve("services.map");
+        Files.writeString(map, "mike/diaspora:app/ = diaspora/app\nmike/diaspora:lib/ = diaspora/lib\n");
+        GitLabSource split = new GitLabSource(Secret.of(TOKEN), ServiceMap.load(map));
+        byte[] body = fixture("push.json", json -> {
+            json.put("total_commits_count", 2);
+            // B now touches lib/ and the README: lib/ is diaspora/lib, the README belongs to no split service.
+            ObjectNode second = (ObjectNode) json.withArrayProperty("commits").get(1);
+            second.putArray("added").add("lib/cart.rb");
+            second.putArray("modified").add("README.md");
+        });
+
+        WebhookResult result = split.map(request("Push Hook", body, headers()));
+
+        // A adds CHANGELOG (no split service) and modifies app/...: only diaspora/app, since one path matched.
+        assertThat(result.events()).containsExactly(
+                new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A + ":diaspora/app",
+                        Instant.parse("2011-12-12T12:27:31Z"), "diaspora/app", COMMIT_A, List.of(BEFORE)),
+                new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B + ":diaspora/lib",
+                        Instant.parse("2012-01-03T21:36:29Z"), "diaspora/lib", COMMIT_B, List.of(COMMIT_A)));
+    }
+
+    @Test
+    void shouldIgnoreTagPushesWhenTheyArrive() {
+        WebhookResult result = map("Tag Push Hook", fixture("tag_push.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("tag pushes add no commits; branch pushes carry them");
+    }
+
+    // ---- Merge Request Hook
+
+    @Test
+    void shouldQueueTheMergeRequestForCodeReviewAtItsCreationWhenOpened() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.open.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:open",
+                Instant.parse("2013-12-03T17:23:34Z"), "gitlabhq/gitlab-test", "code-review", "1"));
+    }
+
+    @Test
+    void shouldPassCodeReviewAtTheUpdateTimeWhenApproved() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json"));
+
+        assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:approved",
+                Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1",
+                GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldQueueTheReviewAgainAtTheUpdateTimeWhenReopenedOrUnapproved() {
+        for (String action : List.of("reopen", "unapproved")) {
+            WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json",
+                    json -> json.withObjectProperty("object_attributes").put("action", action)));
+
+            assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:" + action,
+                    Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1"));
+        }
+    }
+
+    @Test
+    void shouldFailCodeReviewWhenTheMergeRequestIsClosedUnmerged() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "close")));
+
+        assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:close",
+                Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1",
+                GateOutcome.FAILED));
+    }
+
+    @Test
+    void shouldLinkTheMergeCommitToTheReviewedHeadAndPassTheReviewWhenMerged() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.merge.json"));
+
+        // No merged_at in GitLab's payload: updated_at (2016-12-01 13:21:20 UTC) is when it merged.
+        Instant merged = Instant.parse("2016-12-01T13:21:20Z");
+        assertThat(result.events()).containsExactly(
+                new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge", merged,
+                        "exm-namespace/example-project", "code-review", "1402", GateOutcome.PASSED),
+                new CommitRecorded("gitlab:" + KEY + ":commit:" + MERGE_COMMIT, merged,
+                        "exm-namespace/example-project", MERGE_COMMIT, List.of(MERGE_HEAD)));
+    }
+
+    @Test
+    void shouldOnlyPassTheReviewWhenTheMergeWasAFastForward() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.merge.json",
+                json -> json.withObjectProperty("object_attributes").putNull("merge_commit_sha")));
+
+        assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge",
+                Instant.parse("2016-12-01T13:21:20Z"), "exm-namespace/example-project", "code-review", "1402",
+                GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldIgnoreTheMergeRequestWhenTheActionChangesNoMetric() {
+        WebhookResult result = map("Merge Request Hook", fixture("merge_request.update.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("merge request action 'update' changes no metric");
+    }
+
+    // ---- Pipeline Hook
+
+    @Test
+    void shouldQueueStartAndPassTheCiGateWhenThePipelineSucceeded() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.success.json"));
+
+        // Created 15:23:28, queued for 12 s, finished 15:26:29. The manual production job was skipped: no approval.
+        assertThat(result.events()).containsExactly(
+                new GateQueued("gitlab:" + KEY + ":pipeline:31:queued", Instant.parse("2016-08-12T15:23:28Z"),
+                        "gitlab-org/gitlab-test", "ci", "31"),
+                new GateStarted("gitlab:" + KEY + ":pipeline:31:started", Instant.parse("2016-08-12T15:23:40Z"),
+                        "gitlab-org/gitlab-test", "ci", "31"),
+                new GateFinished("gitlab:" + KEY + ":pipeline:31:finished", Instant.parse("2016-08-12T15:26:29Z"),
+                        "gitlab-org/gitlab-test", "ci", "31", GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldFailTheCiGateWhenThePipelineFailed() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.success.json",
+                json -> json.withObjectProperty("object_attributes").put("status", "failed")));
+
+        assertThat(result.events()).last().isEqualTo(new GateFinished("gitlab:" + KEY + ":pipeline:31:finished",
+                Instant.parse("2016-08-12T15:26:29Z"), "gitlab-org/gitlab-test", "ci", "31", GateOutcome.FAILED));
+    }
+
+    @Test
+    void shouldOnlyQueueWhenThePipelineIsPending() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.pending.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":pipeline:32:queued",
+                Instant.parse("2016-08-12T17:00:00Z"), "gitlab-org/gitlab-test", "ci", "32"));
+    }
+
+    @Test
+    void shouldStartTheCiGateAtCreationWhenGitLabSendsNoQueuedDuration() {
+        // GitLab sends null rather than 0 for a pipeline that started in under a second.
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.running.json",
+                json -> json.withObjectProperty("object_attributes").putNull("queued_duration")));
+
+        assertThat(result.events()).contains(new GateStarted("gitlab:" + KEY + ":pipeline:31:started",
+                Instant.parse("2016-08-12T15:23:28Z"), "gitlab-org/gitlab-test", "ci", "31"));
+    }
+
+    @Test
+    void shouldQueueTheManualDeploymentJobForApprovalWhenThePipelineIsBlockedOnIt() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json"));
+
+        // Playable once the build and test stages were done: build-image 15:25:26, test-build 15:26:29 (test-image
+        // sent no finished_at). The blocked pipeline itself is already started: no ci event.
+        assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":job:380:queued",
+                Instant.parse("2016-08-12T15:26:29Z"), "gitlab-org/gitlab-test", "approval:production", "380"));
+    }
+
+    @Test
+    void shouldPassTheApprovalWhenTheManualJobWasPlayed() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.running.json"));
+
+        assertThat(result.events()).containsExactly(
+                new GateQueued("gitlab:" + KEY + ":pipeline:31:queued", Instant.parse("2016-08-12T15:23:28Z"),
+                        "gitlab-org/gitlab-test", "ci", "31"),
+                new GateStarted("gitlab:" + KEY + ":pipeline:31:started", Instant.parse("2016-08-12T15:23:40Z"),
+                        "gitlab-org/gitlab-test", "ci", "31"),
+                new GateQueued("gitlab:" + KEY + ":job:380:queued", Instant.parse("2016-08-12T15:26:29Z"),
+                        "gitlab-org/gitlab-test", "approval:production", "380"),
+                new GateFinished("gitlab:" + KEY + ":job:380:finished", Instant.parse("2016-08-12T16:02:05Z"),
+                        "gitlab-org/gitlab-test", "approval:production", "380", GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldNameTheApprovalGateAfterTheEnvironmentFolderWhenTheEnvironmentIsDynamic() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json",
+                json -> build(json, 0).withObjectProperty("environment").put("name", "review/feature-x")));
+
+        assertThat(result.events()).extracting(event -> ((GateQueued) event).gate())
+                .containsExactly("approval:review");
+    }
+
+    @Test
+    void shouldIgnoreTheBlockedPipelineWhenItsManualJobStopsAnEnvironment() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json",
+                json -> build(json, 0).withObjectProperty("environment").put("action", "stop")));
+
+        assertThat(result.ignoredReason()).isEqualTo("the pipeline waits for a manual job that deploys nowhere");
+    }
+
+    @Test
+    void shouldEndTheWaitWhenThePipelineIsCanceledBeforeItRan() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.canceled.json"));
+
+        assertThat(result.events()).containsExactly(
+                new GateQueued("gitlab:" + KEY + ":pipeline:32:queued", Instant.parse("2016-08-12T17:00:00Z"),
+                        "gitlab-org/gitlab-test", "ci", "32"),
+                new GateFinished("gitlab:" + KEY + ":pipeline:32:finished", Instant.parse("2016-08-12T17:04:00Z"),
+                        "gitlab-org/gitlab-test", "ci", "32", GateOutcome.FAILED));
+    }
+
+    @Test
+    void shouldIgnoreACanceledPipelineWhenItHadStarted() {
+        WebhookResult result = map("Pipeline Hook", fixture("pipeline.canceled.json",
+                json -> json.withObjectProperty("object_attributes").put("duration", 95)));
+
+        assertThat(result.ignoredReason()).isEqualTo("a pipeline canceled after it started has no verdict");
+    }
+
+    @Test
+    void shouldIgnoreTheJobHookWhenItArrives() {
+        WebhookResult result = map("Job Hook", fixture("job.success.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("a job hook does not say whether the job is manual; Flowmeter "
+                + "reads manual deployment jobs from the Pipeline Hook, so enable pipeline events instead");
+    }
+
+    // ---- Deployment Hook
+
+    @Test
+    void shouldRecordTheDeploymentWithTheShaAtTheEndOfTheCommitUrlWhenItSucceeded() {
+        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json"));
+
+        // status_changed_at 2021-04-28 21:50:00 +0200 is 19:50 UTC.
+        assertThat(result.events()).containsExactly(new DeploymentFinished("gitlab:" + KEY + ":deployment:15",
+                Instant.parse("2021-04-28T19:50:00Z"), "root/test-deployment-webhooks", "staging", DEPLOYED,
+                DeploymentStatus.SUCCESS, List.of()));
+    }
+
+    @Test
+    void shouldRecordAFailedDeploymentWhenTheStatusIsFailed() {
+        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json",
+                json -> json.put("status", "failed")));
+
+        assertThat(result.events()).singleElement()
+                .satisfies(event -> assertThat(((DeploymentFinished) event).status())
+                        .isEqualTo(DeploymentStatus.FAILURE));
+    }
+
+    @Test
+    void shouldIgnoreTheDeploymentWhenItIsStillRunning() {
+        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json",
+                json -> json.put("status", "running")));
+
+        assertThat(result.ignoredReason())
+                .isEqualTo("deployment status 'running' is not an end; only success and failed are deployments");
+    }
+
+    @Test
+    void shouldRefuseTheDeploymentWhenTheCommitUrlDoesNotEndWithAFullSha() {
+        byte[] body = fixture("deployment.success.json", json -> json.put("commit_url",
+                "http://10.126.0.2:3000/root/test-deployment-webhooks/-/commit/279484c0"));
+
+        assertThatThrownBy(() -> map("Deployment Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.errors()).containsExactly(new FieldError("commit_url",
+                    "must end with a full commit id: 40 or 64 hexadecimal characters"));
+        });
+    }
+
+    @Test
+    void shouldLabelTheEnvironmentWithinTheContractWhenTheNameHasOtherCharacters() {
+        assertThat(GitLabMapper.environment("production")).isEqualTo("production");
+        assertThat(GitLabMapper.environment("review/feature-x")).isEqualTo("review");
+        assertThat(GitLabMapper.environment("Production EU")).isEqualTo("Production-EU");
+        assertThat(GitLabMapper.approvalGate("x".repeat(150))).hasSize(100).startsWith("approval:xxx");
+    }
+
+    // ---- Headers, dedup and refusals
+
+    @Test
+    void shouldGiveTheSameIdsWhenTheSameDeliveryComesAgain() {
+        byte[] body = fixture("pipeline.running.json");
+
+        assertThat(map("Pipeline Hook", body)).isEqualTo(map("Pipeline Hook", body));
+    }
+
+    @Test
+    void shouldUseTheEventUuidWhenThereIsNoIdempotencyKey() {
+        Map<String, String> headers = headers();
+        headers.remove("Idempotency-Key");
+        headers.put("X-Gitlab-Event-UUID", EVENT_UUID);
+
+        WebhookResult result = source.map(request("Merge Request Hook", fixture("merge_request.open.json"), headers));
+
+        assertThat(result.events()).extracting(DeliveryEvent::id)
+                .containsExactly("gitlab:" + EVENT_UUID + ":merge-request:1:open");
+    }
+
+    @Test
+    void shouldIgnoreEventsFlowmeterDoesNotUseWhenTheyArrive() {
+        WebhookResult result = map("Issue Hook", "{\"object_kind\":\"issue\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Issue Hook' changes no metric; Flowmeter reads "
+                + "push, merge request, pipeline and deployment events");
+    }
+
+    @Test
+    void shouldPublishTheEventsAndAnswer202WhenTheTokenMatches() {
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixture("deployment.success.json"), headers());
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"gitlab:" + KEY + ":deployment:15\"]}");
+            assertThat(publisher.batches()).hasSize(1);
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401WhenTheTokenIsMissing() {
+        Map<String, String> headers = headers();
+        headers.remove("X-Gitlab-Token");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixture("deployment.success.json"), headers);
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains("\"detail\":\"X-Gitlab-Token is missing; set the webhook's "
+                    + "secret token in GitLab to the value of GITLAB_WEBHOOK_TOKEN\"");
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401WhenTheTokenIsWrong() {
+        Map<String, String> headers = headers();
+        headers.put("X-Gitlab-Token", "test-tokeN");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixture("deployment.success.json"), headers);
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string())
+                    .contains("\"detail\":\"X-Gitlab-Token does not match; check GITLAB_WEBHOOK_TOKEN\"");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement()
+                    .satisfies(rejection -> assertThat(rejection.body()).isEmpty());
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400NamingBothHeadersWhenThereIsNoDeliveryId() {
+        Map<String, String> headers = headers();
+        headers.remove("Idempotency-Key");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixture("deployment.success.json"), headers);
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains(
+                    "\"detail\":\"neither the Idempotency-Key nor the X-Gitlab-Event-UUID header is present; "
+                            + "Flowmeter needs one of them to count a redelivered webhook once\"",
+                    "{\"field\":\"Idempotency-Key\",\"problem\":\"header is required when X-Gitlab-Event-UUID is "
+                            + "missing\"}",
+                    "{\"field\":\"X-Gitlab-Event-UUID\",\"problem\":\"header is required when Idempotency-Key is "
+                            + "missing\"}");
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400WhenTheEventHeaderIsMissing() {
+        Map<String, String> headers = headers();
+        headers.remove("X-Gitlab-Event");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixture("deployment.success.json"), headers);
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("\"detail\":\"the X-Gitlab-Event header is missing\"");
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400WhenTheBodyIsNotJson() {
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, "{\"object_kind\":".getBytes(StandardCharsets.UTF_8), headers());
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("\"detail\":\"the request body is not valid JSON\"");
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400NamingEveryBadFieldWhenThePayloadCannotBeMapped() {
+        byte[] body = fixture("push.json", json -> {
+            json.remove("project");
+            ((ObjectNode) json.withArrayProperty("commits").get(1)).put("id", "da15608");
+            ((ObjectNode) json.withArrayProperty("commits").get(0)).put("timestamp", "last tuesday");
+        });
+        Map<String, String> headers = headers();
+        headers.put("X-Gitlab-Event", "Push Hook");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, body, headers);
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains(
+                    "\"detail\":\"the Push Hook payload cannot be mapped: 3 problems; see errors\"",
+                    "{\"field\":\"project.path_with_namespace\",\"problem\":\"is required\"}",
+                    "{\"field\":\"commits[0].timestamp\",\"problem\":\"is not a timestamp Flowmeter can read\"}",
+                    "{\"field\":\"commits[1].id\",\"problem\":\"must be a full commit id: 40 or 64 hexadecimal "
+                            + "characters\"}");
+            assertThat(publisher.rejections()).singleElement()
+                    .satisfies(rejection -> assertThat(rejection.reason()).isEqualTo("invalid_payload"));
+        });
+    }
+
+    @Test
+    void shouldRefuseWith400WhenTheProjectPathBreaksTheServiceContract() {
+        byte[] body = fixture("deployment.success.json",
+                json -> json.withObjectProperty("project").put("path_with_namespace", "root/test deployments"));
+
+        assertThatThrownBy(() -> map("Deployment Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("service");
+        });
+    }
+
+    // ---- helpers
+
+    private WebhookResult map(String event, byte[] body) {
+        return source.map(request(event, body, headers()));
+    }
+
+    private static WebhookRequest request(String event, byte[] body, Map<String, String> headers) {
+        Map<String, String> all = new HashMap<>(headers);
+        all.put("X-Gitlab-Event", event);
+        return new WebhookRequest(all, body, NOW);
+    }
+
+    private static Map<String, String> headers() {
+        Map<String, String> headers = new HashMap<>();
+        headers.put("X-Gitlab-Event", "Deployment Hook");
+        headers.put("X-Gitlab-Token", TOKEN);
+        headers.put("Idempotency-Key", KEY);
+        return headers;
+    }
+
+    private Javalin app() {
+        return Javalin.create(config -> {
+            Problems.register(config);
+            new WebhookRoute(source, publisher, new IngestLimits(1_000_000, 1000), Clock.fixed(NOW, ZoneOffset.UTC))
+                    .register(config);
+        });
+    }
+
+    private static Response post(HttpClient client, byte[] body, Map<String, String> headers) {
+        return client.request("/webhooks/gitlab", request -> {
+            request.post(BodyPublishers.ofByteArray(body));
+            request.header("Content-Type", "application/json");
+            headers.forEach(request::header);
+        });
+    }
+
+    private static ObjectNode build(ObjectNode pipeline, int index) {
+        return (ObjectNode) pipeline.withArrayProperty("builds").get(index);
+    }
+
+    static byte[] fixture(String name) {
+        return fixture(name, json -> { });
+    }
+
+    /** A fixture with one change made by the test, so that each variant says exactly what differs. */
+    static byte[] fixture(String name, Consumer<ObjectNode> change) {
+        try (InputStream in = GitLabSourceTest.class.getResourceAsStream("/fixtures/gitlab/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            ObjectNode json = (ObjectNode) EventJson.MAPPER.readTree(in);
+            change.accept(json);
+            return EventJson.MAPPER.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
