@@ -1,5 +1,6 @@
 package dev.flowmeter.api;
 
+import dev.flowmeter.ingest.cdevents.CdEventsSource;
 import dev.flowmeter.ingest.gitlab.GitLabSource;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.kafka.EventPublisher;
@@ -39,6 +40,8 @@ final class Webhooks {
         // One line per source; each adapter takes its secret and the service map.
         entries.add(new Entry(GitLabSource.NAME, WebhookSettings.GITLAB_WEBHOOK_TOKEN,
                 settings.gitlabToken().map(token -> new GitLabSource(token, services))));
+        entries.add(new Entry("cdevents", WebhookSettings.CDEVENTS_TOKEN,
+                settings.cdeventsToken().map(token -> new CdEventsSource(token, services))));
         return entries;
     }
 }
