@@ -75,14 +75,24 @@ public final class EventJson {
         DeliveryEvent event = switch (type) {
             case COMMIT -> {
                 String sha = fields.sha("sha");
-                List<String> parents = fields.shaList("parents", MAX_PARENTS, false);
+                List<String> parents = fields.shaList("parents", MAX_PARENTS, null);
                 yield fields.ok() ? new CommitRecorded(id, time, service, sha, parents) : null;
+            }
+            case ARTIFACT -> {
+                String sha = fields.sha("sha");
+                if (node.path("commits").isMissingNode() || node.path("commits").isNull()) {
+                    fields.error("commits", "is required: the commits the artifact was built from");
+                }
+                List<String> commits = fields.shaList("commits", MAX_COMMITS,
+                        "must list at least one commit id: the commits the artifact was built from");
+                yield fields.ok() ? new ArtifactBuilt(id, time, service, sha, commits) : null;
             }
             case DEPLOYMENT -> {
                 String environment = fields.name("environment");
                 String sha = fields.sha("sha");
                 DeploymentStatus status = fields.oneOf("status", DeploymentStatus.values(), DeploymentStatus::wireName);
-                List<String> commits = fields.shaList("commits", MAX_COMMITS, true);
+                List<String> commits = fields.shaList("commits", MAX_COMMITS,
+                        "must list at least one commit id; leave it out to derive the commits from history");
                 yield fields.ok() ? new DeploymentFinished(id, time, service, environment, sha, status, commits) : null;
             }
             case GATE_QUEUED -> {
@@ -149,6 +159,9 @@ public final class EventJson {
         if (event instanceof CommitRecorded commit) {
             node.put("sha", commit.sha());
             shas(node.putArray("parents"), commit.parents());
+        } else if (event instanceof ArtifactBuilt artifact) {
+            node.put("sha", artifact.sha());
+            shas(node.putArray("commits"), artifact.commits());
         } else if (event instanceof DeploymentFinished deployment) {
             node.put("environment", deployment.environment());
             node.put("sha", deployment.sha());
@@ -333,8 +346,8 @@ public final class EventJson {
             return value.textValue().toLowerCase(Locale.ROOT);
         }
 
-        /** An optional array of shas; {@code nonEmpty} rejects an explicit empty array. */
-        List<String> shaList(String field, int max, boolean nonEmpty) {
+        /** An optional array of shas; an explicit empty array is refused with {@code emptyProblem} unless it is null. */
+        List<String> shaList(String field, int max, String emptyProblem) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {
                 return List.of();
@@ -343,8 +356,8 @@ public final class EventJson {
                 error(field, "must be an array of commit ids");
                 return List.of();
             }
-            if (nonEmpty && value.isEmpty()) {
-                error(field, "must list at least one commit id; leave it out to derive the commits from history");
+            if (emptyProblem != null && value.isEmpty()) {
+                error(field, emptyProblem);
                 return List.of();
             }
             if (value.size() > max) {

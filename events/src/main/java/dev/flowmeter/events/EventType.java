@@ -6,6 +6,7 @@ import java.util.Optional;
 /** The kinds of delivery event Flowmeter understands, with the names they carry on the wire. */
 public enum EventType {
     COMMIT("commit"),
+    ARTIFACT("artifact"),
     DEPLOYMENT("deployment"),
     GATE_QUEUED("gate.queued"),
     GATE_STARTED("gate.started"),

@@ -267,4 +267,36 @@ class LeadTimeTest {
         assertThat(leadTime("staging").count()).isEqualTo(1);
         assertThat(leadTime("staging").sum()).isEqualTo(1800);
     }
+
+    @Test
+    void shouldShipWhatAnArtifactWasBuiltFromWithoutCountingTheArtifactWhenTheArtifactIsDeployed() {
+        String image = "1".repeat(64);
+        fixture.send(fixture.commit(A, "2026-05-01T08:00:00Z"));
+        fixture.send(fixture.commit(B, "2026-05-01T09:00:00Z", A));
+        fixture.send(fixture.artifact(image, "2026-05-01T09:30:00Z", B));
+        fixture.send(fixture.deployed("production", image, "2026-05-01T10:00:00Z"));
+
+        // B 3600 s and A 7200 s; the image itself is neither a change nor part of the batch.
+        MetricsSnapshot.Histogram lead = leadTime("production");
+        assertThat(lead.count()).isEqualTo(2);
+        assertThat(lead.sum()).isEqualTo(3600 + 7200);
+        assertThat(batchSize("production").sum()).isEqualTo(2);
+
+        // Deploying the same image again ships nothing.
+        fixture.send(fixture.deployed("production", image, "2026-05-01T11:00:00Z"));
+        assertThat(leadTime("production").count()).isEqualTo(2);
+        assertThat(atOrBelow(batchSize("production"), 0)).isEqualTo(1);
+    }
+
+    @Test
+    void shouldShipWhatAnArtifactWasBuiltFromWhenTheArtifactArrivesAfterItsDeployment() {
+        String image = "2".repeat(64);
+        fixture.send(fixture.commit(A, "2026-05-01T08:00:00Z"));
+        fixture.send(fixture.deployedExplicitly("production", image, "2026-05-01T10:00:00Z", image));
+        fixture.send(fixture.artifact(image, "2026-05-01T09:30:00Z", A));
+
+        MetricsSnapshot.Histogram lead = leadTime("production");
+        assertThat(lead.count()).isEqualTo(1);
+        assertThat(lead.sum()).isEqualTo(7200);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.flowmeter.streams;
 
+import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -89,6 +90,10 @@ final class TopologyFixture implements AutoCloseable {
 
     CommitRecorded commit(String sha, String time, String... parents) {
         return new CommitRecorded(nextId(), Instant.parse(time), SERVICE, sha, List.of(parents));
+    }
+
+    ArtifactBuilt artifact(String sha, String time, String... commits) {
+        return new ArtifactBuilt(nextId(), Instant.parse(time), SERVICE, sha, List.of(commits));
     }
 
     DeploymentFinished deployed(String environment, String sha, String time) {

@@ -116,24 +116,23 @@ class CdEventsWebhookIT {
      * end-to-end suite was queued at 08:15 and passed at 08:45 without reporting a start; the image went to
      * production at 10:00.
      *
-     * <p>The deployment ships the image's stand-in commit (08:10, 6600 s) and, through its parent link, the change
-     * (06:00, 14400 s): count 2, sum 21000, one observation at or below 7200 s, both at or below 14400 s. Build: waited
+     * <p>The deployment ships the image, which is not a change itself, and through it the change it was built from
+     * (06:00 to 10:00, 14400 s): count 1, sum 14400, at or below 14400 s but not 7200 s; a batch of 1. Build: waited
      * 180 s (08:01 to 08:04) and worked 360 s (08:04 to 08:10), passed. Tests: waited 1800 s (08:15 to 08:45), no
-     * duration as no start was reported. Events: 3 commits (created, merged, packaged), 2 queued, 1 started,
+     * duration as no start was reported. Events: 2 commits (created, merged), 1 artifact, 2 queued, 1 started,
      * 2 finished, 1 deployment; the forged call is one unauthenticated rejection.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
-        expected.put("flowmeter_lead_time_seconds_count{" + PROD + "}", "2");
-        expected.put("flowmeter_lead_time_seconds_sum{" + PROD + "}", "21000.0");
-        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"3600.0\"}", "0");
-        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"7200.0\"}", "1");
-        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"14400.0\"}", "2");
-        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"+Inf\"}", "2");
+        expected.put("flowmeter_lead_time_seconds_count{" + PROD + "}", "1");
+        expected.put("flowmeter_lead_time_seconds_sum{" + PROD + "}", "14400.0");
+        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"7200.0\"}", "0");
+        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"14400.0\"}", "1");
+        expected.put("flowmeter_lead_time_seconds_bucket{" + PROD + ",le=\"+Inf\"}", "1");
         expected.put("flowmeter_deployments_total{" + PROD.replace("service", "outcome=\"success\",service") + "}",
                 "1.0");
         expected.put("flowmeter_deployment_commits_count{" + PROD + "}", "1");
-        expected.put("flowmeter_deployment_commits_sum{" + PROD + "}", "2.0");
+        expected.put("flowmeter_deployment_commits_sum{" + PROD + "}", "1.0");
         expected.put("flowmeter_gate_queue_wait_seconds_count{" + BUILD + "}", "1");
         expected.put("flowmeter_gate_queue_wait_seconds_sum{" + BUILD + "}", "180.0");
         expected.put("flowmeter_gate_duration_seconds_count{" + BUILD.replace("service", "outcome=\"passed\",service")
@@ -145,7 +144,8 @@ class CdEventsWebhookIT {
         expected.put("flowmeter_gate_queue_wait_seconds_sum{" + TESTS_GATE + "}", "1800.0");
         expected.put("flowmeter_gate_waiting_items{" + TESTS_GATE + "}", "0.0");
         expected.put("flowmeter_gate_oldest_wait_seconds{" + TESTS_GATE + "}", "0.0");
-        expected.put("flowmeter_events_total{type=\"commit\"}", "3.0");
+        expected.put("flowmeter_events_total{type=\"commit\"}", "2.0");
+        expected.put("flowmeter_events_total{type=\"artifact\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"gate.queued\"}", "2.0");
         expected.put("flowmeter_events_total{type=\"gate.started\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"gate.finished\"}", "2.0");

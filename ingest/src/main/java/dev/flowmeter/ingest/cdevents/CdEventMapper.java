@@ -1,5 +1,6 @@
 package dev.flowmeter.ingest.cdevents;
 
+import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -114,7 +115,7 @@ final class CdEventMapper {
         // A reference without a source points into the event's own source (CDEvents spec, "Format of subjects").
         String changeSource = change.source() == null || change.source().isBlank() ? in.contextSource()
                 : change.source();
-        return one(new CommitRecorded(in.eventId(EventType.COMMIT), in.time(),
+        return one(new ArtifactBuilt(in.eventId(EventType.ARTIFACT), in.time(),
                 services.ofArtifact(artifactId, "subject.id"), artifactSha(artifactId),
                 List.of(changeSha(changeSource, changeId))));
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -113,7 +114,7 @@ class CdEventsSourceTest {
     void shouldLinkTheArtifactToItsChangeWhenAnArtifactIsPackaged(String version, Mode mode) {
         // pkg:golang/mygit.com/myorg/myapp: namespace mygit.com/myorg, name myapp; the change reference has its own
         // source, my-git.example/an-org/a-repo.
-        assertThat(map(version, mode, "artifact.packaged")).containsExactly(new CommitRecorded(ID + "commit", TIME,
+        assertThat(map(version, mode, "artifact.packaged")).containsExactly(new ArtifactBuilt(ID + "artifact", TIME,
                 "myapp",
                 Identifiers.syntheticSha("artifact", "pkg:golang/mygit.com/myorg/myapp@234fd47e07d1004f0aed9c"),
                 List.of(Identifiers.syntheticSha("change", "my-git.example/an-org/a-repo myChange123"))));
@@ -282,7 +283,7 @@ class CdEventsSourceTest {
                         + "?repository_url=ghcr.io%2Facme%2Fmyapp&tag=1.0"));
 
         assertThat(map(request(Mode.BINARY, packaged))).singleElement()
-                .satisfies(e -> assertThat(((CommitRecorded) e).sha()).isEqualTo(MYAPP_SHA));
+                .satisfies(e -> assertThat(((ArtifactBuilt) e).sha()).isEqualTo(MYAPP_SHA));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.flowmeter.streams.leadtime;
 
+import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -53,7 +54,8 @@ public final class LeadTime {
                 Serdes.String(), new JsonSerde<>(ShippedTo.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE),
                 Serdes.String(), new JsonSerde<>(Awaiting.class)));
-        events.filter((service, event) -> event instanceof CommitRecorded || event instanceof DeploymentFinished,
+        events.filter((service, event) -> event instanceof CommitRecorded || event instanceof ArtifactBuilt
+                                || event instanceof DeploymentFinished,
                         Named.as("lead-time-select-commits-and-deployments"))
                 .process(() -> new LeadTimeProcessor(settings.walkLimit()), Named.as("lead-time-ship-commits"),
                         COMMITS_STORE, SHIPPED_STORE, AWAITING_STORE, Aggregates.STORE);
@@ -84,7 +86,11 @@ public final class LeadTime {
             if (record.value() instanceof DeploymentFinished deployment) {
                 deployed(deployment);
             } else if (record.value() instanceof CommitRecorded commit) {
-                committed(commit);
+                recorded(commit.service(), commit.sha(), new CommitNode(commit.time().toEpochMilli(),
+                        commit.parents(), false));
+            } else if (record.value() instanceof ArtifactBuilt artifact) {
+                recorded(artifact.service(), artifact.sha(), new CommitNode(artifact.time().toEpochMilli(),
+                        artifact.commits(), true));
             }
         }
 
@@ -101,7 +107,10 @@ public final class LeadTime {
                 count = walk(service, environment, time, Set.of(deployment.sha()));
             } else {
                 for (String sha : deployment.commits()) {
-                    if (ship(service, environment, time, sha, false)) {
+                    CommitNode known = commits.get(StoreKey.of(service, sha));
+                    if (known != null && known.artifact()) {
+                        count += walk(service, environment, time, List.of(sha)); // what it was built from
+                    } else if (ship(service, environment, time, sha, false)) {
                         count++;
                     }
                 }
@@ -122,12 +131,16 @@ public final class LeadTime {
                 if (!visited.add(sha) || isShipped(service, environment, sha)) {
                     continue;
                 }
-                if (count == walkLimit) {
+                CommitNode known = commits.get(StoreKey.of(service, sha));
+                boolean change = known == null || !known.artifact();
+                if (change && count == walkLimit) {
                     LOG.warn("Deployment of {} to {} reached the walk limit of {} commits; older history is not"
                             + " counted for it (FLOWMETER_WALK_LIMIT)", service, environment, walkLimit);
                     break;
                 }
-                count++;
+                if (change) {
+                    count++;
+                }
                 CommitNode node = markShipped(service, environment, time, sha, true);
                 if (node != null) {
                     node.parents().forEach(pending::push);
@@ -162,18 +175,19 @@ public final class LeadTime {
                 awaiting.put(key, current == null ? new Awaiting(List.of(waiting)) : current.plus(waiting));
                 return null;
             }
-            observeLeadTime(service, environment, time, node);
+            if (!node.artifact()) {
+                observeLeadTime(service, environment, time, node);
+            }
             return node;
         }
 
-        private void committed(CommitRecorded commit) {
-            String key = StoreKey.of(commit.service(), commit.sha());
+        private void recorded(String service, String sha, CommitNode node) {
+            String key = StoreKey.of(service, sha);
             CommitNode known = commits.get(key);
             if (known != null) {
-                linked(commit, known);
+                linked(service, sha, known, node.parents());
                 return;
             }
-            CommitNode node = new CommitNode(commit.time().toEpochMilli(), commit.parents());
             commits.put(key, node);
             Awaiting waiting = awaiting.get(key);
             if (waiting == null) {
@@ -181,9 +195,12 @@ public final class LeadTime {
             }
             awaiting.delete(key);
             for (Awaiting.Deployment deployment : waiting.deployments()) {
-                observeLeadTime(commit.service(), deployment.environment(), deployment.timeMillis(), node);
-                if (deployment.walk()) {
-                    walk(commit.service(), deployment.environment(), deployment.timeMillis(), node.parents());
+                if (!node.artifact()) {
+                    observeLeadTime(service, deployment.environment(), deployment.timeMillis(), node);
+                }
+                // Deploying an artifact ships what it was built from, whether the artifact was listed or walked to.
+                if (deployment.walk() || node.artifact()) {
+                    walk(service, deployment.environment(), deployment.timeMillis(), node.parents());
                 }
             }
         }
@@ -193,21 +210,21 @@ public final class LeadTime {
          * to the commits it squashed. Its time stays the first one reported; parents it did not have yet are added,
          * and every environment it already reached through a derived walk now also ships what is behind them.
          */
-        private void linked(CommitRecorded commit, CommitNode known) {
-            List<String> added = commit.parents().stream().filter(p -> !known.parents().contains(p)).toList();
+        private void linked(String service, String sha, CommitNode known, List<String> parents) {
+            List<String> added = parents.stream().filter(p -> !known.parents().contains(p)).toList();
             if (added.isEmpty()) {
                 return;
             }
-            List<String> parents = new ArrayList<>(known.parents());
-            parents.addAll(added);
-            commits.put(StoreKey.of(commit.service(), commit.sha()), new CommitNode(known.timeMillis(), parents));
-            ShippedTo shippedTo = shipped.get(StoreKey.of(commit.service(), commit.sha()));
+            List<String> all = new ArrayList<>(known.parents());
+            all.addAll(added);
+            commits.put(StoreKey.of(service, sha), known.withParents(all));
+            ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
             if (shippedTo == null) {
                 return;
             }
             shippedTo.environments().forEach((environment, time) -> {
-                if (shippedTo.walked(environment)) {
-                    walk(commit.service(), environment, time, added);
+                if (shippedTo.walked(environment) || known.artifact()) {
+                    walk(service, environment, time, added);
                 }
             });
         }
