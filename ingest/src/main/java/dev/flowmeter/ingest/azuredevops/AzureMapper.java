@@ -93,7 +93,8 @@ final class AzureMapper {
             List<String> parents;
             if (k + 1 < newestFirst.size()) {
                 int older = newestFirst.get(k + 1);
-                parents = List.of(Fields.sha(commits.get(older).commitId(), "resource.commits[" + older + "].commitId"));
+                parents = List.of(Fields.sha(commits.get(older).commitId(),
+                        "resource.commits[" + older + "].commitId"));
             } else {
                 parents = base(updates, update);
             }

@@ -36,9 +36,11 @@ final class Fields {
             String path = path(e);
             String field = prefix.isEmpty() ? path : path.isEmpty() ? prefix : prefix + "." + path;
             throw Rejected.invalidPayload("the payload's " + (field.isEmpty() ? "body" : field)
-                    + " does not have the type Azure DevOps sends", List.of(new FieldError(field, "has the wrong type")));
+                    + " does not have the type Azure DevOps sends",
+                    List.of(new FieldError(field, "has the wrong type")));
         } catch (JsonProcessingException e) {
-            throw Rejected.invalidPayload("the payload cannot be read", List.of(new FieldError(prefix, "cannot be read")));
+            throw Rejected.invalidPayload("the payload cannot be read",
+                    List.of(new FieldError(prefix, "cannot be read")));
         }
     }
 

@@ -20,7 +20,7 @@ final class DataCenterPayload {
     record Ref(String type) {
     }
 
-    /** One ref a push moved: {@code fromHash} is all zeros for a new ref, {@code toHash} all zeros for a deleted one. */
+    /** One ref a push moved: {@code fromHash} is all zeros for a new ref, {@code toHash} for a deleted one. */
     record Change(Ref ref, String fromHash, String toHash, String type) {
     }
 

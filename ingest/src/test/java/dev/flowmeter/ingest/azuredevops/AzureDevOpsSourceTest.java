@@ -34,6 +34,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,13 @@ class AzureDevOpsSourceTest {
     private static final String OLD_MAIN = "33b55f7cb7e7e245323987634f960cf4a6e6bc74";
 
     private final FakePublisher publisher = new FakePublisher();
+
+    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
+    @AfterEach
+    void everyPublishedEventShouldMeetTheEventContract() {
+        publisher.batches().stream().flatMap(List::stream)
+                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+    }
 
     private Javalin app(ServiceMap services) {
         return Javalin.create(config -> {

@@ -32,6 +32,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,6 +46,13 @@ class BitbucketSourceTest {
     private static final String DC_PERSONAL_REPO = "users/gopher/webhook-test";
 
     private final FakePublisher publisher = new FakePublisher();
+
+    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
+    @AfterEach
+    void everyPublishedEventShouldMeetTheEventContract() {
+        publisher.batches().stream().flatMap(List::stream)
+                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+    }
 
     private Javalin app(ServiceMap services) {
         return Javalin.create(config -> {

@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,13 @@ class PagerDutySourceTest {
     private static final Secret OLD_SECRET = Secret.of("pagerduty-old-secret");
 
     private final FakePublisher publisher = new FakePublisher();
+
+    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
+    @AfterEach
+    void everyPublishedEventShouldMeetTheEventContract() {
+        publisher.batches().stream().flatMap(List::stream)
+                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+    }
 
     private Javalin app(ServiceMap services) {
         return Javalin.create(config -> {
