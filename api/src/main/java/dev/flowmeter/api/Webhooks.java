@@ -1,9 +1,12 @@
 package dev.flowmeter.api;
 
+import dev.flowmeter.ingest.azuredevops.AzureDevOpsSource;
+import dev.flowmeter.ingest.bitbucket.BitbucketSource;
 import dev.flowmeter.ingest.cdevents.CdEventsSource;
 import dev.flowmeter.ingest.gitlab.GitLabSource;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.pagerduty.PagerDutySource;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRoute;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -42,6 +45,14 @@ final class Webhooks {
                 settings.gitlabToken().map(token -> new GitLabSource(token, services))));
         entries.add(new Entry("cdevents", WebhookSettings.CDEVENTS_TOKEN,
                 settings.cdeventsToken().map(token -> new CdEventsSource(token, services))));
+        entries.add(new Entry("bitbucket", WebhookSettings.BITBUCKET_WEBHOOK_SECRET,
+                settings.bitbucketSecret().map(secret -> new BitbucketSource(secret, services))));
+        entries.add(new Entry("azure-devops",
+                WebhookSettings.AZURE_DEVOPS_USER + " and " + WebhookSettings.AZURE_DEVOPS_PASSWORD,
+                settings.azureDevOpsUser().flatMap(user -> settings.azureDevOpsPassword()
+                        .map(password -> new AzureDevOpsSource(user, password, services)))));
+        entries.add(new Entry("pagerduty", WebhookSettings.PAGERDUTY_WEBHOOK_SECRET,
+                settings.pagerDutySecret().map(secret -> new PagerDutySource(secret, services))));
         return entries;
     }
 }

@@ -1,0 +1,62 @@
+package dev.flowmeter.ingest.pagerduty;
+
+import static dev.flowmeter.ingest.pagerduty.PagerDutySource.NAME;
+
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
+import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Incident;
+import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Reference;
+import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * PagerDuty incident events to Flowmeter incidents. PagerDuty knows nothing of environments or commits, so both stay
+ * empty; the incident's service is the PagerDuty service, renamed to a value stream by the service map.
+ */
+final class PagerDutyMapper {
+
+    static final String TRIGGERED = "incident.triggered";
+    static final String RESOLVED = "incident.resolved";
+
+    private final ServiceMap services;
+
+    PagerDutyMapper(ServiceMap services) {
+        this.services = services;
+    }
+
+    WebhookResult map(Event event) {
+        String delivery = Fields.required(event.id(), "event.id");
+        Incident incident = Fields.required(event.data(), "event.data");
+        String id = Fields.required(incident.id(), "event.data.id");
+        Instant time = Fields.time(event.occurredAt(), "event.occurred_at");
+        String service = service(Fields.required(incident.service(), "event.data.service"));
+        DeliveryEvent mapped = event.eventType().equals(TRIGGERED)
+                ? new IncidentOpened(Identifiers.eventId(NAME, delivery), time, service, id, "", "")
+                : new IncidentResolved(Identifiers.eventId(NAME, delivery), time, service, id, "", "");
+        return WebhookResult.of(List.of(mapped));
+    }
+
+    /**
+     * The service map is asked for the PagerDuty service's name, then for its id (which survives renames in
+     * PagerDuty); without a mapping the name itself is the service, made fit for a service name.
+     */
+    private String service(Reference reference) {
+        String summary = reference.summary();
+        if (summary != null && !summary.isBlank() && !services.service(summary).equals(summary)) {
+            return Fields.serviceName(services.service(summary), "event.data.service.summary");
+        }
+        String id = reference.id();
+        if (id != null && !id.isBlank() && !services.service(id).equals(id)) {
+            return Fields.serviceName(services.service(id), "event.data.service.id");
+        }
+        if (summary != null && !summary.isBlank()) {
+            return Fields.serviceName(summary, "event.data.service.summary");
+        }
+        return Fields.serviceName(Fields.required(id, "event.data.service.summary"), "event.data.service.id");
+    }
+}

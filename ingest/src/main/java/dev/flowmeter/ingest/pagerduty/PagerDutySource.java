@@ -1,0 +1,77 @@
+package dev.flowmeter.ingest.pagerduty;
+
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
+import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Webhook;
+import dev.flowmeter.ingest.webhook.Hmac;
+import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRequest;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WebhookSource;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@code POST /webhooks/pagerduty} for PagerDuty v3 webhook subscriptions: {@code incident.triggered} opens an incident
+ * and {@code incident.resolved} resolves it, which is what time to restore is measured from. PagerDuty signs the raw
+ * body with HMAC-SHA256 in {@code X-PagerDuty-Signature}; while a secret is being rotated the header lists one
+ * {@code v1=<hex>} signature per secret, and one match is enough.
+ */
+public final class PagerDutySource implements WebhookSource {
+
+    static final String NAME = "pagerduty";
+    static final String VARIABLE = "PAGERDUTY_WEBHOOK_SECRET";
+    static final String SIGNATURE = "X-PagerDuty-Signature";
+    private static final String V1 = "v1=";
+
+    private final Secret secret;
+    private final PagerDutyMapper mapper;
+
+    public PagerDutySource(Secret secret, ServiceMap services) {
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.mapper = new PagerDutyMapper(Objects.requireNonNull(services, "services"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String enabledBy() {
+        return VARIABLE;
+    }
+
+    /** Every listed signature is compared, so the time taken does not tell which one matched. */
+    @Override
+    public void authenticate(WebhookRequest request) {
+        Optional<String> header = request.header(SIGNATURE);
+        if (header.isEmpty()) {
+            throw Rejected.unauthenticated(SIGNATURE + " is missing; Flowmeter accepts only signed PagerDuty v3 "
+                    + "webhooks, with the subscription's signing secret in " + VARIABLE);
+        }
+        byte[] body = request.body();
+        boolean matches = false;
+        for (String signature : header.get().split(",")) {
+            String value = signature.trim();
+            if (value.regionMatches(true, 0, V1, 0, V1.length())) {
+                matches |= Hmac.matchesSha256Hex(secret, body, value.substring(V1.length()));
+            }
+        }
+        if (!matches) {
+            throw Rejected.unauthenticated(SIGNATURE + " does not match; check " + VARIABLE);
+        }
+    }
+
+    @Override
+    public WebhookResult map(WebhookRequest request) {
+        Event event = Fields.required(Fields.read(request.json(), Webhook.class, "").event(), "event");
+        String type = Fields.required(event.eventType(), "event.event_type");
+        if (!type.equals(PagerDutyMapper.TRIGGERED) && !type.equals(PagerDutyMapper.RESOLVED)) {
+            return WebhookResult.ignored("PagerDuty event " + type + " changes no Flowmeter metric; only "
+                    + PagerDutyMapper.TRIGGERED + " and " + PagerDutyMapper.RESOLVED + " do");
+        }
+        return mapper.map(event);
+    }
+}
