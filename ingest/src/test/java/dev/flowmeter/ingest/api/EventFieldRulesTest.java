@@ -70,8 +70,8 @@ class EventFieldRulesTest {
         ObjectNode event = commit();
         event.put("type", "build");
         assertRefused(event, "type",
-                "unknown type 'build'; expected one of commit, deployment, gate.queued, gate.started, gate.finished, "
-                        + "incident.opened, incident.resolved");
+                "unknown type 'build'; expected one of commit, artifact, deployment, gate.queued, gate.started, "
+                        + "gate.finished, incident.opened, incident.resolved");
     }
 
     @Test
