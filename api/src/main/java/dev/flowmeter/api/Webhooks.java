@@ -1,5 +1,6 @@
 package dev.flowmeter.api;
 
+import dev.flowmeter.ingest.github.GitHubSource;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.kafka.EventPublisher;
 import dev.flowmeter.ingest.webhook.ServiceMap;
@@ -36,6 +37,8 @@ final class Webhooks {
     private static List<Entry> entries(WebhookSettings settings, ServiceMap services) {
         List<Entry> entries = new ArrayList<>();
         // One line per source; each adapter takes its secret and the service map.
+        entries.add(new Entry(GitHubSource.NAME, WebhookSettings.GITHUB_WEBHOOK_SECRET,
+                settings.githubSecret().map(secret -> new GitHubSource(secret, services))));
         return entries;
     }
 }
