@@ -3,6 +3,7 @@ package dev.flowmeter.api;
 import dev.flowmeter.ingest.azuredevops.AzureDevOpsSource;
 import dev.flowmeter.ingest.bitbucket.BitbucketSource;
 import dev.flowmeter.ingest.cdevents.CdEventsSource;
+import dev.flowmeter.ingest.github.GitHubSource;
 import dev.flowmeter.ingest.gitlab.GitLabSource;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.kafka.EventPublisher;
@@ -53,6 +54,8 @@ final class Webhooks {
                         .map(password -> new AzureDevOpsSource(user, password, services)))));
         entries.add(new Entry("pagerduty", WebhookSettings.PAGERDUTY_WEBHOOK_SECRET,
                 settings.pagerDutySecret().map(secret -> new PagerDutySource(secret, services))));
+        entries.add(new Entry(GitHubSource.NAME, WebhookSettings.GITHUB_WEBHOOK_SECRET,
+                settings.githubSecret().map(secret -> new GitHubSource(secret, services))));
         return entries;
     }
 }

@@ -1,0 +1,386 @@
+package dev.flowmeter.ingest.github;
+
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Timestamps;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Turns GitHub payloads into delivery events. Every event id is the delivery id plus what tells the events of one
+ * delivery apart, so a redelivery (same {@code X-GitHub-Delivery}) yields the same ids and is counted once.
+ */
+final class GitHubMapper {
+
+    static final String CODE_REVIEW = "code-review";
+    static final String CI = "ci";
+    static final String APPROVAL_PREFIX = "approval:";
+
+    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+    private static final Pattern ZERO_SHA = Pattern.compile("0{40}|0{64}");
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
+    private static final Pattern NAME_CHARACTER = Pattern.compile("[a-z0-9._:-]");
+    private static final Set<String> FAILED_RUNS = Set.of("failure", "timed_out", "startup_failure", "action_required");
+    private static final Set<String> RUNS_WITHOUT_VERDICT = Set.of("cancelled", "skipped", "neutral", "stale");
+
+    private final ServiceMap services;
+
+    GitHubMapper(ServiceMap services) {
+        this.services = services;
+    }
+
+    /**
+     * One commit event per listed commit, each the parent of the next, the first a child of {@code before}. For a
+     * repository split by path, one event per service the commit touched.
+     */
+    WebhookResult push(Payloads.Push push, String delivery) {
+        String repository = repository(push.repository());
+        if (push.deleted() || isZero(push.after())) {
+            return WebhookResult.ignored("the push deleted " + (push.ref() == null ? "a ref" : push.ref())
+                    + "; a deletion records no commits");
+        }
+        List<Payloads.Commit> commits = push.commits() == null ? List.of() : push.commits();
+        if (commits.isEmpty()) {
+            return WebhookResult.ignored("the push lists no commits (a tag, or a branch created at an existing "
+                    + "commit); there is nothing to record");
+        }
+        boolean split = services.splitsByPath(repository);
+        String service = split ? null : service(repository);
+        String parent = push.before() == null || isZero(push.before()) ? null : sha(push.before(), "before");
+        List<DeliveryEvent> events = new ArrayList<>();
+        for (int i = 0; i < commits.size(); i++) {
+            Payloads.Commit commit = commits.get(i);
+            String field = "commits[" + i + "]";
+            if (commit == null) {
+                throw invalid(field, "is required");
+            }
+            String sha = sha(commit.id(), field + ".id");
+            Instant time = time(commit.timestamp(), field + ".timestamp");
+            List<String> parents = parent == null ? List.of() : List.of(parent);
+            if (split) {
+                // One event per service, so the service must be part of the id to keep the ids apart.
+                for (String part : services.services(repository, commit.paths())) {
+                    events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha, part),
+                            time, part, sha, parents));
+                }
+            } else {
+                events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha),
+                        time, service, sha, parents));
+            }
+            parent = sha;
+        }
+        return WebhookResult.of(events);
+    }
+
+    /**
+     * A review request queues the pull request at the code-review gate. A merge records the merge commit with the
+     * pull request's head as its parent, so a squash or rebase merge still reaches the commits it replaced.
+     */
+    WebhookResult pullRequest(Payloads.PullRequestEvent event, String delivery) {
+        String action = required(event.action(), "action");
+        Payloads.PullRequest pullRequest = event.pullRequest();
+        if (action.equals("review_requested")) {
+            requirePresent(pullRequest, "pull_request");
+            return WebhookResult.of(List.of(new GateQueued(
+                    Identifiers.eventId(GitHubSource.NAME, delivery, "gate.queued"),
+                    time(pullRequest.updatedAt(), "pull_request.updated_at"), service(repository(event.repository())),
+                    CODE_REVIEW, number(pullRequest))));
+        }
+        if (!action.equals("closed")) {
+            return WebhookResult.ignored("pull_request action '" + action + "' changes no metric; Flowmeter reads "
+                    + "review_requested and closed with merged: true");
+        }
+        requirePresent(pullRequest, "pull_request");
+        if (!pullRequest.merged()) {
+            return WebhookResult.ignored("the pull request was closed without being merged; it changes no metric");
+        }
+        String mergeCommit = sha(pullRequest.mergeCommitSha(), "pull_request.merge_commit_sha");
+        requirePresent(pullRequest.head(), "pull_request.head");
+        String head = sha(pullRequest.head().sha(), "pull_request.head.sha");
+        if (mergeCommit.equals(head)) {
+            return WebhookResult.ignored("the merge commit is the pull request's head itself (a fast-forward); the "
+                    + "push of the base branch records it");
+        }
+        return WebhookResult.of(List.of(new CommitRecorded(
+                Identifiers.eventId(GitHubSource.NAME, delivery, "commit", mergeCommit),
+                time(pullRequest.mergedAt(), "pull_request.merged_at"), service(repository(event.repository())),
+                mergeCommit, List.of(head))));
+    }
+
+    /** An approval passes the pull request's code-review gate, a request for changes fails it. */
+    WebhookResult pullRequestReview(Payloads.PullRequestReviewEvent event, String delivery) {
+        String action = required(event.action(), "action");
+        if (!action.equals("submitted")) {
+            return WebhookResult.ignored("pull_request_review action '" + action + "' changes no metric; Flowmeter "
+                    + "reads submitted reviews");
+        }
+        requirePresent(event.review(), "review");
+        String state = required(event.review().state(), "review.state").toLowerCase(Locale.ROOT);
+        GateOutcome outcome;
+        if (state.equals("approved")) {
+            outcome = GateOutcome.PASSED;
+        } else if (state.equals("changes_requested")) {
+            outcome = GateOutcome.FAILED;
+        } else {
+            return WebhookResult.ignored("a review in state '" + state + "' is not a verdict; Flowmeter reads "
+                    + "approved and changes_requested");
+        }
+        requirePresent(event.pullRequest(), "pull_request");
+        return WebhookResult.of(List.of(new GateFinished(
+                Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished"),
+                time(event.review().submittedAt(), "review.submitted_at"), service(repository(event.repository())),
+                CODE_REVIEW, number(event.pullRequest()), outcome)));
+    }
+
+    /** A workflow run passes through the {@code ci} gate: requested, in progress, completed. */
+    WebhookResult workflowRun(Payloads.WorkflowRunEvent event, String delivery) {
+        String action = required(event.action(), "action");
+        Payloads.WorkflowRun run = event.workflowRun();
+        requirePresent(run, "workflow_run");
+        if (action.equals("requested")) {
+            // A re-run keeps the run's id and created_at; run_started_at is reset when the attempt is requested.
+            boolean rerun = run.runAttempt() != null && run.runAttempt() > 1 && run.runStartedAt() != null;
+            Instant queued = rerun ? time(run.runStartedAt(), "workflow_run.run_started_at")
+                    : time(run.createdAt(), "workflow_run.created_at");
+            return WebhookResult.of(List.of(new GateQueued(gateId(delivery, "gate.queued"), queued,
+                    service(repository(event.repository())), CI, runId(run))));
+        }
+        if (action.equals("in_progress")) {
+            // run_started_at is when the attempt was created, not when a runner took it; updated_at is the change to
+            // in_progress this delivery reports.
+            return WebhookResult.of(List.of(new GateStarted(gateId(delivery, "gate.started"),
+                    time(run.updatedAt(), "workflow_run.updated_at"), service(repository(event.repository())), CI,
+                    runId(run))));
+        }
+        if (!action.equals("completed")) {
+            return WebhookResult.ignored("workflow_run action '" + action + "' changes no metric; Flowmeter reads "
+                    + "requested, in_progress and completed");
+        }
+        String conclusion = required(run.conclusion(), "workflow_run.conclusion").toLowerCase(Locale.ROOT);
+        Instant time = time(run.updatedAt(), "workflow_run.updated_at");
+        String service = service(repository(event.repository()));
+        if (conclusion.equals("success") || FAILED_RUNS.contains(conclusion)) {
+            GateOutcome outcome = conclusion.equals("success") ? GateOutcome.PASSED : GateOutcome.FAILED;
+            return WebhookResult.of(List.of(new GateFinished(gateId(delivery, "gate.finished"), time, service, CI,
+                    runId(run), outcome)));
+        }
+        if (RUNS_WITHOUT_VERDICT.contains(conclusion)) {
+            // Not a verdict, so no gate.finished; but the run has left the queue. Without this a run cancelled or
+            // skipped before a runner took it would count as waiting forever. For a run already in progress it
+            // changes nothing: only the first start counts.
+            return WebhookResult.of(List.of(new GateStarted(gateId(delivery, "gate.started"), time, service, CI,
+                    runId(run))));
+        }
+        return WebhookResult.ignored("a workflow run concluded '" + conclusion + "' is not a conclusion Flowmeter "
+                + "knows");
+    }
+
+    /**
+     * A deployment status that is a result becomes a deployment; {@code waiting} queues the run at the environment's
+     * approval gate.
+     */
+    WebhookResult deploymentStatus(Payloads.DeploymentStatusEvent event, String delivery) {
+        requirePresent(event.deploymentStatus(), "deployment_status");
+        requirePresent(event.deployment(), "deployment");
+        String state = required(event.deploymentStatus().state(), "deployment_status.state")
+                .toLowerCase(Locale.ROOT);
+        DeploymentStatus status;
+        if (state.equals("success")) {
+            status = DeploymentStatus.SUCCESS;
+        } else if (state.equals("failure") || state.equals("error")) {
+            status = DeploymentStatus.FAILURE;
+        } else if (state.equals("waiting")) {
+            return approvalQueued(event, delivery);
+        } else {
+            return WebhookResult.ignored("deployment status '" + state + "' is neither a result nor a wait for "
+                    + "approval; Flowmeter reads success, failure, error and waiting");
+        }
+        String environment = name(event.deployment().environment(), "deployment.environment",
+                EventJson.MAX_NAME_LENGTH);
+        return WebhookResult.of(List.of(new DeploymentFinished(
+                Identifiers.eventId(GitHubSource.NAME, delivery, "deployment"),
+                time(event.deploymentStatus().createdAt(), "deployment_status.created_at"),
+                service(repository(event.repository())), environment,
+                sha(event.deployment().sha(), "deployment.sha"), status, List.of())));
+    }
+
+    private WebhookResult approvalQueued(Payloads.DeploymentStatusEvent event, String delivery) {
+        if (event.workflowRun() == null || event.workflowRun().id() == null) {
+            return WebhookResult.ignored("a waiting deployment status without a workflow run cannot be matched with "
+                    + "its approval, which GitHub reports per workflow run");
+        }
+        String gate = approvalGate(event.deployment().environment(), "deployment.environment");
+        return WebhookResult.of(List.of(new GateQueued(gateId(delivery, "gate.queued"),
+                time(event.deploymentStatus().createdAt(), "deployment_status.created_at"),
+                service(repository(event.repository())), gate, runId(event.workflowRun()))));
+    }
+
+    /**
+     * Environment approvals of a workflow run: requested queues the run at {@code approval:<environment>}, approved
+     * and rejected finish it there, for every environment the decision covered.
+     */
+    WebhookResult deploymentReview(Payloads.DeploymentReviewEvent event, String delivery, Instant receivedAt) {
+        String action = required(event.action(), "action");
+        boolean approved = action.equals("approved");
+        if (!approved && !action.equals("rejected") && !action.equals("requested")) {
+            return WebhookResult.ignored("deployment_review action '" + action + "' changes no metric; Flowmeter "
+                    + "reads requested, approved and rejected");
+        }
+        if (event.workflowRun() == null || event.workflowRun().id() == null) {
+            return WebhookResult.ignored("a deployment review without a workflow run cannot be matched with the run "
+                    + "it holds back");
+        }
+        String item = runId(event.workflowRun());
+        String service = service(repository(event.repository()));
+        Instant since = time(event.since(), "since");
+        if (action.equals("requested")) {
+            String environment = event.environment() != null || event.workflowJobRun() == null
+                    ? event.environment() : event.workflowJobRun().environment();
+            return WebhookResult.of(List.of(new GateQueued(gateId(delivery, "gate.queued"), since, service,
+                    approvalGate(environment, "environment"), item)));
+        }
+        Map<String, Instant> decidedAt = decisionTimes(event, since, receivedAt);
+        GateOutcome outcome = approved ? GateOutcome.PASSED : GateOutcome.FAILED;
+        List<DeliveryEvent> events = new ArrayList<>();
+        decidedAt.forEach((gate, time) -> events.add(new GateFinished(
+                Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished", gate), time, service, gate, item,
+                outcome)));
+        return WebhookResult.of(events);
+    }
+
+    /**
+     * The payload has no decision time ({@code since} is when the wait began). Approving or rejecting moves the job
+     * runs that waited on the environment on, so the newest {@code updated_at} among them is the decision; if none is
+     * later than {@code since}, the delivery's arrival, which GitHub sends as the decision is made.
+     */
+    private Map<String, Instant> decisionTimes(Payloads.DeploymentReviewEvent event, Instant since,
+            Instant receivedAt) {
+        List<Payloads.JobRun> jobs = new ArrayList<>();
+        String field = "workflow_job_runs";
+        if (event.workflowJobRuns() != null) {
+            jobs.addAll(event.workflowJobRuns());
+        }
+        if (jobs.isEmpty() && event.workflowJobRun() != null) {
+            jobs.add(event.workflowJobRun());
+            field = "workflow_job_run";
+        }
+        if (jobs.isEmpty()) {
+            throw invalid("workflow_job_runs", "is required: it names the environments the decision covers");
+        }
+        Map<String, Instant> latest = new LinkedHashMap<>();
+        for (int i = 0; i < jobs.size(); i++) {
+            Payloads.JobRun job = jobs.get(i);
+            String prefix = field.equals("workflow_job_run") ? field : field + "[" + i + "]";
+            requirePresent(job, prefix);
+            String gate = approvalGate(job.environment(), prefix + ".environment");
+            Instant updated = job.updatedAt() == null ? since : time(job.updatedAt(), prefix + ".updated_at");
+            latest.merge(gate, updated, (a, b) -> a.isAfter(b) ? a : b);
+        }
+        Instant fallback = receivedAt.isAfter(since) ? receivedAt : since;
+        latest.replaceAll((gate, time) -> time.isAfter(since) ? time : fallback);
+        return latest;
+    }
+
+    private String service(String repository) {
+        String service = services.service(repository);
+        if (!SERVICE.matcher(service).matches()) {
+            throw invalid("repository.full_name", "must give a service name of 1-200 letters, digits, '.', '_', '/' "
+                    + "or '-'; rename the repository in FLOWMETER_SERVICE_MAP");
+        }
+        return service;
+    }
+
+    private static String repository(Payloads.Repository repository) {
+        return required(repository == null ? null : repository.fullName(), "repository.full_name");
+    }
+
+    private static String gateId(String delivery, String kind) {
+        return Identifiers.eventId(GitHubSource.NAME, delivery, kind);
+    }
+
+    private static String number(Payloads.PullRequest pullRequest) {
+        if (pullRequest.number() == null) {
+            throw invalid("pull_request.number", "is required");
+        }
+        return Long.toString(pullRequest.number());
+    }
+
+    private static String runId(Payloads.WorkflowRun run) {
+        if (run.id() == null) {
+            throw invalid("workflow_run.id", "is required");
+        }
+        return Long.toString(run.id());
+    }
+
+    private static String approvalGate(String environment, String field) {
+        return APPROVAL_PREFIX + name(environment, field, EventJson.MAX_NAME_LENGTH - APPROVAL_PREFIX.length());
+    }
+
+    /**
+     * A GitHub environment name as a Flowmeter name: lower case (GitHub's environment names are not case sensitive,
+     * so "Production" and "production" are one environment), every character outside {@code [a-z0-9._:-]} replaced by
+     * '-', and cut to {@code maxLength}.
+     */
+    static String name(String environment, String field, int maxLength) {
+        String text = required(environment, field).strip().toLowerCase(Locale.ROOT);
+        StringBuilder name = new StringBuilder();
+        text.codePoints().limit(maxLength).forEach(c -> {
+            String character = new String(Character.toChars(c));
+            name.append(NAME_CHARACTER.matcher(character).matches() ? character : "-");
+        });
+        return name.toString();
+    }
+
+    private static String sha(String value, String field) {
+        String sha = required(value, field);
+        if (!SHA.matcher(sha).matches()) {
+            throw invalid(field, "must be a full commit id: 40 or 64 hexadecimal characters");
+        }
+        return sha.toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isZero(String sha) {
+        return sha != null && ZERO_SHA.matcher(sha).matches();
+    }
+
+    private static Instant time(String value, String field) {
+        return Timestamps.parse(required(value, field))
+                .orElseThrow(() -> invalid(field, "is not a timestamp Flowmeter can read"));
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw invalid(field, "is required");
+        }
+        return value;
+    }
+
+    private static void requirePresent(Object value, String field) {
+        if (value == null) {
+            throw invalid(field, "is required");
+        }
+    }
+
+    static Rejected invalid(String field, String problem) {
+        return Rejected.invalidPayload("the payload's " + field + " " + problem,
+                List.of(new FieldError(field, problem)));
+    }
+}

@@ -1,0 +1,146 @@
+package dev.flowmeter.ingest.github;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.Hmac;
+import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRequest;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WebhookSource;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * GitHub repository and organisation webhooks ({@code POST /webhooks/github}): pushes, pull requests and their
+ * reviews, Actions workflow runs, deployment statuses and environment approvals. A call is authentic when its
+ * {@code X-Hub-Signature-256} is the HMAC-SHA256 of the raw body under {@code GITHUB_WEBHOOK_SECRET}; the legacy SHA-1
+ * signature is refused, because SHA-1 is not a signature worth trusting. See docs/sources/github.md for the mapping.
+ */
+public final class GitHubSource implements WebhookSource {
+
+    public static final String NAME = "github";
+    static final String SECRET_VARIABLE = "GITHUB_WEBHOOK_SECRET";
+    static final String SIGNATURE_HEADER = "X-Hub-Signature-256";
+    static final String SHA1_SIGNATURE_HEADER = "X-Hub-Signature";
+    static final String EVENT_HEADER = "X-GitHub-Event";
+    static final String DELIVERY_HEADER = "X-GitHub-Delivery";
+    private static final String SIGNATURE_PREFIX = "sha256=";
+
+    private final Secret secret;
+    private final GitHubMapper mapper;
+
+    public GitHubSource(Secret secret, ServiceMap services) {
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.mapper = new GitHubMapper(Objects.requireNonNull(services, "services"));
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public String enabledBy() {
+        return SECRET_VARIABLE;
+    }
+
+    @Override
+    public void authenticate(WebhookRequest request) {
+        Optional<String> signature = request.header(SIGNATURE_HEADER);
+        if (signature.isEmpty()) {
+            if (request.header(SHA1_SIGNATURE_HEADER).isPresent()) {
+                throw Rejected.unauthenticated(SHA1_SIGNATURE_HEADER + " (HMAC-SHA1) is not accepted; only "
+                        + SIGNATURE_HEADER + " is accepted, which GitHub sends when the webhook has a secret");
+            }
+            throw Rejected.unauthenticated(SIGNATURE_HEADER + " is missing; give the GitHub webhook a secret, the "
+                    + "same value as " + SECRET_VARIABLE);
+        }
+        String value = signature.get();
+        boolean prefixed = value.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length());
+        if (!prefixed || !Hmac.matchesSha256Hex(secret, request.body(), value.substring(SIGNATURE_PREFIX.length()))) {
+            throw Rejected.unauthenticated(SIGNATURE_HEADER + " does not match; check " + SECRET_VARIABLE);
+        }
+    }
+
+    @Override
+    public WebhookResult map(WebhookRequest request) {
+        String event = request.requiredHeader(EVENT_HEADER);
+        String delivery = request.requiredHeader(DELIVERY_HEADER);
+        return switch (event) {
+            case "ping" -> WebhookResult.ignored("ping only checks that the webhook is set up; it changes no metric");
+            case "push" -> mapper.push(read(request, Payloads.Push.class), delivery);
+            case "pull_request" -> mapper.pullRequest(read(request, Payloads.PullRequestEvent.class), delivery);
+            case "pull_request_review" ->
+                    mapper.pullRequestReview(read(request, Payloads.PullRequestReviewEvent.class), delivery);
+            case "workflow_run" -> mapper.workflowRun(read(request, Payloads.WorkflowRunEvent.class), delivery);
+            case "deployment_status" ->
+                    mapper.deploymentStatus(read(request, Payloads.DeploymentStatusEvent.class), delivery);
+            case "deployment_review" -> mapper.deploymentReview(read(request, Payloads.DeploymentReviewEvent.class),
+                    delivery, request.receivedAt());
+            default -> WebhookResult.ignored("GitHub '" + event + "' events are not used by Flowmeter; it reads push, "
+                    + "pull_request, pull_request_review, workflow_run, deployment_status and deployment_review");
+        };
+    }
+
+    /**
+     * Parses the body straight into the payload record, skipping every field the record does not name, so that even a
+     * 25 MB push is never held as a whole JSON tree.
+     */
+    private static <T> T read(WebhookRequest request, Class<T> type) {
+        byte[] body = request.body();
+        if (isBlank(body)) {
+            throw Rejected.invalidPayload("the request body is empty; expected a JSON payload",
+                    List.of(new FieldError("", "is empty")));
+        }
+        T payload;
+        try {
+            payload = EventJson.MAPPER.readValue(body, type);
+        } catch (MismatchedInputException e) {
+            String field = path(e);
+            throw Rejected.invalidPayload(field.isEmpty() ? "the payload is not a JSON object"
+                    : "the payload's " + field + " has the wrong type", List.of(new FieldError(field,
+                    field.isEmpty() ? "must be a JSON object" : "has the wrong type")));
+        } catch (JacksonException e) {
+            throw Rejected.malformed("the request body is not valid JSON", "is not valid JSON");
+        } catch (IOException e) {
+            throw new IllegalStateException("reading from a byte array does no I/O", e);
+        }
+        if (payload == null) {
+            throw Rejected.invalidPayload("the payload is not a JSON object",
+                    List.of(new FieldError("", "must be a JSON object")));
+        }
+        return payload;
+    }
+
+    /** The field a mismatch happened at, as GitHub names it: {@code commits[3].timestamp}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static boolean isBlank(byte[] body) {
+        for (byte b : body) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

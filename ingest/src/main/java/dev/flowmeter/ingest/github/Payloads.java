@@ -1,0 +1,87 @@
+package dev.flowmeter.ingest.github;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The parts of GitHub's webhook payloads Flowmeter reads, one record per payload shape, named as GitHub names them.
+ * Everything else in a payload is skipped while parsing, so a large push costs little more than its commit list.
+ * Absent fields read as {@code null}; the mapper decides which ones it needs.
+ */
+final class Payloads {
+
+    private Payloads() {
+    }
+
+    record Repository(@JsonProperty("full_name") String fullName) {
+    }
+
+    /** {@code push}: the ref moved from {@code before} to {@code after} through {@code commits}, oldest first. */
+    record Push(String ref, String before, String after, boolean deleted, List<Commit> commits,
+            Repository repository) {
+    }
+
+    record Commit(String id, String timestamp, List<String> added, List<String> modified, List<String> removed) {
+
+        /** Every path the commit touched, for splitting a monorepo into services. */
+        List<String> paths() {
+            List<String> paths = new ArrayList<>();
+            for (List<String> part : List.of(orEmpty(added), orEmpty(modified), orEmpty(removed))) {
+                paths.addAll(part);
+            }
+            return paths;
+        }
+
+        private static List<String> orEmpty(List<String> paths) {
+            return paths == null ? List.of() : paths;
+        }
+    }
+
+    record PullRequestEvent(String action, @JsonProperty("pull_request") PullRequest pullRequest,
+            Repository repository) {
+    }
+
+    record PullRequest(Long number, @JsonProperty("updated_at") String updatedAt, boolean merged,
+            @JsonProperty("merged_at") String mergedAt, @JsonProperty("merge_commit_sha") String mergeCommitSha,
+            Head head) {
+    }
+
+    record Head(String sha) {
+    }
+
+    record PullRequestReviewEvent(String action, Review review, @JsonProperty("pull_request") PullRequest pullRequest,
+            Repository repository) {
+    }
+
+    record Review(String state, @JsonProperty("submitted_at") String submittedAt) {
+    }
+
+    record WorkflowRunEvent(String action, @JsonProperty("workflow_run") WorkflowRun workflowRun,
+            Repository repository) {
+    }
+
+    record WorkflowRun(Long id, @JsonProperty("run_attempt") Integer runAttempt, String conclusion,
+            @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt,
+            @JsonProperty("run_started_at") String runStartedAt) {
+    }
+
+    record DeploymentStatusEvent(@JsonProperty("deployment_status") DeploymentStatus deploymentStatus,
+            Deployment deployment, @JsonProperty("workflow_run") WorkflowRun workflowRun, Repository repository) {
+    }
+
+    record DeploymentStatus(String state, @JsonProperty("created_at") String createdAt) {
+    }
+
+    record Deployment(String environment, String sha) {
+    }
+
+    record DeploymentReviewEvent(String action, String since, String environment,
+            @JsonProperty("workflow_run") WorkflowRun workflowRun,
+            @JsonProperty("workflow_job_run") JobRun workflowJobRun,
+            @JsonProperty("workflow_job_runs") List<JobRun> workflowJobRuns, Repository repository) {
+    }
+
+    record JobRun(String environment, @JsonProperty("updated_at") String updatedAt) {
+    }
+}

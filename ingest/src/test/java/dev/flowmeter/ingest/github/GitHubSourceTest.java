@@ -1,0 +1,567 @@
+package dev.flowmeter.ingest.github;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.DeploymentFinished;
+import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
+import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.Hmac;
+import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.WebhookRequest;
+import dev.flowmeter.ingest.webhook.WebhookResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Every GitHub mapping on the trimmed example payloads in {@code fixtures/github}. Expected events are read off the
+ * fixtures by hand: shas, times and numbers below are copied from the payload text, never from program output.
+ */
+class GitHubSourceTest {
+
+    static final Instant NOW = Instant.parse("2026-05-02T08:00:00Z");
+    static final String DELIVERY = "72d3162e-cc78-11e3-81ab-4c9367dc0958";
+    static final Secret SECRET = Secret.of("It's a Secret to Everybody");
+
+    private static final String HELLO_WORLD = "Codertocat/Hello-World";
+    private static final String OCTO_REPO = "octo-org/octo-repo";
+    private static final String SAMPLE_APP = "terraform-test-github/sample-app";
+    /** The commit of push.json; also the {@code before} of push.two-commits.json. */
+    private static final String INITIAL = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+    private static final String CART = "7a3c2d8e5f9b1a4c6e8d0f2b4a6c8e0d2f4b6a81";
+    private static final String CHARGE = "b5e1f0c3d2a4968877665544332211ffeeddccbb";
+    private static final String PR_HEAD = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+    private static final String MERGE = "c4295bd74fb0f4fda03689c3df3f2803b658fd85";
+    private static final String DEPLOYED = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+    private static final String RUN = "289782451";
+    private static final String APPROVAL_RUN = "5453085689";
+
+    private final GitHubSource source = new GitHubSource(SECRET, ServiceMap.IDENTITY);
+
+    @TempDir
+    Path tempDir;
+
+    // ---- push
+
+    @Test
+    void shouldRecordTheCommitWithoutAParentWhenThePushCreatesABranch() {
+        WebhookResult result = map(source, "push", fixture("push.json"));
+
+        assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
+                Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of()));
+    }
+
+    @Test
+    void shouldChainParentsFromBeforeThroughTheListedCommitsWhenThePushHasSeveralCommits() {
+        WebhookResult result = map(source, "push", fixture("push.two-commits.json"));
+
+        // The first commit is stamped 17:10:00+02:00, which is 15:10:00 UTC.
+        assertThat(result.events()).containsExactly(
+                new CommitRecorded(id("commit", CART), Instant.parse("2019-05-15T15:10:00Z"), HELLO_WORLD, CART,
+                        List.of(INITIAL)),
+                new CommitRecorded(id("commit", CHARGE), Instant.parse("2019-05-15T15:40:30Z"), HELLO_WORLD, CHARGE,
+                        List.of(CART)));
+    }
+
+    @Test
+    void shouldRecordTheCommitOncePerServiceItTouchedWhenTheRepositoryIsSplitByPath() throws IOException {
+        Path map = Files.writeString(tempDir.resolve("services.txt"), """
+                Codertocat/Hello-World:services/cart/ = shop/cart
+                Codertocat/Hello-World:services/payments/ = shop/payments
+                """);
+        GitHubSource split = new GitHubSource(SECRET, ServiceMap.load(map));
+
+        WebhookResult result = map(split, "push", fixture("push.two-commits.json"));
+
+        // CART added services/cart/Cart.java and modified README.md: only shop/cart. CHARGE modified
+        // services/payments/Charge.java and services/cart/Cart.java: both services, in that order.
+        assertThat(result.events()).containsExactly(
+                new CommitRecorded(id("commit", CART, "shop/cart"), Instant.parse("2019-05-15T15:10:00Z"),
+                        "shop/cart", CART, List.of(INITIAL)),
+                new CommitRecorded(id("commit", CHARGE, "shop/payments"), Instant.parse("2019-05-15T15:40:30Z"),
+                        "shop/payments", CHARGE, List.of(CART)),
+                new CommitRecorded(id("commit", CHARGE, "shop/cart"), Instant.parse("2019-05-15T15:40:30Z"),
+                        "shop/cart", CHARGE, List.of(CART)));
+    }
+
+    @Test
+    void shouldNameTheServiceFromTheServiceMapWhenTheRepositoryIsRenamed() throws IOException {
+        Path map = Files.writeString(tempDir.resolve("services.txt"), "Codertocat/Hello-World = shop/hello\n");
+        GitHubSource renamed = new GitHubSource(SECRET, ServiceMap.load(map));
+
+        WebhookResult result = map(renamed, "push", fixture("push.json"));
+
+        assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
+                Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of()));
+    }
+
+    @Test
+    void shouldIgnoreThePushWhenItDeletesARef() {
+        WebhookResult result = map(source, "push", fixture("push.deleted.json"));
+
+        assertThat(result.isIgnored()).isTrue();
+        assertThat(result.ignoredReason()).isEqualTo("the push deleted refs/tags/simple-tag; a deletion records no "
+                + "commits");
+    }
+
+    @Test
+    void shouldIgnoreThePushWhenItListsNoCommits() {
+        byte[] body = edit("push.json", json -> json.putArray("commits"));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("the push lists no commits (a tag, or a branch created at an "
+                + "existing commit); there is nothing to record");
+    }
+
+    @Test
+    void shouldLowerCaseShasWhenGitHubSendsThemInUpperCase() {
+        byte[] body = edit("push.json", json -> ((ObjectNode) json.get("commits").get(0))
+                .put("id", INITIAL.toUpperCase(Locale.ROOT)));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.events()).singleElement()
+                .satisfies(event -> assertThat(((CommitRecorded) event).sha()).isEqualTo(INITIAL));
+    }
+
+    // ---- pull_request
+
+    @Test
+    void shouldQueueThePullRequestAtCodeReviewWhenAReviewIsRequested() {
+        WebhookResult result = map(source, "pull_request", fixture("pull_request.review_requested.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
+                Instant.parse("2019-05-15T15:20:33Z"), HELLO_WORLD, "code-review", "2"));
+    }
+
+    @Test
+    void shouldLinkTheMergeCommitToThePullRequestHeadWhenThePullRequestIsMerged() {
+        WebhookResult result = map(source, "pull_request", fixture("pull_request.closed-merged.json"));
+
+        assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", MERGE),
+                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, MERGE, List.of(PR_HEAD)));
+    }
+
+    @Test
+    void shouldIgnoreThePullRequestWhenItIsClosedWithoutMerging() {
+        WebhookResult result = map(source, "pull_request", fixture("pull_request.closed.json"));
+
+        assertThat(result.ignoredReason())
+                .isEqualTo("the pull request was closed without being merged; it changes no metric");
+    }
+
+    @Test
+    void shouldIgnoreTheMergeWhenTheMergeCommitIsTheHeadItself() {
+        byte[] body = edit("pull_request.closed-merged.json",
+                json -> ((ObjectNode) json.get("pull_request")).put("merge_commit_sha", PR_HEAD));
+
+        WebhookResult result = map(source, "pull_request", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("the merge commit is the pull request's head itself (a "
+                + "fast-forward); the push of the base branch records it");
+    }
+
+    @Test
+    void shouldIgnoreThePullRequestWhenTheActionChangesNoMetric() {
+        WebhookResult result = map(source, "pull_request", fixture("pull_request.opened.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("pull_request action 'opened' changes no metric; Flowmeter "
+                + "reads review_requested and closed with merged: true");
+    }
+
+    // ---- pull_request_review
+
+    @Test
+    void shouldPassCodeReviewWhenAReviewApproves() {
+        WebhookResult result = map(source, "pull_request_review",
+                fixture("pull_request_review.submitted-approved.json"));
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldFailCodeReviewWhenAReviewRequestsChanges() {
+        WebhookResult result = map(source, "pull_request_review",
+                fixture("pull_request_review.submitted-changes_requested.json"));
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2019-05-15T15:23:02Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
+    }
+
+    @Test
+    void shouldIgnoreTheReviewWhenItOnlyComments() {
+        WebhookResult result = map(source, "pull_request_review", fixture("pull_request_review.submitted.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("a review in state 'commented' is not a verdict; Flowmeter "
+                + "reads approved and changes_requested");
+    }
+
+    @Test
+    void shouldIgnoreTheReviewWhenItIsDismissed() {
+        byte[] body = edit("pull_request_review.submitted-approved.json", json -> json.put("action", "dismissed"));
+
+        WebhookResult result = map(source, "pull_request_review", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("pull_request_review action 'dismissed' changes no metric; "
+                + "Flowmeter reads submitted reviews");
+    }
+
+    // ---- workflow_run
+
+    @Test
+    void shouldQueueTheRunAtCiWhenAWorkflowRunIsRequested() {
+        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.requested.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
+                Instant.parse("2020-10-05T16:33:24Z"), OCTO_REPO, "ci", RUN));
+    }
+
+    @Test
+    void shouldQueueTheRerunWhenItWasRequestedRatherThanWhenTheRunWasCreated() {
+        byte[] body = edit("workflow_run.requested.json", json -> ((ObjectNode) json.get("workflow_run"))
+                .put("run_attempt", 2).put("run_started_at", "2020-10-05T17:02:00Z"));
+
+        WebhookResult result = map(source, "workflow_run", body);
+
+        assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
+                Instant.parse("2020-10-05T17:02:00Z"), OCTO_REPO, "ci", RUN));
+    }
+
+    @Test
+    void shouldStartTheRunAtCiWhenTheRunGoesInProgress() {
+        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.in_progress.json"));
+
+        // updated_at (16:33:40), not run_started_at (16:33:24, the same as created_at).
+        assertThat(result.events()).containsExactly(new GateStarted(id("gate.started"),
+                Instant.parse("2020-10-05T16:33:40Z"), OCTO_REPO, "ci", RUN));
+    }
+
+    @Test
+    void shouldPassCiWhenTheRunSucceeds() {
+        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.completed.json"));
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2020-10-05T16:33:49Z"), OCTO_REPO, "ci", RUN, GateOutcome.PASSED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"failure", "timed_out", "startup_failure", "action_required"})
+    void shouldFailCiWhenTheRunConcludesWithAFailure(String conclusion) {
+        byte[] body = edit("workflow_run.completed.json",
+                json -> ((ObjectNode) json.get("workflow_run")).put("conclusion", conclusion));
+
+        WebhookResult result = map(source, "workflow_run", body);
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2020-10-05T16:33:49Z"), OCTO_REPO, "ci", RUN, GateOutcome.FAILED));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cancelled", "skipped", "neutral", "stale"})
+    void shouldOnlyEndTheWaitWhenTheRunConcludesWithoutAVerdict(String conclusion) {
+        byte[] body = edit("workflow_run.completed.json",
+                json -> ((ObjectNode) json.get("workflow_run")).put("conclusion", conclusion));
+
+        WebhookResult result = map(source, "workflow_run", body);
+
+        assertThat(result.events()).containsExactly(new GateStarted(id("gate.started"),
+                Instant.parse("2020-10-05T16:33:49Z"), OCTO_REPO, "ci", RUN));
+    }
+
+    // ---- deployment_status
+
+    @Test
+    void shouldRecordASuccessfulDeploymentWhenTheStatusIsSuccess() {
+        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.success.json"));
+
+        assertThat(result.events()).containsExactly(new DeploymentFinished(id("deployment"),
+                Instant.parse("2019-05-15T15:20:55Z"), HELLO_WORLD, "production", DEPLOYED, DeploymentStatus.SUCCESS,
+                List.of()));
+    }
+
+    @Test
+    void shouldRecordAFailedDeploymentWhenTheStatusIsFailure() {
+        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.failure.json"));
+
+        assertThat(result.events()).containsExactly(new DeploymentFinished(id("deployment"),
+                Instant.parse("2019-05-15T15:22:10Z"), HELLO_WORLD, "production", DEPLOYED, DeploymentStatus.FAILURE,
+                List.of()));
+    }
+
+    @Test
+    void shouldRecordAFailedDeploymentWhenTheStatusIsError() {
+        byte[] body = edit("deployment_status.failure.json",
+                json -> ((ObjectNode) json.get("deployment_status")).put("state", "error"));
+
+        WebhookResult result = map(source, "deployment_status", body);
+
+        assertThat(result.events()).singleElement()
+                .satisfies(e -> assertThat(((DeploymentFinished) e).status()).isEqualTo(DeploymentStatus.FAILURE));
+    }
+
+    @Test
+    void shouldQueueTheRunAtTheEnvironmentsApprovalGateWhenTheStatusIsWaiting() {
+        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.waiting.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
+                Instant.parse("2023-07-04T09:28:15Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN));
+    }
+
+    @Test
+    void shouldIgnoreTheWaitingStatusWhenNoWorkflowRunHoldsTheDeployment() {
+        byte[] body = edit("deployment_status.waiting.json", json -> json.remove("workflow_run"));
+
+        WebhookResult result = map(source, "deployment_status", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("a waiting deployment status without a workflow run cannot be "
+                + "matched with its approval, which GitHub reports per workflow run");
+    }
+
+    @Test
+    void shouldIgnoreTheDeploymentStatusWhenItIsNeitherAResultNorAWait() {
+        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.in_progress.json"));
+
+        assertThat(result.ignoredReason()).isEqualTo("deployment status 'in_progress' is neither a result nor a "
+                + "wait for approval; Flowmeter reads success, failure, error and waiting");
+    }
+
+    @Test
+    void shouldNormaliseTheEnvironmentWhenItHoldsCharactersFlowmeterNamesCannot() {
+        byte[] body = edit("deployment_status.success.json",
+                json -> ((ObjectNode) json.get("deployment")).put("environment", "Production EU/West"));
+
+        WebhookResult result = map(source, "deployment_status", body);
+
+        assertThat(result.events()).singleElement().satisfies(e ->
+                assertThat(((DeploymentFinished) e).environment()).isEqualTo("production-eu-west"));
+        assertThat(GitHubMapper.name("x".repeat(150), "environment", 100)).isEqualTo("x".repeat(100));
+        assertThat(GitHubMapper.name(" Stage_2.b:blue ", "environment", 100)).isEqualTo("stage_2.b:blue");
+    }
+
+    // ---- deployment_review
+
+    @Test
+    void shouldQueueTheRunAtTheApprovalGateWhenAReviewIsRequested() {
+        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.requested.json"));
+
+        assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
+                Instant.parse("2023-07-04T09:28:15Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN));
+    }
+
+    @Test
+    void shouldPassEveryApprovedEnvironmentWhenTheReviewApproves() {
+        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.approved.json"));
+
+        // "Load Test (EU)" becomes load-test--eu-: lower case, and ' ', '(' and ')' each replaced by '-'.
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished", "approval:tst"), Instant.parse("2023-07-04T09:41:02Z"),
+                        SAMPLE_APP, "approval:tst", APPROVAL_RUN, GateOutcome.PASSED),
+                new GateFinished(id("gate.finished", "approval:load-test--eu-"),
+                        Instant.parse("2023-07-04T09:41:03Z"), SAMPLE_APP, "approval:load-test--eu-", APPROVAL_RUN,
+                        GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldFailTheApprovalGateWhenTheReviewRejects() {
+        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.rejected.json"));
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished", "approval:tst"),
+                Instant.parse("2023-07-04T09:35:47Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN, GateOutcome.FAILED));
+    }
+
+    @Test
+    void shouldTakeTheDeliveryTimeWhenNoJobRunMovedPastTheRequest() {
+        byte[] body = edit("deployment_review.rejected.json", json -> ((ObjectNode) json.get("workflow_job_runs")
+                .get(0)).put("updated_at", "2023-07-04T09:28:15Z"));
+
+        WebhookResult result = map(source, "deployment_review", body);
+
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished", "approval:tst"), NOW,
+                SAMPLE_APP, "approval:tst", APPROVAL_RUN, GateOutcome.FAILED));
+    }
+
+    // ---- other events, ids, payload errors
+
+    @Test
+    void shouldIgnorePingWhenTheWebhookIsCreated() {
+        WebhookResult result = map(source, "ping", fixture("ping.json"));
+
+        assertThat(result.ignoredReason())
+                .isEqualTo("ping only checks that the webhook is set up; it changes no metric");
+    }
+
+    @Test
+    void shouldIgnoreTheEventWhenFlowmeterDoesNotUseIt() {
+        WebhookResult result = map(source, "issues", "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(result.ignoredReason()).isEqualTo("GitHub 'issues' events are not used by Flowmeter; it reads "
+                + "push, pull_request, pull_request_review, workflow_run, deployment_status and deployment_review");
+    }
+
+    @Test
+    void shouldGiveTheSameIdsWhenTheSameDeliveryIsRedelivered() {
+        List<String> first = ids(map(source, "push", fixture("push.two-commits.json")));
+        List<String> again = ids(map(source, "push", fixture("push.two-commits.json")));
+
+        assertThat(again).isEqualTo(first).containsExactly(
+                "github:" + DELIVERY + ":commit:" + CART, "github:" + DELIVERY + ":commit:" + CHARGE);
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenACommitIdIsNotAFullSha() {
+        byte[] body = edit("push.two-commits.json",
+                json -> ((ObjectNode) json.get("commits").get(1)).put("id", "b5e1f0c"));
+
+        assertRejected(() -> map(source, "push", body), 400,
+                "the payload's commits[1].id must be a full commit id: 40 or 64 hexadecimal characters",
+                new FieldError("commits[1].id", "must be a full commit id: 40 or 64 hexadecimal characters"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenATimestampCannotBeRead() {
+        byte[] body = edit("push.json",
+                json -> ((ObjectNode) json.get("commits").get(0)).put("timestamp", "yesterday"));
+
+        assertRejected(() -> map(source, "push", body), 400,
+                "the payload's commits[0].timestamp is not a timestamp Flowmeter can read",
+                new FieldError("commits[0].timestamp", "is not a timestamp Flowmeter can read"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheRepositoryIsMissing() {
+        byte[] body = edit("pull_request.review_requested.json", json -> json.remove("repository"));
+
+        assertRejected(() -> map(source, "pull_request", body), 400,
+                "the payload's repository.full_name is required",
+                new FieldError("repository.full_name", "is required"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenAFieldHasTheWrongType() {
+        byte[] body = edit("push.json", json -> json.put("commits", "6113728"));
+
+        assertRejected(() -> map(source, "push", body), 400, "the payload's commits has the wrong type",
+                new FieldError("commits", "has the wrong type"));
+    }
+
+    @Test
+    void shouldRefuseWhenTheBodyIsNotAJsonObject() {
+        assertRejected(() -> map(source, "push", "[1,2]".getBytes(StandardCharsets.UTF_8)), 400,
+                "the payload is not a JSON object", new FieldError("", "must be a JSON object"));
+        assertRejected(() -> map(source, "push", "{\"before\":".getBytes(StandardCharsets.UTF_8)), 400,
+                "the request body is not valid JSON", new FieldError("", "is not valid JSON"));
+        assertRejected(() -> map(source, "push", " \n".getBytes(StandardCharsets.UTF_8)), 400,
+                "the request body is empty; expected a JSON payload", new FieldError("", "is empty"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheHeaderWhenTheDeliveryIdIsMissing() {
+        byte[] body = fixture("push.json");
+        Map<String, String> headers = headers("push", body);
+        headers.remove("X-GitHub-Delivery");
+
+        assertRejected(() -> source.map(new WebhookRequest(headers, body, NOW)), 400,
+                "the X-GitHub-Delivery header is missing", new FieldError("X-GitHub-Delivery", "header is required"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheHeaderWhenTheEventNameIsMissing() {
+        byte[] body = fixture("push.json");
+        Map<String, String> headers = headers("push", body);
+        headers.remove("X-GitHub-Event");
+
+        assertRejected(() -> source.map(new WebhookRequest(headers, body, NOW)), 400,
+                "the X-GitHub-Event header is missing", new FieldError("X-GitHub-Event", "header is required"));
+    }
+
+    @Test
+    void shouldAcceptTheSignatureFromGitHubsDocumentationWhenTheSecretMatches() {
+        // The test vector of GitHub's "Validating webhook deliveries" page.
+        byte[] body = "Hello, World!".getBytes(StandardCharsets.UTF_8);
+        String signature = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+
+        source.authenticate(new WebhookRequest(Map.of("X-Hub-Signature-256", signature), body, NOW));
+        assertRejected(() -> new GitHubSource(Secret.of("another secret"), ServiceMap.IDENTITY)
+                        .authenticate(new WebhookRequest(Map.of("X-Hub-Signature-256", signature), body, NOW)), 401,
+                "X-Hub-Signature-256 does not match; check GITHUB_WEBHOOK_SECRET",
+                new FieldError("", "X-Hub-Signature-256 does not match; check GITHUB_WEBHOOK_SECRET"));
+    }
+
+    // ---- helpers
+
+    static WebhookResult map(GitHubSource source, String event, byte[] body) {
+        WebhookRequest request = new WebhookRequest(headers(event, body), body, NOW);
+        source.authenticate(request);
+        return source.map(request);
+    }
+
+    static Map<String, String> headers(String event, byte[] body) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("X-GitHub-Event", event);
+        headers.put("X-GitHub-Delivery", DELIVERY);
+        headers.put("X-Hub-Signature-256", "sha256=" + Hmac.sha256Hex(SECRET, body));
+        return headers;
+    }
+
+    static byte[] fixture(String name) {
+        try (InputStream in = GitHubSourceTest.class.getResourceAsStream("/fixtures/github/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] edit(String fixture, Consumer<ObjectNode> change) {
+        try {
+            ObjectNode json = (ObjectNode) EventJson.MAPPER.readTree(fixture(fixture));
+            change.accept(json);
+            return EventJson.MAPPER.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String id(String... parts) {
+        return "github:" + DELIVERY + ":" + String.join(":", parts);
+    }
+
+    private static List<String> ids(WebhookResult result) {
+        return result.events().stream().map(e -> e.id()).toList();
+    }
+
+    private static void assertRejected(Runnable call, int status, String detail, FieldError error) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(status);
+            assertThat(rejected.problem().detail()).isEqualTo(detail);
+            assertThat(rejected.errors()).containsExactly(error);
+        });
+    }
+}
