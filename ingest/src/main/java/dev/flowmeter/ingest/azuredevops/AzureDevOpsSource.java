@@ -2,6 +2,7 @@ package dev.flowmeter.ingest.azuredevops;
 
 import dev.flowmeter.ingest.azuredevops.AzurePayload.Envelope;
 import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
@@ -23,6 +24,8 @@ public final class AzureDevOpsSource implements WebhookSource {
     static final String NAME = "azure-devops";
     static final String CODE_REVIEW = "code-review";
     static final String CI = "ci";
+    /** How messages name the sender: "... does not have the type Azure DevOps sends". */
+    static final String VENDOR = "Azure DevOps";
     static final String USER_VARIABLE = "AZURE_DEVOPS_USER";
     static final String PASSWORD_VARIABLE = "AZURE_DEVOPS_PASSWORD";
     private static final String AUTHORIZATION = "Authorization";
@@ -74,12 +77,12 @@ public final class AzureDevOpsSource implements WebhookSource {
 
     @Override
     public WebhookResult map(WebhookRequest request) {
-        Envelope envelope = Fields.read(request.json(), Envelope.class, "");
-        String eventType = Fields.required(envelope.eventType(), "eventType");
+        Envelope envelope = PayloadFields.read(request.json(), Envelope.class, VENDOR, "");
+        String eventType = PayloadFields.required(envelope.eventType(), "eventType");
         if (!AzureMapper.EVENT_TYPES.contains(eventType)) {
             return WebhookResult.ignored("Azure DevOps event " + eventType + " changes no Flowmeter metric");
         }
-        Fields.required(envelope.id(), "id");
+        PayloadFields.required(envelope.id(), "id");
         return mapper.map(envelope);
     }
 

@@ -3,6 +3,7 @@ package dev.flowmeter.ingest.azuredevops;
 import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.CI;
 import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.CODE_REVIEW;
 import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.NAME;
+import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.VENDOR;
 
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
@@ -19,6 +20,7 @@ import dev.flowmeter.ingest.azuredevops.AzurePayload.RefUpdate;
 import dev.flowmeter.ingest.azuredevops.AzurePayload.Repository;
 import dev.flowmeter.ingest.azuredevops.AzurePayload.Reviewer;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.time.Instant;
@@ -49,12 +51,12 @@ final class AzureMapper {
 
     WebhookResult map(Envelope envelope) {
         String delivery = envelope.id();
-        Fields.required(envelope.resource() == null || envelope.resource().isNull() ? null : envelope.resource(),
+        PayloadFields.required(envelope.resource() == null || envelope.resource().isNull() ? null : envelope.resource(),
                 "resource");
         return switch (envelope.eventType()) {
-            case "git.push" -> push(delivery, Fields.read(envelope.resource(), Push.class, "resource"));
-            case "build.complete" -> build(delivery, Fields.read(envelope.resource(), Build.class, "resource"));
-            default -> pullRequest(envelope, Fields.read(envelope.resource(), PullRequest.class, "resource"));
+            case "git.push" -> push(delivery, resource(envelope, Push.class));
+            case "build.complete" -> build(delivery, resource(envelope, Build.class));
+            default -> pullRequest(envelope, resource(envelope, PullRequest.class));
         };
     }
 
@@ -89,16 +91,17 @@ final class AzureMapper {
             int index = newestFirst.get(k);
             Commit commit = commits.get(index);
             String field = "resource.commits[" + index + "]";
-            String sha = Fields.sha(commit.commitId(), field + ".commitId");
+            String sha = PayloadFields.sha(commit.commitId(), field + ".commitId");
             List<String> parents;
             if (k + 1 < newestFirst.size()) {
                 int older = newestFirst.get(k + 1);
-                parents = List.of(Fields.sha(commits.get(older).commitId(),
+                parents = List.of(PayloadFields.sha(commits.get(older).commitId(),
                         "resource.commits[" + older + "].commitId"));
             } else {
                 parents = base(updates, update);
             }
-            Instant time = Fields.time(commit.author() == null ? null : commit.author().date(), field + ".author.date");
+            Instant time = PayloadFields.time(commit.author() == null ? null : commit.author().date(),
+                    field + ".author.date");
             recorded.putIfAbsent(sha, new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha), time,
                     service, sha, parents));
         }
@@ -121,20 +124,20 @@ final class AzureMapper {
             return List.of();
         }
         String old = updates.get(update).oldObjectId();
-        if (old == null || Fields.isNoCommit(old)) {
+        if (old == null || PayloadFields.isNoCommit(old)) {
             return List.of();
         }
-        return List.of(Fields.sha(old, "resource.refUpdates[" + update + "].oldObjectId"));
+        return List.of(PayloadFields.sha(old, "resource.refUpdates[" + update + "].oldObjectId"));
     }
 
     private WebhookResult pullRequest(Envelope envelope, PullRequest pr) {
         String delivery = envelope.id();
         String service = gitService(pr.repository());
-        String item = Long.toString(Fields.required(pr.pullRequestId(), "resource.pullRequestId"));
+        String item = Long.toString(PayloadFields.required(pr.pullRequestId(), "resource.pullRequestId"));
         String status = pr.status() == null ? "" : pr.status();
         if (envelope.eventType().equals("git.pullrequest.created")) {
             return WebhookResult.of(List.of(new GateQueued(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"),
-                    Fields.time(pr.creationDate(), "resource.creationDate"), service, CODE_REVIEW, item)));
+                    PayloadFields.time(pr.creationDate(), "resource.creationDate"), service, CODE_REVIEW, item)));
         }
         if (status.equals("completed")) {
             return merged(delivery, service, pr);
@@ -144,15 +147,15 @@ final class AzureMapper {
                     + "not completed yet; the merge counts when the pull request is completed");
         }
         if (status.equals("abandoned")) {
-            Instant time = pr.closedDate() != null ? Fields.time(pr.closedDate(), "resource.closedDate")
-                    : Fields.time(envelope.createdDate(), "createdDate");
+            Instant time = pr.closedDate() != null ? PayloadFields.time(pr.closedDate(), "resource.closedDate")
+                    : PayloadFields.time(envelope.createdDate(), "createdDate");
             return review(delivery, service, item, GateOutcome.FAILED, time);
         }
         GateOutcome verdict = verdict(pr.reviewers());
         if (verdict == null) {
             return WebhookResult.ignored("pull request " + item + " was updated, but no reviewer has voted yet");
         }
-        return review(delivery, service, item, verdict, Fields.time(envelope.createdDate(), "createdDate"));
+        return review(delivery, service, item, verdict, PayloadFields.time(envelope.createdDate(), "createdDate"));
     }
 
     /**
@@ -184,12 +187,13 @@ final class AzureMapper {
      * rebase merges still lead back to the reviewed commits.
      */
     private static WebhookResult merged(String delivery, String service, PullRequest pr) {
-        String sha = Fields.sha(pr.lastMergeCommit() == null ? null : pr.lastMergeCommit().commitId(),
+        String sha = PayloadFields.sha(pr.lastMergeCommit() == null ? null : pr.lastMergeCommit().commitId(),
                 "resource.lastMergeCommit.commitId");
-        String head = Fields.sha(pr.lastMergeSourceCommit() == null ? null : pr.lastMergeSourceCommit().commitId(),
+        String head = PayloadFields.sha(
+                pr.lastMergeSourceCommit() == null ? null : pr.lastMergeSourceCommit().commitId(),
                 "resource.lastMergeSourceCommit.commitId");
         return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                Fields.time(pr.closedDate(), "resource.closedDate"), service, sha,
+                PayloadFields.time(pr.closedDate(), "resource.closedDate"), service, sha,
                 head.equals(sha) ? List.of() : List.of(head))));
     }
 
@@ -199,9 +203,10 @@ final class AzureMapper {
      * failed and canceled fail.
      */
     private WebhookResult build(String delivery, Build build) {
-        String item = Long.toString(Fields.required(build.id(), "resource.id"));
+        String item = Long.toString(PayloadFields.required(build.id(), "resource.id"));
         String service = buildService(build);
-        String verdict = build.result() != null ? build.result() : Fields.required(build.status(), "resource.result");
+        String verdict = build.result() != null ? build.result()
+                : PayloadFields.required(build.status(), "resource.result");
         GateOutcome outcome = switch (verdict.toLowerCase(Locale.ROOT)) {
             case "succeeded", "partiallysucceeded" -> GateOutcome.PASSED;
             case "failed", "canceled", "stopped" -> GateOutcome.FAILED;
@@ -213,14 +218,14 @@ final class AzureMapper {
         List<DeliveryEvent> events = new ArrayList<>();
         if (build.queueTime() != null) {
             events.add(new GateQueued(Identifiers.eventId(NAME, delivery, CI, "queued"),
-                    Fields.time(build.queueTime(), "resource.queueTime"), service, CI, item));
+                    PayloadFields.time(build.queueTime(), "resource.queueTime"), service, CI, item));
         }
         if (build.startTime() != null) {
             events.add(new GateStarted(Identifiers.eventId(NAME, delivery, CI, "started"),
-                    Fields.time(build.startTime(), "resource.startTime"), service, CI, item));
+                    PayloadFields.time(build.startTime(), "resource.startTime"), service, CI, item));
         }
         events.add(new GateFinished(Identifiers.eventId(NAME, delivery, CI, "finished"),
-                Fields.time(build.finishTime(), "resource.finishTime"), service, CI, item, outcome));
+                PayloadFields.time(build.finishTime(), "resource.finishTime"), service, CI, item, outcome));
         return WebhookResult.of(events);
     }
 
@@ -232,20 +237,25 @@ final class AzureMapper {
         Repository repository = build.repository();
         String name = repository == null ? null : repository.name();
         if (repository != null && repository.type() != null && !repository.type().equalsIgnoreCase("TfsGit")) {
-            return Fields.service(services, Fields.required(name, "resource.repository.name"));
+            return PayloadFields.repositoryService(services, PayloadFields.required(name, "resource.repository.name"));
         }
         String project = build.project() != null && build.project().name() != null ? build.project().name()
                 : build.definition() == null || build.definition().project() == null
                         ? null : build.definition().project().name();
-        Fields.required(project, "resource.project.name");
-        Fields.required(name, "resource.repository.name");
-        return Fields.service(services, project + "/" + name);
+        PayloadFields.required(project, "resource.project.name");
+        PayloadFields.required(name, "resource.repository.name");
+        return PayloadFields.repositoryService(services, project + "/" + name);
+    }
+
+    /** The envelope's resource, in the shape its event type has. */
+    private static <T> T resource(Envelope envelope, Class<T> type) {
+        return PayloadFields.read(envelope.resource(), type, VENDOR, "resource");
     }
 
     private String gitService(Repository repository) {
-        String name = Fields.required(repository == null ? null : repository.name(), "resource.repository.name");
-        String project = Fields.required(repository.project() == null ? null : repository.project().name(),
+        String name = PayloadFields.required(repository == null ? null : repository.name(), "resource.repository.name");
+        String project = PayloadFields.required(repository.project() == null ? null : repository.project().name(),
                 "resource.repository.project.name");
-        return Fields.service(services, project + "/" + name);
+        return PayloadFields.repositoryService(services, project + "/" + name);
     }
 }

@@ -23,6 +23,8 @@ public final class BitbucketSource implements WebhookSource {
     static final String NAME = "bitbucket";
     static final String CODE_REVIEW = "code-review";
     static final String CI = "ci";
+    /** How messages name the sender: "... does not have the type Bitbucket sends". */
+    static final String VENDOR = "Bitbucket";
     static final String VARIABLE = "BITBUCKET_WEBHOOK_SECRET";
     static final String SIGNATURE = "X-Hub-Signature";
     static final String EVENT_KEY = "X-Event-Key";

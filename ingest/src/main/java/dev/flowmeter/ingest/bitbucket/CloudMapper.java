@@ -3,6 +3,7 @@ package dev.flowmeter.ingest.bitbucket;
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.CI;
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.CODE_REVIEW;
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.NAME;
+import static dev.flowmeter.ingest.bitbucket.BitbucketSource.VENDOR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
@@ -20,6 +21,7 @@ import dev.flowmeter.ingest.bitbucket.CloudPayload.PullRequestEvent;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.PushEvent;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.Repository;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.time.Instant;
@@ -52,10 +54,11 @@ final class CloudMapper {
 
     WebhookResult map(String eventKey, String delivery, JsonNode json) {
         return switch (eventKey) {
-            case "repo:push" -> push(delivery, Fields.read(json, PushEvent.class, eventKey));
+            case "repo:push" -> push(delivery, PayloadFields.readEvent(json, PushEvent.class, VENDOR, eventKey));
             case "repo:commit_status_created", "repo:commit_status_updated" ->
-                    commitStatus(delivery, Fields.read(json, CommitStatusEvent.class, eventKey));
-            default -> pullRequest(eventKey, delivery, Fields.read(json, PullRequestEvent.class, eventKey));
+                    commitStatus(delivery, PayloadFields.readEvent(json, CommitStatusEvent.class, VENDOR, eventKey));
+            default -> pullRequest(eventKey, delivery,
+                    PayloadFields.readEvent(json, PullRequestEvent.class, VENDOR, eventKey));
         };
     }
 
@@ -82,13 +85,13 @@ final class CloudMapper {
             List<Listed> listed = listed(change, at);
             for (int i = 0; i < listed.size(); i++) {
                 Listed entry = listed.get(i);
-                String sha = Fields.sha(entry.commit().hash(), entry.field() + ".hash");
+                String sha = PayloadFields.sha(entry.commit().hash(), entry.field() + ".hash");
                 if (commits.containsKey(sha) || entry.commit().date() == null) {
                     continue; // without a date a commit has no start for its lead time
                 }
                 Listed older = i + 1 < listed.size() ? listed.get(i + 1) : null;
                 commits.put(sha, new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                        Fields.time(entry.commit().date(), entry.field() + ".date"), service, sha,
+                        PayloadFields.time(entry.commit().date(), entry.field() + ".date"), service, sha,
                         parents(entry, older, change, at)));
             }
         }
@@ -136,38 +139,38 @@ final class CloudMapper {
             List<String> parents = new ArrayList<>();
             for (int p = 0; p < entry.commit().parents().size(); p++) {
                 CloudPayload.CommitRef parent = entry.commit().parents().get(p);
-                parents.add(Fields.sha(parent == null ? null : parent.hash(),
+                parents.add(PayloadFields.sha(parent == null ? null : parent.hash(),
                         entry.field() + ".parents[" + p + "].hash"));
             }
             return parents;
         }
         if (older != null) {
-            return List.of(Fields.sha(older.commit().hash(), older.field() + ".hash"));
+            return List.of(PayloadFields.sha(older.commit().hash(), older.field() + ".hash"));
         }
         String base = change.before() == null || change.before().target() == null
                 ? null : change.before().target().hash();
-        if (change.truncated() || base == null || Fields.isNoCommit(base)) {
+        if (change.truncated() || base == null || PayloadFields.isNoCommit(base)) {
             return List.of();
         }
-        return List.of(Fields.sha(base, at + ".old.target.hash"));
+        return List.of(PayloadFields.sha(base, at + ".old.target.hash"));
     }
 
     private WebhookResult pullRequest(String eventKey, String delivery, PullRequestEvent event) {
         String service = service(event.repository());
-        PullRequest pr = Fields.required(event.pullrequest(), "pullrequest");
-        String item = Long.toString(Fields.required(pr.id(), "pullrequest.id"));
+        PullRequest pr = PayloadFields.required(event.pullrequest(), "pullrequest");
+        String item = Long.toString(PayloadFields.required(pr.id(), "pullrequest.id"));
         return switch (eventKey) {
             case "pullrequest:created" -> WebhookResult.of(List.of(new GateQueued(
                     Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"),
-                    Fields.time(pr.createdOn(), "pullrequest.created_on"), service, CODE_REVIEW, item)));
+                    PayloadFields.time(pr.createdOn(), "pullrequest.created_on"), service, CODE_REVIEW, item)));
             case "pullrequest:approved" -> review(delivery, service, item, GateOutcome.PASSED,
-                    Fields.time(Fields.required(event.approval(), "approval").date(), "approval.date"));
+                    PayloadFields.time(PayloadFields.required(event.approval(), "approval").date(), "approval.date"));
             case "pullrequest:changes_request_created" -> review(delivery, service, item, GateOutcome.FAILED,
                     event.changesRequest() != null && event.changesRequest().date() != null
-                            ? Fields.time(event.changesRequest().date(), "changes_request.date")
-                            : Fields.time(pr.updatedOn(), "pullrequest.updated_on"));
+                            ? PayloadFields.time(event.changesRequest().date(), "changes_request.date")
+                            : PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"));
             case "pullrequest:rejected" -> review(delivery, service, item, GateOutcome.FAILED,
-                    Fields.time(pr.updatedOn(), "pullrequest.updated_on"));
+                    PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"));
             default -> merged(delivery, service, item, pr);
         };
     }
@@ -187,15 +190,15 @@ final class CloudMapper {
     private static WebhookResult merged(String delivery, String service, String item, PullRequest pr) {
         String merge = pr.mergeCommit() == null ? null : pr.mergeCommit().hash();
         String head = pr.source() == null || pr.source().commit() == null ? null : pr.source().commit().hash();
-        if (!Fields.isFullSha(merge) || !Fields.isFullSha(head)) {
+        if (!PayloadFields.isFullSha(merge) || !PayloadFields.isFullSha(head)) {
             return WebhookResult.ignored("pull request " + item + " was merged, but the payload has no full "
                     + "merge_commit.hash and source.commit.hash (Bitbucket Cloud abbreviates them); the merge commit "
                     + "is recorded when its push arrives");
         }
-        String sha = Fields.sha(merge, "pullrequest.merge_commit.hash");
-        String parent = Fields.sha(head, "pullrequest.source.commit.hash");
+        String sha = PayloadFields.sha(merge, "pullrequest.merge_commit.hash");
+        String parent = PayloadFields.sha(head, "pullrequest.source.commit.hash");
         return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                Fields.time(pr.updatedOn(), "pullrequest.updated_on"), service, sha,
+                PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"), service, sha,
                 parent.equals(sha) ? List.of() : List.of(parent))));
     }
 
@@ -205,12 +208,12 @@ final class CloudMapper {
      */
     private WebhookResult commitStatus(String delivery, CommitStatusEvent event) {
         String service = service(event.repository());
-        CommitStatus status = Fields.required(event.commitStatus(), "commit_status");
-        String key = Fields.required(status.key(), "commit_status.key");
-        String state = Fields.required(status.state(), "commit_status.state");
+        CommitStatus status = PayloadFields.required(event.commitStatus(), "commit_status");
+        String key = PayloadFields.required(status.key(), "commit_status.key");
+        String state = PayloadFields.required(status.state(), "commit_status.state");
         String item = item(key, commitOf(status));
-        Instant time = status.updatedOn() != null ? Fields.time(status.updatedOn(), "commit_status.updated_on")
-                : Fields.time(status.createdOn(), "commit_status.created_on");
+        Instant time = status.updatedOn() != null ? PayloadFields.time(status.updatedOn(), "commit_status.updated_on")
+                : PayloadFields.time(status.createdOn(), "commit_status.created_on");
         DeliveryEvent mapped = switch (state) {
             case "INPROGRESS" -> new GateStarted(Identifiers.eventId(NAME, delivery, CI, "started"), time, service,
                     CI, item);
@@ -233,7 +236,7 @@ final class CloudMapper {
         }
         String href = status.links() == null || status.links().commit() == null ? null : status.links().commit().href();
         String commit = href == null ? null : href.substring(href.lastIndexOf('/') + 1);
-        return Fields.required(commit, "commit_status.commit.hash");
+        return PayloadFields.required(commit, "commit_status.commit.hash");
     }
 
     private static String item(String key, String commit) {
@@ -242,7 +245,7 @@ final class CloudMapper {
     }
 
     private String service(Repository repository) {
-        return Fields.service(services, Fields.required(repository == null ? null : repository.fullName(),
-                "repository.full_name"));
+        return PayloadFields.repositoryService(services,
+                PayloadFields.required(repository == null ? null : repository.fullName(), "repository.full_name"));
     }
 }

@@ -2,6 +2,7 @@ package dev.flowmeter.ingest.bitbucket;
 
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.CODE_REVIEW;
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.NAME;
+import static dev.flowmeter.ingest.bitbucket.BitbucketSource.VENDOR;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
@@ -14,6 +15,7 @@ import dev.flowmeter.ingest.bitbucket.DataCenterPayload.PullRequestEvent;
 import dev.flowmeter.ingest.bitbucket.DataCenterPayload.RefsChanged;
 import dev.flowmeter.ingest.bitbucket.DataCenterPayload.Repository;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.time.Instant;
@@ -40,9 +42,9 @@ final class DataCenterMapper {
 
     WebhookResult map(String eventKey, String delivery, JsonNode json) {
         if (eventKey.equals("repo:refs_changed")) {
-            return refsChanged(delivery, Fields.read(json, RefsChanged.class, eventKey));
+            return refsChanged(delivery, PayloadFields.readEvent(json, RefsChanged.class, VENDOR, eventKey));
         }
-        return pullRequest(eventKey, delivery, Fields.read(json, PullRequestEvent.class, eventKey));
+        return pullRequest(eventKey, delivery, PayloadFields.readEvent(json, PullRequestEvent.class, VENDOR, eventKey));
     }
 
     /**
@@ -58,14 +60,14 @@ final class DataCenterMapper {
             Change change = changes.get(c);
             String at = "changes[" + c + "]";
             boolean tag = change.ref() != null && "TAG".equals(change.ref().type());
-            if (tag || change.toHash() == null || Fields.isNoCommit(change.toHash())) {
+            if (tag || change.toHash() == null || PayloadFields.isNoCommit(change.toHash())) {
                 continue; // a tag or a deleted branch adds no commit
             }
-            String sha = Fields.sha(change.toHash(), at + ".toHash");
-            List<String> parents = change.fromHash() == null || Fields.isNoCommit(change.fromHash())
-                    ? List.of() : List.of(Fields.sha(change.fromHash(), at + ".fromHash"));
+            String sha = PayloadFields.sha(change.toHash(), at + ".toHash");
+            List<String> parents = change.fromHash() == null || PayloadFields.isNoCommit(change.fromHash())
+                    ? List.of() : List.of(PayloadFields.sha(change.fromHash(), at + ".fromHash"));
             commits.putIfAbsent(sha, new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                    Fields.time(event.date(), "date"), service, sha, parents));
+                    PayloadFields.time(event.date(), "date"), service, sha, parents));
         }
         if (commits.isEmpty()) {
             return WebhookResult.ignored("the push moves no branch to a new commit (a deleted branch or a tag)");
@@ -74,18 +76,18 @@ final class DataCenterMapper {
     }
 
     private WebhookResult pullRequest(String eventKey, String delivery, PullRequestEvent event) {
-        PullRequest pr = Fields.required(event.pullRequest(), "pullRequest");
+        PullRequest pr = PayloadFields.required(event.pullRequest(), "pullRequest");
         String service = service(pr.toRef() == null ? null : pr.toRef().repository(), "pullRequest.toRef.repository");
-        String item = Long.toString(Fields.required(pr.id(), "pullRequest.id"));
+        String item = Long.toString(PayloadFields.required(pr.id(), "pullRequest.id"));
         return switch (eventKey) {
             case "pr:opened" -> WebhookResult.of(List.of(new GateQueued(
                     Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"),
-                    pr.createdDate() != null ? Fields.epochMillis(pr.createdDate(), "pullRequest.createdDate")
-                            : Fields.time(event.date(), "date"), service, CODE_REVIEW, item)));
+                    pr.createdDate() != null ? PayloadFields.epochMillis(pr.createdDate(), "pullRequest.createdDate")
+                            : PayloadFields.time(event.date(), "date"), service, CODE_REVIEW, item)));
             case "pr:reviewer:approved" -> review(delivery, service, item, GateOutcome.PASSED,
-                    Fields.time(event.date(), "date"));
+                    PayloadFields.time(event.date(), "date"));
             case "pr:reviewer:needs_work", "pr:reviewer:changes_requested" -> review(delivery, service, item,
-                    GateOutcome.FAILED, Fields.time(event.date(), "date"));
+                    GateOutcome.FAILED, PayloadFields.time(event.date(), "date"));
             case "pr:declined" -> review(delivery, service, item, GateOutcome.FAILED, closed(event));
             default -> merged(delivery, service, item, event);
         };
@@ -106,8 +108,8 @@ final class DataCenterMapper {
             return WebhookResult.ignored("pull request " + item + " was merged, but the payload names no merge "
                     + "commit (pullRequest.properties.mergeCommit.id)");
         }
-        String sha = Fields.sha(merge, "pullRequest.properties.mergeCommit.id");
-        String head = Fields.sha(pr.fromRef() == null ? null : pr.fromRef().latestCommit(),
+        String sha = PayloadFields.sha(merge, "pullRequest.properties.mergeCommit.id");
+        String head = PayloadFields.sha(pr.fromRef() == null ? null : pr.fromRef().latestCommit(),
                 "pullRequest.fromRef.latestCommit");
         List<String> parents = head.equals(sha) ? List.of() : List.of(head); // a fast-forward merges the head itself
         return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
@@ -116,15 +118,16 @@ final class DataCenterMapper {
 
     private static Instant closed(PullRequestEvent event) {
         return event.pullRequest().closedDate() != null
-                ? Fields.epochMillis(event.pullRequest().closedDate(), "pullRequest.closedDate")
-                : Fields.time(event.date(), "date");
+                ? PayloadFields.epochMillis(event.pullRequest().closedDate(), "pullRequest.closedDate")
+                : PayloadFields.time(event.date(), "date");
     }
 
     private String service(Repository repository, String field) {
-        Repository known = Fields.required(repository, field);
-        String key = Fields.required(known.project() == null ? null : known.project().key(), field + ".project.key");
-        String slug = Fields.required(known.slug(), field + ".slug");
+        Repository known = PayloadFields.required(repository, field);
+        String key = PayloadFields.required(known.project() == null ? null : known.project().key(),
+                field + ".project.key");
+        String slug = PayloadFields.required(known.slug(), field + ".slug");
         String project = key.startsWith("~") ? "users/" + key.substring(1) : key;
-        return Fields.service(services, project + "/" + slug);
+        return PayloadFields.repositoryService(services, project + "/" + slug);
     }
 }

@@ -9,6 +9,7 @@ import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Incident;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Reference;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.time.Instant;
@@ -30,11 +31,11 @@ final class PagerDutyMapper {
     }
 
     WebhookResult map(Event event) {
-        String delivery = Fields.required(event.id(), "event.id");
-        Incident incident = Fields.required(event.data(), "event.data");
-        String id = Fields.required(incident.id(), "event.data.id");
-        Instant time = Fields.time(event.occurredAt(), "event.occurred_at");
-        String service = service(Fields.required(incident.service(), "event.data.service"));
+        String delivery = PayloadFields.required(event.id(), "event.id");
+        Incident incident = PayloadFields.required(event.data(), "event.data");
+        String id = PayloadFields.required(incident.id(), "event.data.id");
+        Instant time = PayloadFields.time(event.occurredAt(), "event.occurred_at");
+        String service = service(PayloadFields.required(incident.service(), "event.data.service"));
         DeliveryEvent mapped = event.eventType().equals(TRIGGERED)
                 ? new IncidentOpened(Identifiers.eventId(NAME, delivery), time, service, id, "", "")
                 : new IncidentResolved(Identifiers.eventId(NAME, delivery), time, service, id, "", "");
@@ -48,15 +49,20 @@ final class PagerDutyMapper {
     private String service(Reference reference) {
         String summary = reference.summary();
         if (summary != null && !summary.isBlank() && !services.service(summary).equals(summary)) {
-            return Fields.serviceName(services.service(summary), "event.data.service.summary");
+            return serviceName(services.service(summary), "event.data.service.summary");
         }
         String id = reference.id();
         if (id != null && !id.isBlank() && !services.service(id).equals(id)) {
-            return Fields.serviceName(services.service(id), "event.data.service.id");
+            return serviceName(services.service(id), "event.data.service.id");
         }
         if (summary != null && !summary.isBlank()) {
-            return Fields.serviceName(summary, "event.data.service.summary");
+            return serviceName(summary, "event.data.service.summary");
         }
-        return Fields.serviceName(Fields.required(id, "event.data.service.summary"), "event.data.service.id");
+        return serviceName(PayloadFields.required(id, "event.data.service.summary"), "event.data.service.id");
+    }
+
+    /** The rule every source shares for service names; the 400 names the PagerDuty service. */
+    private static String serviceName(String name, String field) {
+        return PayloadFields.serviceName(name, "PagerDuty service '" + name + "'", field);
     }
 }

@@ -4,6 +4,7 @@ import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Webhook;
 import dev.flowmeter.ingest.webhook.Hmac;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
@@ -24,6 +25,7 @@ public final class PagerDutySource implements WebhookSource {
     static final String VARIABLE = "PAGERDUTY_WEBHOOK_SECRET";
     static final String SIGNATURE = "X-PagerDuty-Signature";
     private static final String V1 = "v1=";
+    private static final String VENDOR = "PagerDuty";
 
     private final Secret secret;
     private final PagerDutyMapper mapper;
@@ -66,8 +68,9 @@ public final class PagerDutySource implements WebhookSource {
 
     @Override
     public WebhookResult map(WebhookRequest request) {
-        Event event = Fields.required(Fields.read(request.json(), Webhook.class, "").event(), "event");
-        String type = Fields.required(event.eventType(), "event.event_type");
+        Webhook webhook = PayloadFields.read(request.json(), Webhook.class, VENDOR, "");
+        Event event = PayloadFields.required(webhook.event(), "event");
+        String type = PayloadFields.required(event.eventType(), "event.event_type");
         if (!type.equals(PagerDutyMapper.TRIGGERED) && !type.equals(PagerDutyMapper.RESOLVED)) {
             return WebhookResult.ignored("PagerDuty event " + type + " changes no Flowmeter metric; only "
                     + PagerDutyMapper.TRIGGERED + " and " + PagerDutyMapper.RESOLVED + " do");

@@ -1,0 +1,135 @@
+package dev.flowmeter.ingest.webhook;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.Rejected;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Turns webhook payload values into event fields, with a 400 naming the payload's field for anything unusable. The
+ * sources that bind their payloads to DTOs share these rules, so that a commit id, a timestamp or a service name is
+ * accepted, and refused with the same words, whichever tool sent it.
+ */
+public final class PayloadFields {
+
+    /** The problem recorded for a commit id that is not a full one. */
+    public static final String FULL_SHA_RULE = "must be a full commit id: 40 or 64 hexadecimal characters";
+
+    private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+    private static final Pattern ZEROS = Pattern.compile("0+");
+    private static final Pattern NOT_IN_SERVICE = Pattern.compile("[^A-Za-z0-9._/-]+");
+    private static final Pattern TRIM_DASHES = Pattern.compile("^-+|-+$");
+
+    private PayloadFields() {
+    }
+
+    /**
+     * Binds the part of the payload at {@code prefix} (a dotted path, "" for the whole body) to a DTO; a value of the
+     * wrong JSON type is a 400 naming where it sits and saying it is not what {@code vendor} sends.
+     */
+    public static <T> T read(JsonNode json, Class<T> type, String vendor, String prefix) {
+        return bind(json, type, vendor, "the payload", prefix);
+    }
+
+    /**
+     * Binds a whole payload to a DTO, for sources whose payload shape depends on the event: the 400 for a value of
+     * the wrong JSON type names the event ({@code "the pr:opened payload's ..."}) as well as the field.
+     */
+    public static <T> T readEvent(JsonNode json, Class<T> type, String vendor, String event) {
+        return bind(json, type, vendor, "the " + event + " payload", "");
+    }
+
+    public static <T> T required(T value, String field) {
+        if (value == null || value instanceof String text && text.isBlank()) {
+            throw Rejected.invalidPayload("the payload has no " + field, List.of(new FieldError(field, "is required")));
+        }
+        return value;
+    }
+
+    public static Instant time(String text, String field) {
+        return Timestamps.parse(required(text, field)).orElseThrow(() -> Rejected.invalidPayload(
+                "the payload's " + field + " is not a timestamp",
+                List.of(new FieldError(field, "is not a timestamp Flowmeter can read"))));
+    }
+
+    public static Instant epochMillis(Long millis, String field) {
+        return Instant.ofEpochMilli(required(millis, field));
+    }
+
+    /** A full commit id in lower case, or a 400: lead time can only follow full ids. */
+    public static String sha(String text, String field) {
+        if (!isFullSha(required(text, field))) {
+            throw Rejected.invalidPayload("the payload's " + field + " is not a full commit id",
+                    List.of(new FieldError(field, FULL_SHA_RULE)));
+        }
+        return text.toLowerCase(Locale.ROOT);
+    }
+
+    /** Whether the text is a full commit id: 40 (SHA-1) or 64 (SHA-256) hexadecimal characters, in any case. */
+    public static boolean isFullSha(String text) {
+        return text != null && FULL_SHA.matcher(text).matches();
+    }
+
+    /** The all-zero id git uses for "no commit": the old side of a created branch, the new side of a deleted one. */
+    public static boolean isNoCommit(String text) {
+        return text != null && ZEROS.matcher(text).matches();
+    }
+
+    /**
+     * The service for a repository: renamed by the service map, else the name itself made fit for a service by
+     * {@link #serviceName}; a name with nothing left is a 400 on the payload's {@code repository}.
+     */
+    public static String repositoryService(ServiceMap services, String repository) {
+        return serviceName(services.service(repository), "repository name '" + repository + "'", "repository");
+    }
+
+    /**
+     * A name made fit for a service: every run of characters a service name cannot hold (spaces, brackets, ...)
+     * becomes '-', no '-' is left at either end, and it is cut to the longest service name. A name with no letter or
+     * digit is a 400 on {@code field}, whose detail describes the name as {@code "the " + described}.
+     */
+    public static String serviceName(String name, String described, String field) {
+        String service = TRIM_DASHES.matcher(NOT_IN_SERVICE.matcher(name).replaceAll("-")).replaceAll("");
+        if (service.isEmpty()) {
+            throw Rejected.invalidPayload("the " + described + " has no letter or digit to name a service by; map it "
+                    + "in FLOWMETER_SERVICE_MAP", List.of(new FieldError(field, "has no letter or digit")));
+        }
+        return service.length() <= EventJson.MAX_SERVICE_LENGTH
+                ? service : service.substring(0, EventJson.MAX_SERVICE_LENGTH);
+    }
+
+    /** Where a mapping exception happened, named as the payload names it: {@code commits[3].timestamp}. */
+    public static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                path.append(path.isEmpty() ? "" : ".").append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    /** {@code payload} is how the detail names the payload: "the payload" or "the pr:opened payload". */
+    private static <T> T bind(JsonNode json, Class<T> type, String vendor, String payload, String prefix) {
+        try {
+            return EventJson.MAPPER.treeToValue(json, type);
+        } catch (JsonMappingException e) {
+            String path = path(e);
+            String field = prefix.isEmpty() ? path : path.isEmpty() ? prefix : prefix + "." + path;
+            throw Rejected.invalidPayload(payload + "'s " + (field.isEmpty() ? "body" : field)
+                    + " does not have the type " + vendor + " sends",
+                    List.of(new FieldError(field, "has the wrong type")));
+        } catch (JsonProcessingException e) {
+            throw Rejected.invalidPayload(payload + " cannot be read",
+                    List.of(new FieldError(prefix, "cannot be read")));
+        }
+    }
+}
