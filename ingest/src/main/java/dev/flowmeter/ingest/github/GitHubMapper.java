@@ -12,6 +12,7 @@ import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Timestamps;
 import dev.flowmeter.ingest.webhook.WebhookResult;
@@ -34,7 +35,6 @@ final class GitHubMapper {
     static final String CI = "ci";
     static final String APPROVAL_PREFIX = "approval:";
 
-    private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Pattern ZERO_SHA = Pattern.compile("0{40}|0{64}");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     private static final Pattern NAME_CHARACTER = Pattern.compile("[a-z0-9._:-]");
@@ -351,8 +351,8 @@ final class GitHubMapper {
 
     private static String sha(String value, String field) {
         String sha = required(value, field);
-        if (!SHA.matcher(sha).matches()) {
-            throw invalid(field, "must be a full commit id: 40 or 64 hexadecimal characters");
+        if (!PayloadFields.isFullSha(sha)) {
+            throw invalid(field, PayloadFields.FULL_SHA_RULE);
         }
         return sha.toLowerCase(Locale.ROOT);
     }

@@ -1,12 +1,12 @@
 package dev.flowmeter.ingest.github;
 
 import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Hmac;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
@@ -103,7 +103,7 @@ public final class GitHubSource implements WebhookSource {
         try {
             payload = EventJson.MAPPER.readValue(body, type);
         } catch (MismatchedInputException e) {
-            String field = path(e);
+            String field = PayloadFields.path(e);
             throw Rejected.invalidPayload(field.isEmpty() ? "the payload is not a JSON object"
                     : "the payload's " + field + " has the wrong type", List.of(new FieldError(field,
                     field.isEmpty() ? "must be a JSON object" : "has the wrong type")));
@@ -117,22 +117,6 @@ public final class GitHubSource implements WebhookSource {
                     List.of(new FieldError("", "must be a JSON object")));
         }
         return payload;
-    }
-
-    /** The field a mismatch happened at, as GitHub names it: {@code commits[3].timestamp}. */
-    private static String path(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                if (!path.isEmpty()) {
-                    path.append('.');
-                }
-                path.append(reference.getFieldName());
-            } else if (reference.getIndex() >= 0) {
-                path.append('[').append(reference.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 
     private static boolean isBlank(byte[] body) {

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -165,7 +166,7 @@ final class GitLabPayloads {
         if (commitUrl != null) {
             String trimmed = commitUrl.endsWith("/") ? commitUrl.substring(0, commitUrl.length() - 1) : commitUrl;
             String last = trimmed.substring(trimmed.lastIndexOf('/') + 1);
-            if (PayloadReader.SHA.matcher(last).matches()) {
+            if (PayloadFields.isFullSha(last)) {
                 sha = payload.shaValue("commit_url", last);
             } else {
                 payload.problem("commit_url", "must end with a full commit id: 40 or 64 hexadecimal characters");

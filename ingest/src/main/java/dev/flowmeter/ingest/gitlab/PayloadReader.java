@@ -3,22 +3,19 @@ package dev.flowmeter.ingest.gitlab;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Timestamps;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Reads fields of a GitLab payload by their dotted path and remembers every problem, so that one 400 names every field
  * the sender has to fix. A reader for an element of an array ({@link #element}) shares the problems of its parent.
  */
 final class PayloadReader {
-
-    static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
-    private static final String SHA_RULE = "must be a full commit id: 40 or 64 hexadecimal characters";
 
     private final JsonNode node;
     private final String prefix;
@@ -107,8 +104,8 @@ final class PayloadReader {
 
     /** Checks a value derived from the field at {@code path} is a full commit id. */
     String shaValue(String path, String text) {
-        if (!SHA.matcher(text).matches()) {
-            problem(path, SHA_RULE);
+        if (!PayloadFields.isFullSha(text)) {
+            problem(path, PayloadFields.FULL_SHA_RULE);
             return null;
         }
         return text.toLowerCase(Locale.ROOT);
