@@ -15,7 +15,6 @@ import io.cloudevents.rw.CloudEventRWException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -53,11 +52,11 @@ final class CloudEvents {
     }
 
     static boolean isStructuredMode(String contentType) {
-        return isUtf8MediaType(contentType, STRUCTURED);
+        return RequestBody.isUtf8MediaType(contentType, STRUCTURED);
     }
 
     static boolean isBatchMode(String contentType) {
-        return isUtf8MediaType(contentType, BATCH);
+        return RequestBody.isUtf8MediaType(contentType, BATCH);
     }
 
     static Received read(WebhookRequest request) {
@@ -154,24 +153,5 @@ final class CloudEvents {
             }
         }
         return false;
-    }
-
-    /** The media type, ignoring case and parameters, as long as a charset, if given, is UTF-8. */
-    private static boolean isUtf8MediaType(String contentType, String mediaType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String[] parameter = parts[i].split("=", 2);
-            if (parameter[0].trim().equalsIgnoreCase("charset") && parameter.length == 2
-                    && !parameter[1].trim().replace("\"", "").equalsIgnoreCase("utf-8")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

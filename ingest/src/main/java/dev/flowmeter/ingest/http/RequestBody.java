@@ -21,11 +21,19 @@ public final class RequestBody {
 
     /** {@code application/json}, with any parameters, as long as a charset, if given, is UTF-8 (RFC 8259). */
     public static boolean isJson(String contentType) {
+        return isUtf8MediaType(contentType, JSON);
+    }
+
+    /**
+     * Whether the content type is {@code mediaType} (given in lower case), ignoring case and parameters, as long as a
+     * charset, if given, is UTF-8: for sources that send JSON under their own media type.
+     */
+    public static boolean isUtf8MediaType(String contentType, String mediaType) {
         if (contentType == null) {
             return false;
         }
         String[] parts = contentType.split(";");
-        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(JSON)) {
+        if (!parts[0].trim().toLowerCase(Locale.ROOT).equals(mediaType)) {
             return false;
         }
         for (int i = 1; i < parts.length; i++) {
