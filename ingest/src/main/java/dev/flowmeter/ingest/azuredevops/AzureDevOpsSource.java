@@ -1,10 +1,10 @@
 package dev.flowmeter.ingest.azuredevops;
 
 import dev.flowmeter.ingest.azuredevops.AzurePayload.Envelope;
-import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -30,6 +30,7 @@ public final class AzureDevOpsSource implements WebhookSource {
     static final String PASSWORD_VARIABLE = "AZURE_DEVOPS_PASSWORD";
     private static final String AUTHORIZATION = "Authorization";
     private static final String BASIC = "Basic ";
+    private static final String CREDENTIAL = "Authorization (basic)";
 
     private final byte[] user;
     private final Secret password;
@@ -61,8 +62,8 @@ public final class AzureDevOpsSource implements WebhookSource {
         Optional<String> header = request.header(AUTHORIZATION)
                 .filter(value -> value.regionMatches(true, 0, BASIC, 0, BASIC.length()));
         if (header.isEmpty()) {
-            throw Rejected.unauthenticated("Authorization (basic) is missing; set basic authentication on the Azure "
-                    + "DevOps service hook to the values of " + USER_VARIABLE + " and " + PASSWORD_VARIABLE);
+            throw Unauthenticated.missing(CREDENTIAL, "set basic authentication on the Azure DevOps service hook to "
+                    + "the values of " + USER_VARIABLE + " and " + PASSWORD_VARIABLE);
         }
         String credentials = decode(header.get().substring(BASIC.length()).trim());
         int colon = credentials.indexOf(':');
@@ -70,8 +71,7 @@ public final class AzureDevOpsSource implements WebhookSource {
                 && MessageDigest.isEqual(user, credentials.substring(0, colon).getBytes(StandardCharsets.UTF_8));
         boolean passwordMatches = colon >= 0 && password.matches(credentials.substring(colon + 1));
         if (!(userMatches & passwordMatches)) {
-            throw Rejected.unauthenticated("Authorization (basic) does not match; check " + USER_VARIABLE + " and "
-                    + PASSWORD_VARIABLE);
+            throw Unauthenticated.mismatch(CREDENTIAL, USER_VARIABLE + " and " + PASSWORD_VARIABLE);
         }
     }
 

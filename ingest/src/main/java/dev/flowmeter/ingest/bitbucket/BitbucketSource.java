@@ -5,6 +5,7 @@ import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -57,13 +58,11 @@ public final class BitbucketSource implements WebhookSource {
     public void authenticate(WebhookRequest request) {
         Optional<String> signature = request.header(SIGNATURE);
         if (signature.isEmpty()) {
-            throw Rejected.unauthenticated(SIGNATURE + " is missing; set a secret on the Bitbucket webhook and the "
-                    + "same value in " + VARIABLE);
+            throw Unauthenticated.missing(SIGNATURE, "set a secret on the Bitbucket webhook and the same value in "
+                    + VARIABLE);
         }
-        String value = signature.get();
-        boolean prefixed = value.regionMatches(true, 0, SHA256, 0, SHA256.length());
-        if (!prefixed || !Hmac.matchesSha256Hex(secret, request.body(), value.substring(SHA256.length()))) {
-            throw Rejected.unauthenticated(SIGNATURE + " does not match; check " + VARIABLE);
+        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature.get(), SHA256)) {
+            throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.flowmeter.ingest.cdevents;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -21,6 +22,7 @@ public final class CdEventsSource implements WebhookSource {
     static final String TOKEN_VARIABLE = "CDEVENTS_TOKEN";
     private static final String AUTHORIZATION = "Authorization";
     private static final String BEARER = "bearer ";
+    private static final String CREDENTIAL = "Authorization bearer token";
 
     private final Secret token;
     private final CdEventMapper mapper;
@@ -55,11 +57,11 @@ public final class CdEventsSource implements WebhookSource {
         String authorization = request.header(AUTHORIZATION).orElse("");
         if (authorization.length() <= BEARER.length()
                 || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
-            throw Rejected.unauthenticated("Authorization bearer token is missing; send 'Authorization: Bearer <token>'"
-                    + " with the value of " + TOKEN_VARIABLE);
+            throw Unauthenticated.missing(CREDENTIAL, "send 'Authorization: Bearer <token>' with the value of "
+                    + TOKEN_VARIABLE);
         }
         if (!token.matches(authorization.substring(BEARER.length()).strip())) {
-            throw Rejected.unauthenticated("Authorization bearer token does not match; check " + TOKEN_VARIABLE);
+            throw Unauthenticated.mismatch(CREDENTIAL, TOKEN_VARIABLE);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -59,13 +60,11 @@ public final class GitHubSource implements WebhookSource {
                 throw Rejected.unauthenticated(SHA1_SIGNATURE_HEADER + " (HMAC-SHA1) is not accepted; only "
                         + SIGNATURE_HEADER + " is accepted, which GitHub sends when the webhook has a secret");
             }
-            throw Rejected.unauthenticated(SIGNATURE_HEADER + " is missing; give the GitHub webhook a secret, the "
-                    + "same value as " + SECRET_VARIABLE);
+            throw Unauthenticated.missing(SIGNATURE_HEADER, "give the GitHub webhook a secret, the same value as "
+                    + SECRET_VARIABLE);
         }
-        String value = signature.get();
-        boolean prefixed = value.regionMatches(true, 0, SIGNATURE_PREFIX, 0, SIGNATURE_PREFIX.length());
-        if (!prefixed || !Hmac.matchesSha256Hex(secret, request.body(), value.substring(SIGNATURE_PREFIX.length()))) {
-            throw Rejected.unauthenticated(SIGNATURE_HEADER + " does not match; check " + SECRET_VARIABLE);
+        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature.get(), SIGNATURE_PREFIX)) {
+            throw Unauthenticated.mismatch(SIGNATURE_HEADER, SECRET_VARIABLE);
         }
     }
 

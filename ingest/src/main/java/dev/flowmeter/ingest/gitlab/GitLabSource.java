@@ -8,6 +8,7 @@ import dev.flowmeter.events.InvalidEventException;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -54,11 +55,11 @@ public final class GitLabSource implements WebhookSource {
     public void authenticate(WebhookRequest request) {
         String candidate = request.header(TOKEN_HEADER).orElse(null);
         if (candidate == null) {
-            throw Rejected.unauthenticated(TOKEN_HEADER + " is missing; set the webhook's secret token in GitLab to "
-                    + "the value of " + TOKEN_VARIABLE);
+            throw Unauthenticated.missing(TOKEN_HEADER, "set the webhook's secret token in GitLab to the value of "
+                    + TOKEN_VARIABLE);
         }
         if (!token.matches(candidate)) {
-            throw Rejected.unauthenticated(TOKEN_HEADER + " does not match; check " + TOKEN_VARIABLE);
+            throw Unauthenticated.mismatch(TOKEN_HEADER, TOKEN_VARIABLE);
         }
     }
 

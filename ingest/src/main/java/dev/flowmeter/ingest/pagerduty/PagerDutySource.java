@@ -1,12 +1,12 @@
 package dev.flowmeter.ingest.pagerduty;
 
-import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Webhook;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -50,19 +50,16 @@ public final class PagerDutySource implements WebhookSource {
     public void authenticate(WebhookRequest request) {
         Optional<String> header = request.header(SIGNATURE);
         if (header.isEmpty()) {
-            throw Rejected.unauthenticated(SIGNATURE + " is missing; Flowmeter accepts only signed PagerDuty v3 "
-                    + "webhooks, with the subscription's signing secret in " + VARIABLE);
+            throw Unauthenticated.missing(SIGNATURE, "Flowmeter accepts only signed PagerDuty v3 webhooks, with the "
+                    + "subscription's signing secret in " + VARIABLE);
         }
         byte[] body = request.body();
         boolean matches = false;
         for (String signature : header.get().split(",")) {
-            String value = signature.trim();
-            if (value.regionMatches(true, 0, V1, 0, V1.length())) {
-                matches |= Hmac.matchesSha256Hex(secret, body, value.substring(V1.length()));
-            }
+            matches |= Hmac.matchesPrefixedSha256Hex(secret, body, signature.trim(), V1);
         }
         if (!matches) {
-            throw Rejected.unauthenticated(SIGNATURE + " does not match; check " + VARIABLE);
+            throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
         }
     }
 

@@ -24,6 +24,16 @@ public final class Hmac {
         }
     }
 
+    /**
+     * Whether {@code signature} is {@code prefix} (any case) followed by the HMAC-SHA256 of {@code body} under
+     * {@code key} in hex (any case), the way GitHub ({@code sha256=}), Bitbucket ({@code sha256=}) and PagerDuty
+     * ({@code v1=}) send it. Without the prefix nothing is computed and the answer is no.
+     */
+    public static boolean matchesPrefixedSha256Hex(Secret key, byte[] body, String signature, String prefix) {
+        return signature.regionMatches(true, 0, prefix, 0, prefix.length())
+                && matchesSha256Hex(key, body, signature.substring(prefix.length()));
+    }
+
     /** Whether {@code hex} (any case) is the HMAC-SHA256 of {@code body} under {@code key}. */
     public static boolean matchesSha256Hex(Secret key, byte[] body, String hex) {
         if (hex == null) {

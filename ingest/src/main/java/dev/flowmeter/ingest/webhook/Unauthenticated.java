@@ -1,0 +1,24 @@
+package dev.flowmeter.ingest.webhook;
+
+import dev.flowmeter.ingest.http.Rejected;
+
+/**
+ * The two 401s a source gives when authenticating a call: its credential is missing, or it does not match. Every
+ * source words them alike ("X-Hub-Signature-256 does not match; check GITHUB_WEBHOOK_SECRET"), so that the person
+ * setting up a webhook reads the header to look at first and the variable or setting to fix second.
+ */
+public final class Unauthenticated {
+
+    private Unauthenticated() {
+    }
+
+    /** "{@code credential} is missing; {@code fix}", where {@code fix} says how to make the sender send it. */
+    public static Rejected missing(String credential, String fix) {
+        return Rejected.unauthenticated(credential + " is missing; " + fix);
+    }
+
+    /** "{@code credential} does not match; check {@code configuration}": the variable(s) it is checked against. */
+    public static Rejected mismatch(String credential, String configuration) {
+        return Rejected.unauthenticated(credential + " does not match; check " + configuration);
+    }
+}
