@@ -11,7 +11,6 @@ import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@code POST /webhooks/bitbucket} for Bitbucket Cloud and Bitbucket Data Center: both sign the raw body with
@@ -56,12 +55,9 @@ public final class BitbucketSource implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        Optional<String> signature = request.header(SIGNATURE);
-        if (signature.isEmpty()) {
-            throw Unauthenticated.missing(SIGNATURE, "set a secret on the Bitbucket webhook and the same value in "
-                    + VARIABLE);
-        }
-        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature.get(), SHA256)) {
+        String signature = Unauthenticated.requireHeader(request, SIGNATURE,
+                "set a secret on the Bitbucket webhook and the same value in " + VARIABLE);
+        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature, SHA256)) {
             throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
         }
     }

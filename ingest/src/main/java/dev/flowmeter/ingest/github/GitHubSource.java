@@ -16,7 +16,6 @@ import dev.flowmeter.ingest.webhook.WebhookSource;
 import java.io.IOException;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * GitHub repository and organisation webhooks ({@code POST /webhooks/github}): pushes, pull requests and their
@@ -54,16 +53,13 @@ public final class GitHubSource implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        Optional<String> signature = request.header(SIGNATURE_HEADER);
-        if (signature.isEmpty()) {
-            if (request.header(SHA1_SIGNATURE_HEADER).isPresent()) {
-                throw Rejected.unauthenticated(SHA1_SIGNATURE_HEADER + " (HMAC-SHA1) is not accepted; only "
-                        + SIGNATURE_HEADER + " is accepted, which GitHub sends when the webhook has a secret");
-            }
-            throw Unauthenticated.missing(SIGNATURE_HEADER, "give the GitHub webhook a secret, the same value as "
-                    + SECRET_VARIABLE);
+        if (request.header(SIGNATURE_HEADER).isEmpty() && request.header(SHA1_SIGNATURE_HEADER).isPresent()) {
+            throw Rejected.unauthenticated(SHA1_SIGNATURE_HEADER + " (HMAC-SHA1) is not accepted; only "
+                    + SIGNATURE_HEADER + " is accepted, which GitHub sends when the webhook has a secret");
         }
-        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature.get(), SIGNATURE_PREFIX)) {
+        String signature = Unauthenticated.requireHeader(request, SIGNATURE_HEADER,
+                "give the GitHub webhook a secret, the same value as " + SECRET_VARIABLE);
+        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature, SIGNATURE_PREFIX)) {
             throw Unauthenticated.mismatch(SIGNATURE_HEADER, SECRET_VARIABLE);
         }
     }

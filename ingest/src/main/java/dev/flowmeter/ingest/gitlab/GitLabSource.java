@@ -53,11 +53,8 @@ public final class GitLabSource implements WebhookSource {
 
     @Override
     public void authenticate(WebhookRequest request) {
-        String candidate = request.header(TOKEN_HEADER).orElse(null);
-        if (candidate == null) {
-            throw Unauthenticated.missing(TOKEN_HEADER, "set the webhook's secret token in GitLab to the value of "
-                    + TOKEN_VARIABLE);
-        }
+        String candidate = Unauthenticated.requireHeader(request, TOKEN_HEADER,
+                "set the webhook's secret token in GitLab to the value of " + TOKEN_VARIABLE);
         if (!token.matches(candidate)) {
             throw Unauthenticated.mismatch(TOKEN_HEADER, TOKEN_VARIABLE);
         }

@@ -11,7 +11,6 @@ import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * {@code POST /webhooks/pagerduty} for PagerDuty v3 webhook subscriptions: {@code incident.triggered} opens an incident
@@ -48,14 +47,12 @@ public final class PagerDutySource implements WebhookSource {
     /** Every listed signature is compared, so the time taken does not tell which one matched. */
     @Override
     public void authenticate(WebhookRequest request) {
-        Optional<String> header = request.header(SIGNATURE);
-        if (header.isEmpty()) {
-            throw Unauthenticated.missing(SIGNATURE, "Flowmeter accepts only signed PagerDuty v3 webhooks, with the "
-                    + "subscription's signing secret in " + VARIABLE);
-        }
+        String header = Unauthenticated.requireHeader(request, SIGNATURE,
+                "Flowmeter accepts only signed PagerDuty v3 webhooks, with the subscription's signing secret in "
+                        + VARIABLE);
         byte[] body = request.body();
         boolean matches = false;
-        for (String signature : header.get().split(",")) {
+        for (String signature : header.split(",")) {
             matches |= Hmac.matchesPrefixedSha256Hex(secret, body, signature.trim(), V1);
         }
         if (!matches) {

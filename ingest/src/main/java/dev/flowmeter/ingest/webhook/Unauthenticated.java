@@ -12,6 +12,11 @@ public final class Unauthenticated {
     private Unauthenticated() {
     }
 
+    /** The value of the header that carries the credential; without it, the {@link #missing} 401. */
+    public static String requireHeader(WebhookRequest request, String header, String fix) {
+        return request.header(header).orElseThrow(() -> missing(header, fix));
+    }
+
     /** "{@code credential} is missing; {@code fix}", where {@code fix} says how to make the sender send it. */
     public static Rejected missing(String credential, String fix) {
         return Rejected.unauthenticated(credential + " is missing; " + fix);
