@@ -139,7 +139,7 @@ public record FlowmeterConfig(
             }
         }
 
-        /** ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}, {@code 10s}. */
+        /** ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}. */
         Duration duration(String name, Duration fallback) {
             Optional<String> value = optional(name);
             if (value.isEmpty()) {

@@ -7,8 +7,8 @@ import java.time.Instant;
  * service (value stream) it belongs to, which is also its Kafka key, and the time it happened at the source.
  */
 public sealed interface DeliveryEvent
-        permits CommitRecorded, ArtifactBuilt, DeploymentFinished, GateQueued, GateStarted, GateFinished, IncidentOpened,
-        IncidentResolved {
+        permits CommitRecorded, ArtifactBuilt, DeploymentFinished, GateQueued, GateStarted, GateFinished,
+        IncidentOpened, IncidentResolved {
 
     /** Unique per event; a second event with the same id in the same service is a redelivery. */
     String id();

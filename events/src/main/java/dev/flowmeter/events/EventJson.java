@@ -346,7 +346,7 @@ public final class EventJson {
             return value.textValue().toLowerCase(Locale.ROOT);
         }
 
-        /** An optional array of shas; an explicit empty array is refused with {@code emptyProblem} unless it is null. */
+        /** An optional array of shas; an explicit empty array is refused with {@code emptyProblem}, when given. */
         List<String> shaList(String field, int max, String emptyProblem) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {

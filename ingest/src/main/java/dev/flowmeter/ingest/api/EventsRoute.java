@@ -1,31 +1,19 @@
 package dev.flowmeter.ingest.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.EventJson;
-import dev.flowmeter.events.FieldError;
-import dev.flowmeter.events.Rejection;
-import dev.flowmeter.events.Topics;
 import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problem;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.http.RequestBody;
 import dev.flowmeter.ingest.http.Responses;
 import dev.flowmeter.ingest.kafka.EventPublisher;
-import dev.flowmeter.ingest.kafka.KafkaUnavailableException;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.CompletionException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /api/v1/events}, the generic way in: a body of one event object or an array of up to
@@ -40,8 +28,6 @@ public final class EventsRoute {
     public static final String PATH = "/api/v1/events";
     static final String SOURCE = "api";
     private static final int MAX_QUOTED_HEADER = 100;
-
-    private static final Logger LOG = LoggerFactory.getLogger(EventsRoute.class);
 
     private final EventPublisher publisher;
     private final IngestLimits limits;

@@ -41,7 +41,7 @@ public final class Timestamps {
                 "the payload has no " + field, List.of(new FieldError(field, "is required"))));
     }
 
-    /** The time at {@code field} (a dotted path) of {@code node}, if present; a present but unreadable value is a 400. */
+    /** The time at {@code field} (a dotted path) of {@code node}, if present; an unreadable value is a 400. */
     public static Optional<Instant> optional(JsonNode node, String field) {
         JsonNode value = node.at("/" + field.replace('.', '/'));
         if (value.isMissingNode() || value.isNull()) {
@@ -49,7 +49,8 @@ public final class Timestamps {
         }
         if (value.isIntegralNumber()) {
             long number = value.asLong();
-            return Optional.of(number > MILLIS_THRESHOLD ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
+            return Optional.of(number > MILLIS_THRESHOLD
+                    ? Instant.ofEpochMilli(number) : Instant.ofEpochSecond(number));
         }
         if (value.isTextual()) {
             Optional<Instant> parsed = parse(value.textValue());
