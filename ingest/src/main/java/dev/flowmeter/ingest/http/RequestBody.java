@@ -53,13 +53,34 @@ public final class RequestBody {
     public static byte[] readLimited(Context ctx, long limit) throws IOException {
         long declaredBytes = ctx.req().getContentLengthLong();
         if (declaredBytes > limit) {
+            refuseTooLarge(ctx, declaredBytes <= 2 * limit ? declaredBytes : 0);
             throw Rejected.tooLarge(declaredBytes, limit);
         }
         byte[] read = readAtMost(ctx.bodyInputStream(), limit);
         if (read == null) {
+            refuseTooLarge(ctx, limit);
             throw Rejected.tooLarge(-1, limit);
         }
         return read;
+    }
+
+    /**
+     * A client that writes its whole body before reading the answer sees a connection reset, not the 413, if the
+     * server closes with the body unread. So up to {@code discard} more bytes (at most the limit again) are read and
+     * thrown away first; past that the connection is simply closed.
+     */
+    private static void refuseTooLarge(Context ctx, long discard) throws IOException {
+        ctx.header("Connection", "close");
+        InputStream in = ctx.bodyInputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long left = discard;
+        while (left > 0) {
+            int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (read < 0) {
+                return;
+            }
+            left -= read;
+        }
     }
 
     /** Up to {@link #MAX_KEPT_BYTES} of a body that is refused anyway, for the dead letter; null when larger. */
