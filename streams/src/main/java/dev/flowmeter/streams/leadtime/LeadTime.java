@@ -110,7 +110,8 @@ public final class LeadTime {
                     CommitNode known = commits.get(StoreKey.of(service, sha));
                     if (known != null && known.artifact()) {
                         count += walk(service, environment, time, List.of(sha)); // what it was built from
-                    } else if (ship(service, environment, time, sha, false)) {
+                    } else if (!isShipped(service, environment, sha)) {
+                        markShipped(service, environment, time, sha, false, known);
                         count++;
                     }
                 }
@@ -141,20 +142,12 @@ public final class LeadTime {
                 if (change) {
                     count++;
                 }
-                CommitNode node = markShipped(service, environment, time, sha, true);
-                if (node != null) {
-                    node.parents().forEach(pending::push);
+                markShipped(service, environment, time, sha, true, known);
+                if (known != null) {
+                    known.parents().forEach(pending::push);
                 }
             }
             return count;
-        }
-
-        private boolean ship(String service, String environment, long time, String sha, boolean walk) {
-            if (isShipped(service, environment, sha)) {
-                return false;
-            }
-            markShipped(service, environment, time, sha, walk);
-            return true;
         }
 
         private boolean isShipped(String service, String environment, String sha) {
@@ -162,23 +155,19 @@ public final class LeadTime {
             return shippedTo != null && shippedTo.environments().containsKey(environment);
         }
 
-        /** Records the commit as shipped; observes its lead time if known, else leaves it awaited. */
-        private CommitNode markShipped(String service, String environment, long time, String sha, boolean walk) {
+        /** Records a commit as shipped; observes its lead time, or, when {@code node} is null, awaits its event. */
+        private void markShipped(String service, String environment, long time, String sha, boolean walk,
+                CommitNode node) {
             String shippedKey = StoreKey.of(service, sha);
             ShippedTo shippedTo = shipped.get(shippedKey);
             shipped.put(shippedKey, (shippedTo == null ? ShippedTo.NONE : shippedTo).plus(environment, time, walk));
-            CommitNode node = commits.get(StoreKey.of(service, sha));
             if (node == null) {
-                String key = StoreKey.of(service, sha);
-                Awaiting current = awaiting.get(key);
+                Awaiting current = awaiting.get(shippedKey);
                 Awaiting.Deployment waiting = new Awaiting.Deployment(environment, time, walk);
-                awaiting.put(key, current == null ? new Awaiting(List.of(waiting)) : current.plus(waiting));
-                return null;
-            }
-            if (!node.artifact()) {
+                awaiting.put(shippedKey, current == null ? new Awaiting(List.of(waiting)) : current.plus(waiting));
+            } else if (!node.artifact()) {
                 observeLeadTime(service, environment, time, node);
             }
-            return node;
         }
 
         private void recorded(String service, String sha, CommitNode node) {
