@@ -91,8 +91,10 @@ final class GitHubMapper {
     }
 
     /**
-     * A review request queues the pull request at the code-review gate. A merge records the merge commit with the
-     * pull request's head as its parent, so a squash or rebase merge still reaches the commits it replaced.
+     * A review request queues the pull request at the code-review gate. Closing it leaves the gate: merged passes,
+     * closed unmerged fails (the first verdict of a pass counts, so a review given before stays the verdict), and a
+     * review requested but never given stops waiting. A merge also records the merge commit with the pull request's
+     * head as its parent, so a squash or rebase merge still reaches the commits it replaced.
      */
     WebhookResult pullRequest(Payloads.PullRequestEvent event, String delivery) {
         String action = required(event.action(), "action");
@@ -106,23 +108,25 @@ final class GitHubMapper {
         }
         if (!action.equals("closed")) {
             return WebhookResult.ignored("pull_request action '" + action + "' changes no metric; Flowmeter reads "
-                    + "review_requested and closed with merged: true");
+                    + "review_requested and closed");
         }
         requirePresent(pullRequest, "pull_request");
+        String service = service(repository(event.repository()));
+        GateFinished leftReview = new GateFinished(Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished"),
+                time(pullRequest.closedAt(), "pull_request.closed_at"), service, CODE_REVIEW, number(pullRequest),
+                pullRequest.merged() ? GateOutcome.PASSED : GateOutcome.FAILED);
         if (!pullRequest.merged()) {
-            return WebhookResult.ignored("the pull request was closed without being merged; it changes no metric");
+            return WebhookResult.of(List.of(leftReview));
         }
         String mergeCommit = sha(pullRequest.mergeCommitSha(), "pull_request.merge_commit_sha");
         requirePresent(pullRequest.head(), "pull_request.head");
         String head = sha(pullRequest.head().sha(), "pull_request.head.sha");
         if (mergeCommit.equals(head)) {
-            return WebhookResult.ignored("the merge commit is the pull request's head itself (a fast-forward); the "
-                    + "push of the base branch records it");
+            return WebhookResult.of(List.of(leftReview)); // a fast-forward: the push of the base branch records it
         }
-        return WebhookResult.of(List.of(new CommitRecorded(
+        return WebhookResult.of(List.of(leftReview, new CommitRecorded(
                 Identifiers.eventId(GitHubSource.NAME, delivery, "commit", mergeCommit),
-                time(pullRequest.mergedAt(), "pull_request.merged_at"), service(repository(event.repository())),
-                mergeCommit, List.of(head))));
+                time(pullRequest.mergedAt(), "pull_request.merged_at"), service, mergeCommit, List.of(head))));
     }
 
     /** An approval passes the pull request's code-review gate, a request for changes fails it. */

@@ -43,8 +43,8 @@ final class Payloads {
     }
 
     record PullRequest(Long number, @JsonProperty("updated_at") String updatedAt, boolean merged,
-            @JsonProperty("merged_at") String mergedAt, @JsonProperty("merge_commit_sha") String mergeCommitSha,
-            Head head) {
+            @JsonProperty("closed_at") String closedAt, @JsonProperty("merged_at") String mergedAt,
+            @JsonProperty("merge_commit_sha") String mergeCommitSha, Head head) {
     }
 
     record Head(String sha) {

@@ -159,30 +159,34 @@ class GitHubSourceTest {
     }
 
     @Test
-    void shouldLinkTheMergeCommitToThePullRequestHeadWhenThePullRequestIsMerged() {
+    void shouldPassReviewAndLinkTheMergeCommitToThePullRequestHeadWhenThePullRequestIsMerged() {
         WebhookResult result = map(source, "pull_request", fixture("pull_request.closed-merged.json"));
 
-        assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", MERGE),
-                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, MERGE, List.of(PR_HEAD)));
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD,
+                        "code-review", "2", GateOutcome.PASSED),
+                new CommitRecorded(id("commit", MERGE), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, MERGE,
+                        List.of(PR_HEAD)));
     }
 
     @Test
-    void shouldIgnoreThePullRequestWhenItIsClosedWithoutMerging() {
+    void shouldFailReviewWhenThePullRequestIsClosedWithoutMerging() {
         WebhookResult result = map(source, "pull_request", fixture("pull_request.closed.json"));
 
-        assertThat(result.ignoredReason())
-                .isEqualTo("the pull request was closed without being merged; it changes no metric");
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
     }
 
     @Test
-    void shouldIgnoreTheMergeWhenTheMergeCommitIsTheHeadItself() {
+    void shouldOnlyLeaveReviewWhenTheMergeCommitIsTheHeadItself() {
         byte[] body = edit("pull_request.closed-merged.json",
                 json -> ((ObjectNode) json.get("pull_request")).put("merge_commit_sha", PR_HEAD));
 
         WebhookResult result = map(source, "pull_request", body);
 
-        assertThat(result.ignoredReason()).isEqualTo("the merge commit is the pull request's head itself (a "
-                + "fast-forward); the push of the base branch records it");
+        // A fast-forward: the push of the base branch records the commit.
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
     }
 
     @Test
@@ -190,7 +194,7 @@ class GitHubSourceTest {
         WebhookResult result = map(source, "pull_request", fixture("pull_request.opened.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("pull_request action 'opened' changes no metric; Flowmeter "
-                + "reads review_requested and closed with merged: true");
+                + "reads review_requested and closed");
     }
 
     // ---- pull_request_review
