@@ -1,5 +1,8 @@
 package dev.flowmeter.ingest.azuredevops;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.assertEveryEventMeetsTheContract;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixture;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,26 +15,20 @@ import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -52,39 +49,17 @@ class AzureDevOpsSourceTest {
 
     private final FakePublisher publisher = new FakePublisher();
 
-    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
     @AfterEach
     void everyPublishedEventShouldMeetTheEventContract() {
-        publisher.batches().stream().flatMap(List::stream)
-                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+        assertEveryEventMeetsTheContract(publisher);
     }
 
     private Javalin app(ServiceMap services) {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(new AzureDevOpsSource(USER, Secret.of(PASSWORD), services), publisher,
-                    new IngestLimits(1_000_000, 1000), Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
-        });
+        return WebhookTests.app(new AzureDevOpsSource(USER, Secret.of(PASSWORD), services), publisher, NOW);
     }
 
     private Javalin app() {
         return app(ServiceMap.IDENTITY);
-    }
-
-    private static String fixture(String name) {
-        try (InputStream in = AzureDevOpsSourceTest.class.getResourceAsStream("/fixtures/azure-devops/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ObjectNode fixtureJson(String name) {
-        try {
-            return (ObjectNode) EventJson.MAPPER.readTree(fixture(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static ObjectNode resource(JsonNode payload) {
@@ -116,7 +91,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRecordThePushedCommitWithThePreviousHeadAsParentWhenMicrosoftsExampleArrives() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"));
+            Response response = post(client, fixture("azure-devops/git.push.json"));
 
             assertThat(response.code()).isEqualTo(202);
             String delivery = "03c164c2-8912-4d5e-8009-3707d5f83734";
@@ -143,7 +118,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldChainCommitsNewestFirstDownToThePreviousHeadWhenAPushListsSeveral() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("git.push.several-commits.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.push.several-commits.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(severalCommits());
         });
@@ -151,7 +126,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldChainTheSameWayWhenThePushListsItsCommitsOldestFirst() {
-        ObjectNode push = fixtureJson("git.push.several-commits.json");
+        ObjectNode push = fixtureJson("azure-devops/git.push.several-commits.json");
         ArrayNode commits = (ArrayNode) resource(push).get("commits");
         ArrayNode reversed = EventJson.MAPPER.createArrayNode().add(commits.get(2)).add(commits.get(1))
                 .add(commits.get(0));
@@ -166,7 +141,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldGiveTheOldestCommitNoParentWhenThePushCreatesTheBranch() {
-        ObjectNode push = fixtureJson("git.push.several-commits.json");
+        ObjectNode push = fixtureJson("azure-devops/git.push.several-commits.json");
         ((ObjectNode) resource(push).get("refUpdates").get(0))
                 .put("oldObjectId", "0000000000000000000000000000000000000000");
 
@@ -182,7 +157,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldQueueCodeReviewAtTheCreationDateWhenAPullRequestIsCreated() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("git.pullrequest.created.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.pullrequest.created.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(
                     id("2ab4e3d3-b7a6-425e-92b1-5a9982c1269e", "code-review", "queued"),
@@ -193,7 +168,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldLinkTheMergeCommitToThePullRequestHeadWhenTheMergeOfACompletedPullRequestArrives() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("git.pullrequest.merged.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.pullrequest.merged.json")).code()).isEqualTo(202);
 
             String merge = "eef717f69257a6333f221566c1c987dc94cc0d72";
             assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(
@@ -206,7 +181,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldLinkTheMergeCommitWhenAnUpdateCompletesThePullRequest() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("git.pullrequest.updated.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.pullrequest.updated.json")).code()).isEqualTo(202);
 
             String merge = "eef717f69257a6333f221566c1c987dc94cc0d72";
             assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(
@@ -218,7 +193,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldIgnoreTheMergeCommitWhenThePullRequestIsStillActive() {
-        ObjectNode merged = fixtureJson("git.pullrequest.merged.json");
+        ObjectNode merged = fixtureJson("azure-devops/git.pullrequest.merged.json");
         resource(merged).put("status", "active");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -235,7 +210,8 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldPassCodeReviewAtTheNotificationTimeWhenAReviewerApproves() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("git.pullrequest.updated.approved.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.pullrequest.updated.approved.json")).code())
+                    .isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"),
@@ -245,7 +221,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldFailCodeReviewWhenAnyReviewerWaitsForTheAuthorDespiteAnApproval() {
-        ObjectNode updated = fixtureJson("git.pullrequest.updated.approved.json");
+        ObjectNode updated = fixtureJson("azure-devops/git.pullrequest.updated.approved.json");
         ((ObjectNode) resource(updated).get("reviewers").get(1)).put("vote", -5);
 
         JavalinTest.test(app(), (server, client) -> {
@@ -259,7 +235,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldIgnoreAnUpdateWhenNoReviewerHasVoted() {
-        ObjectNode updated = fixtureJson("git.pullrequest.updated.approved.json");
+        ObjectNode updated = fixtureJson("azure-devops/git.pullrequest.updated.approved.json");
         ((ObjectNode) resource(updated).get("reviewers").get(0)).put("vote", 0);
 
         JavalinTest.test(app(), (server, client) -> {
@@ -273,7 +249,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldFailCodeReviewAtTheCloseTimeWhenThePullRequestIsAbandoned() {
-        ObjectNode updated = fixtureJson("git.pullrequest.updated.approved.json");
+        ObjectNode updated = fixtureJson("azure-devops/git.pullrequest.updated.approved.json");
         resource(updated).put("status", "abandoned").put("closedDate", "2014-06-19T07:00:00.25Z");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -288,7 +264,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldPassTheBuildThroughTheCiGateWhenABuildCompletes() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("build.complete.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/build.complete.json")).code()).isEqualTo(202);
 
             String delivery = "e3a1f6b2-7c4d-4e9a-8b1f-0d2c3e4f5a6b";
             assertThat(publisher.batches()).containsExactly(List.of(
@@ -303,7 +279,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldNameTheServiceAfterTheHostedRepositoryWhenTheBuildIsOfGitHubCode() {
-        ObjectNode build = fixtureJson("build.complete.json");
+        ObjectNode build = fixtureJson("azure-devops/build.complete.json");
         resource(build).put("result", "partiallySucceeded").putObject("repository").put("type", "GitHub")
                 .put("name", "octo-org/octo-repo");
 
@@ -320,7 +296,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith400NamingTheProjectWhenALegacyBuildNamesNone() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("build.complete.xaml.json"));
+            Response response = post(client, fixture("azure-devops/build.complete.xaml.json"));
 
             assertThat(response.code()).isEqualTo(400);
             assertThat(response.body().string()).contains("\"detail\":\"the payload has no resource.project.name\"")
@@ -330,7 +306,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldReplaceCharactersAServiceCannotHoldWhenProjectAndRepositoryHaveSpaces() {
-        ObjectNode created = fixtureJson("git.pullrequest.created.json");
+        ObjectNode created = fixtureJson("azure-devops/git.pullrequest.created.json");
         ObjectNode repository = (ObjectNode) resource(created).get("repository");
         repository.put("name", "Web App (legacy)");
         ((ObjectNode) repository.get("project")).put("name", "Fabrikam Fiber");
@@ -348,7 +324,7 @@ class AzureDevOpsSourceTest {
         Path map = Files.writeString(dir.resolve("services.properties"), "Fabrikam/Fabrikam = shop/web\n");
 
         JavalinTest.test(app(ServiceMap.load(map)), (server, client) -> {
-            assertThat(post(client, fixture("git.pullrequest.created.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/git.pullrequest.created.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).singleElement()
                     .satisfies(batch -> assertThat(batch.get(0).service()).isEqualTo("shop/web"));
@@ -358,8 +334,8 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldPublishTheSameIdsWhenAzureDevOpsRetriesANotification() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("build.complete.json")).code()).isEqualTo(202);
-            assertThat(post(client, fixture("build.complete.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/build.complete.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("azure-devops/build.complete.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).hasSize(2);
             assertThat(publisher.batches().get(1)).isEqualTo(publisher.batches().get(0));
@@ -380,7 +356,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith401WhenNoBasicAuthenticationIsSent() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"), null);
+            Response response = post(client, fixture("azure-devops/git.push.json"), null);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"Authorization (basic) is missing; set basic "
@@ -393,7 +369,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith401AsMissingWhenTheAuthorizationIsNotBasic() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"), "Bearer " + PASSWORD);
+            Response response = post(client, fixture("azure-devops/git.push.json"), "Bearer " + PASSWORD);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"Authorization (basic) is missing;");
@@ -403,7 +379,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith401WhenThePasswordIsWrong() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"), basic(USER, "guess"));
+            Response response = post(client, fixture("azure-devops/git.push.json"), basic(USER, "guess"));
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"Authorization (basic) does not match; check "
@@ -415,7 +391,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith401WhenTheUserIsWrong() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"), basic("someone", PASSWORD));
+            Response response = post(client, fixture("azure-devops/git.push.json"), basic("someone", PASSWORD));
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"Authorization (basic) does not match;");
@@ -425,7 +401,7 @@ class AzureDevOpsSourceTest {
     @Test
     void shouldRefuseWith401WhenTheCredentialsAreNotBase64() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("git.push.json"), "Basic flowmeter:" + PASSWORD);
+            Response response = post(client, fixture("azure-devops/git.push.json"), "Basic flowmeter:" + PASSWORD);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"Authorization (basic) does not match;");
@@ -434,7 +410,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheNotificationHasNoId() {
-        ObjectNode push = fixtureJson("git.push.json");
+        ObjectNode push = fixtureJson("azure-devops/git.push.json");
         push.remove("id");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -458,7 +434,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldRefuseWith400NamingTheFieldWhenACommitHasNoAuthorDate() {
-        ObjectNode push = fixtureJson("git.push.json");
+        ObjectNode push = fixtureJson("azure-devops/git.push.json");
         ((ObjectNode) resource(push).get("commits").get(0)).remove("author");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -472,7 +448,7 @@ class AzureDevOpsSourceTest {
 
     @Test
     void shouldRefuseWith400NamingTheFieldWhenAValueHasTheWrongType() {
-        ObjectNode created = fixtureJson("git.pullrequest.created.json");
+        ObjectNode created = fixtureJson("azure-devops/git.pullrequest.created.json");
         resource(created).putArray("pullRequestId");
 
         JavalinTest.test(app(), (server, client) -> {

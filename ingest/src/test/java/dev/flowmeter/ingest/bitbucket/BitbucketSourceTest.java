@@ -1,35 +1,31 @@
 package dev.flowmeter.ingest.bitbucket;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.assertEveryEventMeetsTheContract;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixture;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.CommitRecorded;
-import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -47,39 +43,17 @@ class BitbucketSourceTest {
 
     private final FakePublisher publisher = new FakePublisher();
 
-    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
     @AfterEach
     void everyPublishedEventShouldMeetTheEventContract() {
-        publisher.batches().stream().flatMap(List::stream)
-                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+        assertEveryEventMeetsTheContract(publisher);
     }
 
     private Javalin app(ServiceMap services) {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(new BitbucketSource(SECRET, services), publisher, new IngestLimits(1_000_000, 1000),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
-        });
+        return WebhookTests.app(new BitbucketSource(SECRET, services), publisher, NOW);
     }
 
     private Javalin app() {
         return app(ServiceMap.IDENTITY);
-    }
-
-    private static String fixture(String name) {
-        try (InputStream in = BitbucketSourceTest.class.getResourceAsStream("/fixtures/bitbucket/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ObjectNode fixtureJson(String name) {
-        try {
-            return (ObjectNode) EventJson.MAPPER.readTree(fixture(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String signature(String body) {
@@ -117,7 +91,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRecordTheNewHeadWithItsParentWhenCloudPushesAtlassiansExample() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = cloud(client, "repo:push", fixture("repo.push.json"));
+            Response response = cloud(client, "repo:push", fixture("bitbucket/repo.push.json"));
 
             assertThat(response.code()).isEqualTo(202);
             String sha = "709d658dc5b6d6afcd46049c2f332ee3f515a67d";
@@ -132,7 +106,7 @@ class BitbucketSourceTest {
     @Test
     void shouldChainListedCommitsDownToThePreviousHeadWhenCloudListsNoParents() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = cloud(client, "repo:push", fixture("repo.push.several-commits.json"));
+            Response response = cloud(client, "repo:push", fixture("bitbucket/repo.push.several-commits.json"));
 
             assertThat(response.code()).isEqualTo(202);
             String base = "a0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9";
@@ -153,7 +127,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldNotGuessTheOldestCommitsParentWhenCloudTruncatedTheList() {
-        ObjectNode push = fixtureJson("repo.push.several-commits.json");
+        ObjectNode push = fixtureJson("bitbucket/repo.push.several-commits.json");
         ((ObjectNode) push.at("/push/changes/0")).put("truncated", true);
 
         JavalinTest.test(app(), (server, client) -> {
@@ -169,7 +143,7 @@ class BitbucketSourceTest {
     @Test
     void shouldQueueCodeReviewWhenCloudPullRequestIsCreated() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "pullrequest:created", fixture("pullrequest.created.json")).code())
+            assertThat(cloud(client, "pullrequest:created", fixture("bitbucket/pullrequest.created.json")).code())
                     .isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(cloudId("code-review", "queued"),
@@ -180,7 +154,7 @@ class BitbucketSourceTest {
     @Test
     void shouldPassCodeReviewAtTheApprovalDateWhenCloudPullRequestIsApproved() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "pullrequest:approved", fixture("pullrequest.approved.json")).code())
+            assertThat(cloud(client, "pullrequest:approved", fixture("bitbucket/pullrequest.approved.json")).code())
                     .isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
@@ -193,7 +167,7 @@ class BitbucketSourceTest {
     void shouldFailCodeReviewWhenCloudReviewerRequestsChanges() {
         JavalinTest.test(app(), (server, client) -> {
             assertThat(cloud(client, "pullrequest:changes_request_created",
-                    fixture("pullrequest.changes_request_created.json")).code()).isEqualTo(202);
+                    fixture("bitbucket/pullrequest.changes_request_created.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     cloudId("code-review", "finished"), Instant.parse("2015-04-06T16:40:12.004211Z"), CLOUD_REPO,
@@ -204,7 +178,7 @@ class BitbucketSourceTest {
     @Test
     void shouldFailCodeReviewWhenCloudPullRequestIsDeclined() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "pullrequest:rejected", fixture("pullrequest.rejected.json")).code())
+            assertThat(cloud(client, "pullrequest:rejected", fixture("bitbucket/pullrequest.rejected.json")).code())
                     .isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
@@ -216,7 +190,7 @@ class BitbucketSourceTest {
     @Test
     void shouldIgnoreTheMergeWhenCloudSendsAbbreviatedHashes() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = cloud(client, "pullrequest:fulfilled", fixture("pullrequest.fulfilled.json"));
+            Response response = cloud(client, "pullrequest:fulfilled", fixture("bitbucket/pullrequest.fulfilled.json"));
 
             assertThat(response.code()).isEqualTo(202);
             assertThat(response.body().string()).isEqualTo("{\"ignored\":\"pull request 1 was merged, but the payload "
@@ -229,8 +203,8 @@ class BitbucketSourceTest {
     @Test
     void shouldLinkTheMergeCommitToThePullRequestHeadWhenCloudSendsFullHashes() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "pullrequest:fulfilled", fixture("pullrequest.fulfilled.full-hashes.json"))
-                    .code()).isEqualTo(202);
+            assertThat(cloud(client, "pullrequest:fulfilled",
+                    fixture("bitbucket/pullrequest.fulfilled.full-hashes.json")).code()).isEqualTo(202);
 
             String merge = "764413d85e29f0e1d2c3b4a5968778695a4b3c2d";
             assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(cloudId("commit", merge),
@@ -242,8 +216,8 @@ class BitbucketSourceTest {
     @Test
     void shouldStartTheCiGateWhenCloudBuildStatusIsInProgress() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "repo:commit_status_created", fixture("repo.commit_status_created.json")).code())
-                    .isEqualTo(202);
+            assertThat(cloud(client, "repo:commit_status_created",
+                    fixture("bitbucket/repo.commit_status_created.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateStarted(cloudId("ci", "started"),
                     Instant.parse("2015-11-19T20:37:35.547563Z"), CLOUD_REPO, "ci",
@@ -254,8 +228,8 @@ class BitbucketSourceTest {
     @Test
     void shouldPassTheCiGateOnTheSameItemWhenCloudBuildStatusSucceeds() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(cloud(client, "repo:commit_status_updated", fixture("repo.commit_status_updated.json")).code())
-                    .isEqualTo(202);
+            assertThat(cloud(client, "repo:commit_status_updated",
+                    fixture("bitbucket/repo.commit_status_updated.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(cloudId("ci", "finished"),
                     Instant.parse("2015-11-20T08:01:16.433108Z"), CLOUD_REPO, "ci",
@@ -265,7 +239,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldFailTheCiGateWhenCloudBuildIsStopped() {
-        ObjectNode status = fixtureJson("repo.commit_status_updated.json");
+        ObjectNode status = fixtureJson("bitbucket/repo.commit_status_updated.json");
         ((ObjectNode) status.get("commit_status")).put("state", "STOPPED")
                 .putObject("commit").put("hash", "9fec847784abb10b2fa567ee63b85bd238955d0e");
 
@@ -281,7 +255,8 @@ class BitbucketSourceTest {
     @Test
     void shouldRecordEachMovedBranchHeadWithItsOldHeadWhenDataCenterPushes() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = dataCenter(client, "repo:refs_changed", fixture("repo.refs_changed.update.json"));
+            Response response = dataCenter(client, "repo:refs_changed",
+                    fixture("bitbucket/repo.refs_changed.update.json"));
 
             assertThat(response.code()).isEqualTo(202);
             Instant pushed = Instant.parse("2019-03-01T09:37:14Z"); // the event's date, 10:37:14+0100
@@ -297,7 +272,7 @@ class BitbucketSourceTest {
     @Test
     void shouldIgnoreTheCallWhenDataCenterOnlyDeletesABranch() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = dataCenter(client, "repo:refs_changed", fixture("repo.refs_changed.json"));
+            Response response = dataCenter(client, "repo:refs_changed", fixture("bitbucket/repo.refs_changed.json"));
 
             assertThat(response.code()).isEqualTo(202);
             assertThat(response.body().string()).isEqualTo("{\"ignored\":\"the push moves no branch to a new commit "
@@ -309,7 +284,7 @@ class BitbucketSourceTest {
     @Test
     void shouldQueueCodeReviewAtTheCreationTimeWhenDataCenterPullRequestIsOpened() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(dataCenter(client, "pr:opened", fixture("pr.opened.json")).code()).isEqualTo(202);
+            assertThat(dataCenter(client, "pr:opened", fixture("bitbucket/pr.opened.json")).code()).isEqualTo(202);
 
             // createdDate 1551432675860 ms; the personal project ~gopher is written users/gopher.
             assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(
@@ -321,8 +296,8 @@ class BitbucketSourceTest {
     @Test
     void shouldPassCodeReviewWhenDataCenterReviewerApproves() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(dataCenter(client, "pr:reviewer:approved", fixture("pr.reviewer.approved.json")).code())
-                    .isEqualTo(202);
+            assertThat(dataCenter(client, "pr:reviewer:approved", fixture("bitbucket/pr.reviewer.approved.json"))
+                    .code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     dataCenterId("code-review", "finished"), Instant.parse("2019-03-01T09:35:38Z"), DC_PERSONAL_REPO,
@@ -333,7 +308,7 @@ class BitbucketSourceTest {
     @Test
     void shouldFailCodeReviewAtTheCloseTimeWhenDataCenterPullRequestIsDeclined() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(dataCenter(client, "pr:declined", fixture("pr.declined.json")).code()).isEqualTo(202);
+            assertThat(dataCenter(client, "pr:declined", fixture("bitbucket/pr.declined.json")).code()).isEqualTo(202);
 
             // closedDate 1551431555605 ms
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
@@ -345,7 +320,7 @@ class BitbucketSourceTest {
     @Test
     void shouldLinkTheMergeCommitToThePullRequestHeadWhenDataCenterMerges() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(dataCenter(client, "pr:merged", fixture("pr.merged.json")).code()).isEqualTo(202);
+            assertThat(dataCenter(client, "pr:merged", fixture("bitbucket/pr.merged.json")).code()).isEqualTo(202);
 
             // closedDate 1551433034286 ms
             String merge = "cbf26be7bfc8394906abbd571498fb8d28888b58";
@@ -360,7 +335,7 @@ class BitbucketSourceTest {
         Path map = Files.writeString(dir.resolve("services.properties"), "team_name/repo_name = shop/checkout\n");
 
         JavalinTest.test(app(ServiceMap.load(map)), (server, client) -> {
-            assertThat(cloud(client, "pullrequest:created", fixture("pullrequest.created.json")).code())
+            assertThat(cloud(client, "pullrequest:created", fixture("bitbucket/pullrequest.created.json")).code())
                     .isEqualTo(202);
 
             assertThat(publisher.batches()).singleElement()
@@ -371,7 +346,7 @@ class BitbucketSourceTest {
     @Test
     void shouldPublishTheSameIdsWhenBitbucketRedeliversACall() {
         JavalinTest.test(app(), (server, client) -> {
-            String body = fixture("repo.push.several-commits.json");
+            String body = fixture("bitbucket/repo.push.several-commits.json");
             assertThat(cloud(client, "repo:push", body).code()).isEqualTo(202);
             assertThat(cloud(client, "repo:push", body).code()).isEqualTo(202);
 
@@ -396,7 +371,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureIsMissing() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("repo.push.json"),
+            Response response = post(client, fixture("bitbucket/repo.push.json"),
                     Map.of("X-Event-Key", "repo:push", "X-Request-UUID", UUID));
 
             assertThat(response.code()).isEqualTo(401);
@@ -409,7 +384,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureIsMadeWithAnotherSecret() {
         JavalinTest.test(app(), (server, client) -> {
-            String body = fixture("repo.push.json");
+            String body = fixture("bitbucket/repo.push.json");
             Response response = post(client, body, Map.of("X-Event-Key", "repo:push", "X-Request-UUID", UUID,
                     "X-Hub-Signature", "sha256=" + Hmac.sha256Hex(Secret.of("another"), body.getBytes(
                             StandardCharsets.UTF_8))));
@@ -424,7 +399,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureLacksTheSha256Prefix() {
         JavalinTest.test(app(), (server, client) -> {
-            String body = fixture("repo.push.json");
+            String body = fixture("bitbucket/repo.push.json");
             Response response = post(client, body, Map.of("X-Event-Key", "repo:push", "X-Request-UUID", UUID,
                     "X-Hub-Signature", Hmac.sha256Hex(SECRET, body.getBytes(StandardCharsets.UTF_8))));
 
@@ -437,7 +412,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRefuseWith400NamingBothHeadersWhenNoDeliveryIdIsSent() {
         JavalinTest.test(app(), (server, client) -> {
-            String body = fixture("repo.push.json");
+            String body = fixture("bitbucket/repo.push.json");
             Response response = post(client, body, Map.of("X-Event-Key", "repo:push",
                     "X-Hub-Signature", signature(body)));
 
@@ -452,7 +427,7 @@ class BitbucketSourceTest {
     @Test
     void shouldRefuseWith400WhenTheEventKeyIsMissing() {
         JavalinTest.test(app(), (server, client) -> {
-            String body = fixture("repo.push.json");
+            String body = fixture("bitbucket/repo.push.json");
             Response response = post(client, body, Map.of("X-Request-UUID", UUID, "X-Hub-Signature",
                     signature(body)));
 
@@ -473,7 +448,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldRefuseWith400NamingTheFieldWhenAPushedCommitIdIsAbbreviated() {
-        ObjectNode push = fixtureJson("repo.push.json");
+        ObjectNode push = fixtureJson("bitbucket/repo.push.json");
         ((ObjectNode) push.at("/push/changes/0/new/target")).put("hash", "709d658dc5b6");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -489,7 +464,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldRefuseWith400NamingTheFieldWhenAValueHasTheWrongType() {
-        ObjectNode created = fixtureJson("pullrequest.created.json");
+        ObjectNode created = fixtureJson("bitbucket/pullrequest.created.json");
         ((ObjectNode) created.get("pullrequest")).putObject("id");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -503,7 +478,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheRepositoryIsMissing() {
-        ObjectNode created = fixtureJson("pullrequest.created.json");
+        ObjectNode created = fixtureJson("bitbucket/pullrequest.created.json");
         created.remove("repository");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -516,7 +491,7 @@ class BitbucketSourceTest {
 
     @Test
     void shouldKeyEventsByTheHeaderThatIsSentWhenADataCenterEventCarriesTheCloudHeader() {
-        String body = fixture("pr.opened.json");
+        String body = fixture("bitbucket/pr.opened.json");
 
         JavalinTest.test(app(), (server, client) -> {
             assertThat(post(client, body, Map.of("X-Event-Key", "pr:opened", "X-Request-UUID", UUID,

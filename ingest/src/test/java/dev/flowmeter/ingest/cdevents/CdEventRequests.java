@@ -3,9 +3,9 @@ package dev.flowmeter.ingest.cdevents;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -26,15 +26,7 @@ final class CdEventRequests {
 
     /** A fixture, {@code fixtures/cdevents/<version>/<subject>.<predicate>.json}, as an editable tree. */
     static ObjectNode fixture(String version, String name) {
-        String path = "/fixtures/cdevents/" + version + "/" + name + ".json";
-        try (InputStream in = CdEventRequests.class.getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + path);
-            }
-            return (ObjectNode) EventJson.MAPPER.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return WebhookTests.fixtureJson("cdevents/" + version + "/" + name + ".json");
     }
 
     static ObjectNode fixture(String version, String name, Consumer<ObjectNode> edit) {

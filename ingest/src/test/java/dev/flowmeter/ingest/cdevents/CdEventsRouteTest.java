@@ -5,20 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.ingest.cdevents.CdEventRequests.Mode;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +30,8 @@ class CdEventsRouteTest {
     private final FakePublisher publisher = new FakePublisher();
 
     private Javalin app() {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(new CdEventsSource(Secret.of(CdEventRequests.TOKEN), ServiceMap.IDENTITY), publisher,
-                    new IngestLimits(1_000_000, 1000), Clock.fixed(CdEventRequests.RECEIVED, ZoneOffset.UTC))
-                    .register(config);
-        });
+        return WebhookTests.app(new CdEventsSource(Secret.of(CdEventRequests.TOKEN), ServiceMap.IDENTITY), publisher,
+                CdEventRequests.RECEIVED);
     }
 
     private static Response post(HttpClient client, Map<String, String> headers, byte[] body) {

@@ -1,5 +1,7 @@
 package dev.flowmeter.ingest.github;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.editedFixture;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -7,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
-import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -20,8 +21,6 @@ import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -68,7 +66,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRecordTheCommitWithoutAParentWhenThePushCreatesABranch() {
-        WebhookResult result = map(source, "push", fixture("push.json"));
+        WebhookResult result = map(source, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
                 Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of()));
@@ -76,7 +74,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldChainParentsFromBeforeThroughTheListedCommitsWhenThePushHasSeveralCommits() {
-        WebhookResult result = map(source, "push", fixture("push.two-commits.json"));
+        WebhookResult result = map(source, "push", fixtureBytes("github/push.two-commits.json"));
 
         // The first commit is stamped 17:10:00+02:00, which is 15:10:00 UTC.
         assertThat(result.events()).containsExactly(
@@ -94,7 +92,7 @@ class GitHubSourceTest {
                 """);
         GitHubSource split = new GitHubSource(SECRET, ServiceMap.load(map));
 
-        WebhookResult result = map(split, "push", fixture("push.two-commits.json"));
+        WebhookResult result = map(split, "push", fixtureBytes("github/push.two-commits.json"));
 
         // CART added services/cart/Cart.java and modified README.md: only shop/cart. CHARGE modified
         // services/payments/Charge.java and services/cart/Cart.java: both services, in that order.
@@ -112,7 +110,7 @@ class GitHubSourceTest {
         Path map = Files.writeString(tempDir.resolve("services.txt"), "Codertocat/Hello-World = shop/hello\n");
         GitHubSource renamed = new GitHubSource(SECRET, ServiceMap.load(map));
 
-        WebhookResult result = map(renamed, "push", fixture("push.json"));
+        WebhookResult result = map(renamed, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
                 Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of()));
@@ -120,7 +118,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreThePushWhenItDeletesARef() {
-        WebhookResult result = map(source, "push", fixture("push.deleted.json"));
+        WebhookResult result = map(source, "push", fixtureBytes("github/push.deleted.json"));
 
         assertThat(result.isIgnored()).isTrue();
         assertThat(result.ignoredReason()).isEqualTo("the push deleted refs/tags/simple-tag; a deletion records no "
@@ -129,7 +127,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreThePushWhenItListsNoCommits() {
-        byte[] body = edit("push.json", json -> json.putArray("commits"));
+        byte[] body = editedFixture("github/push.json", json -> json.putArray("commits"));
 
         WebhookResult result = map(source, "push", body);
 
@@ -139,7 +137,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldLowerCaseShasWhenGitHubSendsThemInUpperCase() {
-        byte[] body = edit("push.json", json -> ((ObjectNode) json.get("commits").get(0))
+        byte[] body = editedFixture("github/push.json", json -> ((ObjectNode) json.get("commits").get(0))
                 .put("id", INITIAL.toUpperCase(Locale.ROOT)));
 
         WebhookResult result = map(source, "push", body);
@@ -152,7 +150,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldQueueThePullRequestAtCodeReviewWhenAReviewIsRequested() {
-        WebhookResult result = map(source, "pull_request", fixture("pull_request.review_requested.json"));
+        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.review_requested.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
                 Instant.parse("2019-05-15T15:20:33Z"), HELLO_WORLD, "code-review", "2"));
@@ -160,7 +158,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldPassReviewAndLinkTheMergeCommitToThePullRequestHeadWhenThePullRequestIsMerged() {
-        WebhookResult result = map(source, "pull_request", fixture("pull_request.closed-merged.json"));
+        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.closed-merged.json"));
 
         assertThat(result.events()).containsExactly(
                 new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD,
@@ -171,7 +169,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldFailReviewWhenThePullRequestIsClosedWithoutMerging() {
-        WebhookResult result = map(source, "pull_request", fixture("pull_request.closed.json"));
+        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.closed.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
                 Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
@@ -179,7 +177,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldOnlyLeaveReviewWhenTheMergeCommitIsTheHeadItself() {
-        byte[] body = edit("pull_request.closed-merged.json",
+        byte[] body = editedFixture("github/pull_request.closed-merged.json",
                 json -> ((ObjectNode) json.get("pull_request")).put("merge_commit_sha", PR_HEAD));
 
         WebhookResult result = map(source, "pull_request", body);
@@ -191,7 +189,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreThePullRequestWhenTheActionChangesNoMetric() {
-        WebhookResult result = map(source, "pull_request", fixture("pull_request.opened.json"));
+        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.opened.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("pull_request action 'opened' changes no metric; Flowmeter "
                 + "reads review_requested and closed");
@@ -202,7 +200,7 @@ class GitHubSourceTest {
     @Test
     void shouldPassCodeReviewWhenAReviewApproves() {
         WebhookResult result = map(source, "pull_request_review",
-                fixture("pull_request_review.submitted-approved.json"));
+                fixtureBytes("github/pull_request_review.submitted-approved.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
                 Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
@@ -211,7 +209,7 @@ class GitHubSourceTest {
     @Test
     void shouldFailCodeReviewWhenAReviewRequestsChanges() {
         WebhookResult result = map(source, "pull_request_review",
-                fixture("pull_request_review.submitted-changes_requested.json"));
+                fixtureBytes("github/pull_request_review.submitted-changes_requested.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
                 Instant.parse("2019-05-15T15:23:02Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
@@ -219,7 +217,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreTheReviewWhenItOnlyComments() {
-        WebhookResult result = map(source, "pull_request_review", fixture("pull_request_review.submitted.json"));
+        WebhookResult result = map(source, "pull_request_review",
+                fixtureBytes("github/pull_request_review.submitted.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("a review in state 'commented' is not a verdict; Flowmeter "
                 + "reads approved and changes_requested");
@@ -227,7 +226,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreTheReviewWhenItIsDismissed() {
-        byte[] body = edit("pull_request_review.submitted-approved.json", json -> json.put("action", "dismissed"));
+        byte[] body = editedFixture("github/pull_request_review.submitted-approved.json",
+                json -> json.put("action", "dismissed"));
 
         WebhookResult result = map(source, "pull_request_review", body);
 
@@ -239,7 +239,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldQueueTheRunAtCiWhenAWorkflowRunIsRequested() {
-        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.requested.json"));
+        WebhookResult result = map(source, "workflow_run", fixtureBytes("github/workflow_run.requested.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
                 Instant.parse("2020-10-05T16:33:24Z"), OCTO_REPO, "ci", RUN));
@@ -247,8 +247,9 @@ class GitHubSourceTest {
 
     @Test
     void shouldQueueTheRerunWhenItWasRequestedRatherThanWhenTheRunWasCreated() {
-        byte[] body = edit("workflow_run.requested.json", json -> ((ObjectNode) json.get("workflow_run"))
-                .put("run_attempt", 2).put("run_started_at", "2020-10-05T17:02:00Z"));
+        byte[] body = editedFixture("github/workflow_run.requested.json",
+                json -> ((ObjectNode) json.get("workflow_run")).put("run_attempt", 2)
+                        .put("run_started_at", "2020-10-05T17:02:00Z"));
 
         WebhookResult result = map(source, "workflow_run", body);
 
@@ -258,7 +259,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldStartTheRunAtCiWhenTheRunGoesInProgress() {
-        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.in_progress.json"));
+        WebhookResult result = map(source, "workflow_run", fixtureBytes("github/workflow_run.in_progress.json"));
 
         // updated_at (16:33:40), not run_started_at (16:33:24, the same as created_at).
         assertThat(result.events()).containsExactly(new GateStarted(id("gate.started"),
@@ -267,7 +268,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldPassCiWhenTheRunSucceeds() {
-        WebhookResult result = map(source, "workflow_run", fixture("workflow_run.completed.json"));
+        WebhookResult result = map(source, "workflow_run", fixtureBytes("github/workflow_run.completed.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
                 Instant.parse("2020-10-05T16:33:49Z"), OCTO_REPO, "ci", RUN, GateOutcome.PASSED));
@@ -276,7 +277,7 @@ class GitHubSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"failure", "timed_out", "startup_failure", "action_required"})
     void shouldFailCiWhenTheRunConcludesWithAFailure(String conclusion) {
-        byte[] body = edit("workflow_run.completed.json",
+        byte[] body = editedFixture("github/workflow_run.completed.json",
                 json -> ((ObjectNode) json.get("workflow_run")).put("conclusion", conclusion));
 
         WebhookResult result = map(source, "workflow_run", body);
@@ -288,7 +289,7 @@ class GitHubSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"cancelled", "skipped", "neutral", "stale"})
     void shouldOnlyEndTheWaitWhenTheRunConcludesWithoutAVerdict(String conclusion) {
-        byte[] body = edit("workflow_run.completed.json",
+        byte[] body = editedFixture("github/workflow_run.completed.json",
                 json -> ((ObjectNode) json.get("workflow_run")).put("conclusion", conclusion));
 
         WebhookResult result = map(source, "workflow_run", body);
@@ -301,7 +302,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRecordASuccessfulDeploymentWhenTheStatusIsSuccess() {
-        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.success.json"));
+        WebhookResult result = map(source, "deployment_status", fixtureBytes("github/deployment_status.success.json"));
 
         assertThat(result.events()).containsExactly(new DeploymentFinished(id("deployment"),
                 Instant.parse("2019-05-15T15:20:55Z"), HELLO_WORLD, "production", DEPLOYED, DeploymentStatus.SUCCESS,
@@ -310,7 +311,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRecordAFailedDeploymentWhenTheStatusIsFailure() {
-        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.failure.json"));
+        WebhookResult result = map(source, "deployment_status", fixtureBytes("github/deployment_status.failure.json"));
 
         assertThat(result.events()).containsExactly(new DeploymentFinished(id("deployment"),
                 Instant.parse("2019-05-15T15:22:10Z"), HELLO_WORLD, "production", DEPLOYED, DeploymentStatus.FAILURE,
@@ -319,7 +320,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRecordAFailedDeploymentWhenTheStatusIsError() {
-        byte[] body = edit("deployment_status.failure.json",
+        byte[] body = editedFixture("github/deployment_status.failure.json",
                 json -> ((ObjectNode) json.get("deployment_status")).put("state", "error"));
 
         WebhookResult result = map(source, "deployment_status", body);
@@ -330,7 +331,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldQueueTheRunAtTheEnvironmentsApprovalGateWhenTheStatusIsWaiting() {
-        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.waiting.json"));
+        WebhookResult result = map(source, "deployment_status", fixtureBytes("github/deployment_status.waiting.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
                 Instant.parse("2023-07-04T09:28:15Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN));
@@ -338,7 +339,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreTheWaitingStatusWhenNoWorkflowRunHoldsTheDeployment() {
-        byte[] body = edit("deployment_status.waiting.json", json -> json.remove("workflow_run"));
+        byte[] body = editedFixture("github/deployment_status.waiting.json", json -> json.remove("workflow_run"));
 
         WebhookResult result = map(source, "deployment_status", body);
 
@@ -348,7 +349,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreTheDeploymentStatusWhenItIsNeitherAResultNorAWait() {
-        WebhookResult result = map(source, "deployment_status", fixture("deployment_status.in_progress.json"));
+        WebhookResult result = map(source, "deployment_status",
+                fixtureBytes("github/deployment_status.in_progress.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("deployment status 'in_progress' is neither a result nor a "
                 + "wait for approval; Flowmeter reads success, failure, error and waiting");
@@ -356,7 +358,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldNormaliseTheEnvironmentWhenItHoldsCharactersFlowmeterNamesCannot() {
-        byte[] body = edit("deployment_status.success.json",
+        byte[] body = editedFixture("github/deployment_status.success.json",
                 json -> ((ObjectNode) json.get("deployment")).put("environment", "Production EU/West"));
 
         WebhookResult result = map(source, "deployment_status", body);
@@ -371,7 +373,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldQueueTheRunAtTheApprovalGateWhenAReviewIsRequested() {
-        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.requested.json"));
+        WebhookResult result = map(source, "deployment_review",
+                fixtureBytes("github/deployment_review.requested.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued(id("gate.queued"),
                 Instant.parse("2023-07-04T09:28:15Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN));
@@ -379,7 +382,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldPassEveryApprovedEnvironmentWhenTheReviewApproves() {
-        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.approved.json"));
+        WebhookResult result = map(source, "deployment_review", fixtureBytes("github/deployment_review.approved.json"));
 
         // "Load Test (EU)" becomes load-test--eu-: lower case, and ' ', '(' and ')' each replaced by '-'.
         assertThat(result.events()).containsExactly(
@@ -392,7 +395,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldFailTheApprovalGateWhenTheReviewRejects() {
-        WebhookResult result = map(source, "deployment_review", fixture("deployment_review.rejected.json"));
+        WebhookResult result = map(source, "deployment_review", fixtureBytes("github/deployment_review.rejected.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished", "approval:tst"),
                 Instant.parse("2023-07-04T09:35:47Z"), SAMPLE_APP, "approval:tst", APPROVAL_RUN, GateOutcome.FAILED));
@@ -400,8 +403,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldTakeTheDeliveryTimeWhenNoJobRunMovedPastTheRequest() {
-        byte[] body = edit("deployment_review.rejected.json", json -> ((ObjectNode) json.get("workflow_job_runs")
-                .get(0)).put("updated_at", "2023-07-04T09:28:15Z"));
+        byte[] body = editedFixture("github/deployment_review.rejected.json",
+                json -> ((ObjectNode) json.get("workflow_job_runs").get(0)).put("updated_at", "2023-07-04T09:28:15Z"));
 
         WebhookResult result = map(source, "deployment_review", body);
 
@@ -413,7 +416,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnorePingWhenTheWebhookIsCreated() {
-        WebhookResult result = map(source, "ping", fixture("ping.json"));
+        WebhookResult result = map(source, "ping", fixtureBytes("github/ping.json"));
 
         assertThat(result.ignoredReason())
                 .isEqualTo("ping only checks that the webhook is set up; it changes no metric");
@@ -429,8 +432,8 @@ class GitHubSourceTest {
 
     @Test
     void shouldGiveTheSameIdsWhenTheSameDeliveryIsRedelivered() {
-        List<String> first = ids(map(source, "push", fixture("push.two-commits.json")));
-        List<String> again = ids(map(source, "push", fixture("push.two-commits.json")));
+        List<String> first = ids(map(source, "push", fixtureBytes("github/push.two-commits.json")));
+        List<String> again = ids(map(source, "push", fixtureBytes("github/push.two-commits.json")));
 
         assertThat(again).isEqualTo(first).containsExactly(
                 "github:" + DELIVERY + ":commit:" + CART, "github:" + DELIVERY + ":commit:" + CHARGE);
@@ -438,7 +441,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheFieldWhenACommitIdIsNotAFullSha() {
-        byte[] body = edit("push.two-commits.json",
+        byte[] body = editedFixture("github/push.two-commits.json",
                 json -> ((ObjectNode) json.get("commits").get(1)).put("id", "b5e1f0c"));
 
         assertRejected(() -> map(source, "push", body), 400,
@@ -448,7 +451,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheFieldWhenATimestampCannotBeRead() {
-        byte[] body = edit("push.json",
+        byte[] body = editedFixture("github/push.json",
                 json -> ((ObjectNode) json.get("commits").get(0)).put("timestamp", "yesterday"));
 
         assertRejected(() -> map(source, "push", body), 400,
@@ -458,7 +461,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheFieldWhenTheRepositoryIsMissing() {
-        byte[] body = edit("pull_request.review_requested.json", json -> json.remove("repository"));
+        byte[] body = editedFixture("github/pull_request.review_requested.json", json -> json.remove("repository"));
 
         assertRejected(() -> map(source, "pull_request", body), 400,
                 "the payload's repository.full_name is required",
@@ -467,7 +470,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheFieldWhenAFieldHasTheWrongType() {
-        byte[] body = edit("push.json", json -> json.put("commits", "6113728"));
+        byte[] body = editedFixture("github/push.json", json -> json.put("commits", "6113728"));
 
         assertRejected(() -> map(source, "push", body), 400, "the payload's commits has the wrong type",
                 new FieldError("commits", "has the wrong type"));
@@ -485,7 +488,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheHeaderWhenTheDeliveryIdIsMissing() {
-        byte[] body = fixture("push.json");
+        byte[] body = fixtureBytes("github/push.json");
         Map<String, String> headers = headers("push", body);
         headers.remove("X-GitHub-Delivery");
 
@@ -495,7 +498,7 @@ class GitHubSourceTest {
 
     @Test
     void shouldRefuseNamingTheHeaderWhenTheEventNameIsMissing() {
-        byte[] body = fixture("push.json");
+        byte[] body = fixtureBytes("github/push.json");
         Map<String, String> headers = headers("push", body);
         headers.remove("X-GitHub-Event");
 
@@ -530,27 +533,6 @@ class GitHubSourceTest {
         headers.put("X-GitHub-Delivery", DELIVERY);
         headers.put("X-Hub-Signature-256", "sha256=" + Hmac.sha256Hex(SECRET, body));
         return headers;
-    }
-
-    static byte[] fixture(String name) {
-        try (InputStream in = GitHubSourceTest.class.getResourceAsStream("/fixtures/github/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static byte[] edit(String fixture, Consumer<ObjectNode> change) {
-        try {
-            ObjectNode json = (ObjectNode) EventJson.MAPPER.readTree(fixture(fixture));
-            change.accept(json);
-            return EventJson.MAPPER.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String id(String... parts) {

@@ -3,17 +3,16 @@ package dev.flowmeter.ingest.github;
 import static dev.flowmeter.ingest.github.GitHubSourceTest.DELIVERY;
 import static dev.flowmeter.ingest.github.GitHubSourceTest.NOW;
 import static dev.flowmeter.ingest.github.GitHubSourceTest.SECRET;
-import static dev.flowmeter.ingest.github.GitHubSourceTest.fixture;
 import static dev.flowmeter.ingest.github.GitHubSourceTest.headers;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.ServiceMap;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
@@ -24,9 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,11 +47,7 @@ class GitHubWebhookRouteTest {
     private final FakePublisher publisher = new FakePublisher();
 
     private Javalin app() {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(new GitHubSource(SECRET, ServiceMap.IDENTITY), publisher, IngestLimits.defaults(),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
-        });
+        return WebhookTests.app(new GitHubSource(SECRET, ServiceMap.IDENTITY), publisher, NOW, IngestLimits.defaults());
     }
 
     private static Response post(HttpClient client, byte[] body, Map<String, String> headers) {
@@ -68,7 +61,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldPublishTheCommitsAndAnswer202WhenThePushIsSigned() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.two-commits.json");
+            byte[] body = fixtureBytes("github/push.two-commits.json");
 
             Response response = post(client, body, headers("push", body));
 
@@ -82,7 +75,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldAnswer202IgnoredWithTheReasonWhenGitHubPings() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("ping.json");
+            byte[] body = fixtureBytes("github/ping.json");
 
             Response response = post(client, body, headers("ping", body));
 
@@ -96,7 +89,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureDoesNotMatch() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.json");
+            byte[] body = fixtureBytes("github/push.json");
             Map<String, String> headers = headers("push", body);
             headers.put("X-Hub-Signature-256", "sha256=" + "0".repeat(64));
 
@@ -116,7 +109,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureLacksTheSha256Prefix() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.json");
+            byte[] body = fixtureBytes("github/push.json");
             Map<String, String> headers = headers("push", body);
             headers.put("X-Hub-Signature-256", headers.get("X-Hub-Signature-256").substring("sha256=".length()));
 
@@ -131,7 +124,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureIsMissing() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.json");
+            byte[] body = fixtureBytes("github/push.json");
             Map<String, String> headers = headers("push", body);
             headers.remove("X-Hub-Signature-256");
 
@@ -146,7 +139,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldRefuseWith401WhenOnlyTheSha1SignatureIsSent() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.json");
+            byte[] body = fixtureBytes("github/push.json");
             Map<String, String> headers = headers("push", body);
             headers.remove("X-Hub-Signature-256");
             headers.put("X-Hub-Signature", "sha1=7d38cdd689735b008b3c702edd92eea23791c5f6");
@@ -163,7 +156,7 @@ class GitHubWebhookRouteTest {
     @Test
     void shouldRefuseWith400NamingTheHeaderWhenTheDeliveryIdIsMissing() {
         JavalinTest.test(app(), (server, client) -> {
-            byte[] body = fixture("push.json");
+            byte[] body = fixtureBytes("github/push.json");
             Map<String, String> headers = headers("push", body);
             headers.remove("X-GitHub-Delivery");
 

@@ -1,5 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.editedFixture;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,39 +10,31 @@ import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
-import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,7 +62,8 @@ class GitLabSourceTest {
 
     @Test
     void shouldChainPushedCommitsOldestFirstFromBeforeWhenThePushListsEveryCommit() {
-        WebhookResult result = map("Push Hook", fixture("push.json", json -> json.put("total_commits_count", 2)));
+        WebhookResult result = map("Push Hook",
+                editedFixture("gitlab/push.json", json -> json.put("total_commits_count", 2)));
 
         // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A.
         assertThat(result.events()).containsExactly(
@@ -81,7 +76,7 @@ class GitLabSourceTest {
     @Test
     void shouldNotLinkTheFirstListedCommitToBeforeWhenGitLabLeftOlderCommitsOut() {
         // As published: total_commits_count 4 but two commits listed, so A's parent is not before.
-        WebhookResult result = map("Push Hook", fixture("push.json"));
+        WebhookResult result = map("Push Hook", fixtureBytes("gitlab/push.json"));
 
         assertThat(result.events()).extracting(event -> ((CommitRecorded) event).parents())
                 .containsExactly(List.of(), List.of(COMMIT_A));
@@ -89,7 +84,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldNotLinkTheFirstCommitWhenThePushCreatesTheBranch() {
-        WebhookResult result = map("Push Hook", fixture("push.json", json -> {
+        WebhookResult result = map("Push Hook", editedFixture("gitlab/push.json", json -> {
             json.put("before", "0000000000000000000000000000000000000000");
             json.put("total_commits_count", 2);
         }));
@@ -100,7 +95,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreThePushWhenTheBranchIsDeleted() {
-        WebhookResult result = map("Push Hook", fixture("push.branch-deleted.json"));
+        WebhookResult result = map("Push Hook", fixtureBytes("gitlab/push.branch-deleted.json"));
 
         assertThat(result.isIgnored()).isTrue();
         assertThat(result.ignoredReason()).isEqualTo("a branch deletion ships nothing");
@@ -111,7 +106,7 @@ class GitLabSourceTest {
         Path map = tempDir.resolve("services.map");
         Files.writeString(map, "mike/diaspora:app/ = diaspora/app\nmike/diaspora:lib/ = diaspora/lib\n");
         GitLabSource split = new GitLabSource(Secret.of(TOKEN), ServiceMap.load(map));
-        byte[] body = fixture("push.json", json -> {
+        byte[] body = editedFixture("gitlab/push.json", json -> {
             json.put("total_commits_count", 2);
             // B now touches lib/ and the README: lib/ is diaspora/lib, the README belongs to no split service.
             ObjectNode second = (ObjectNode) json.withArrayProperty("commits").get(1);
@@ -131,7 +126,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreTagPushesWhenTheyArrive() {
-        WebhookResult result = map("Tag Push Hook", fixture("tag_push.json"));
+        WebhookResult result = map("Tag Push Hook", fixtureBytes("gitlab/tag_push.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("tag pushes add no commits; branch pushes carry them");
     }
@@ -140,7 +135,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldQueueTheMergeRequestForCodeReviewAtItsCreationWhenOpened() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.open.json"));
+        WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.open.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:open",
                 Instant.parse("2013-12-03T17:23:34Z"), "gitlabhq/gitlab-test", "code-review", "1"));
@@ -148,7 +143,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldPassCodeReviewAtTheUpdateTimeWhenApproved() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json"));
+        WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.approved.json"));
 
         assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:approved",
                 Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1",
@@ -158,7 +153,7 @@ class GitLabSourceTest {
     @Test
     void shouldQueueTheReviewAgainAtTheUpdateTimeWhenReopenedOrUnapproved() {
         for (String action : List.of("reopen", "unapproved")) {
-            WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json",
+            WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
                     json -> json.withObjectProperty("object_attributes").put("action", action)));
 
             assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:" + action,
@@ -168,7 +163,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldFailCodeReviewWhenTheMergeRequestIsClosedUnmerged() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.approved.json",
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
                 json -> json.withObjectProperty("object_attributes").put("action", "close")));
 
         assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:close",
@@ -178,7 +173,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldLinkTheMergeCommitToTheReviewedHeadAndPassTheReviewWhenMerged() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.merge.json"));
+        WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.merge.json"));
 
         // No merged_at in GitLab's payload: updated_at (2016-12-01 13:21:20 UTC) is when it merged.
         Instant merged = Instant.parse("2016-12-01T13:21:20Z");
@@ -191,7 +186,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldOnlyPassTheReviewWhenTheMergeWasAFastForward() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.merge.json",
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.merge.json",
                 json -> json.withObjectProperty("object_attributes").putNull("merge_commit_sha")));
 
         assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge",
@@ -201,7 +196,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreTheMergeRequestWhenTheActionChangesNoMetric() {
-        WebhookResult result = map("Merge Request Hook", fixture("merge_request.update.json"));
+        WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.update.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("merge request action 'update' changes no metric");
     }
@@ -210,7 +205,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldQueueStartAndPassTheCiGateWhenThePipelineSucceeded() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.success.json"));
+        WebhookResult result = map("Pipeline Hook", fixtureBytes("gitlab/pipeline.success.json"));
 
         // Created 15:23:28, queued for 12 s, finished 15:26:29. The manual production job was skipped: no approval.
         assertThat(result.events()).containsExactly(
@@ -224,7 +219,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldFailTheCiGateWhenThePipelineFailed() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.success.json",
+        WebhookResult result = map("Pipeline Hook", editedFixture("gitlab/pipeline.success.json",
                 json -> json.withObjectProperty("object_attributes").put("status", "failed")));
 
         assertThat(result.events()).last().isEqualTo(new GateFinished("gitlab:" + KEY + ":pipeline:31:finished",
@@ -233,7 +228,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldOnlyQueueWhenThePipelineIsPending() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.pending.json"));
+        WebhookResult result = map("Pipeline Hook", fixtureBytes("gitlab/pipeline.pending.json"));
 
         assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":pipeline:32:queued",
                 Instant.parse("2016-08-12T17:00:00Z"), "gitlab-org/gitlab-test", "ci", "32"));
@@ -242,7 +237,7 @@ class GitLabSourceTest {
     @Test
     void shouldStartTheCiGateAtCreationWhenGitLabSendsNoQueuedDuration() {
         // GitLab sends null rather than 0 for a pipeline that started in under a second.
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.running.json",
+        WebhookResult result = map("Pipeline Hook", editedFixture("gitlab/pipeline.running.json",
                 json -> json.withObjectProperty("object_attributes").putNull("queued_duration")));
 
         assertThat(result.events()).contains(new GateStarted("gitlab:" + KEY + ":pipeline:31:started",
@@ -251,7 +246,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldQueueTheManualDeploymentJobForApprovalWhenThePipelineIsBlockedOnIt() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json"));
+        WebhookResult result = map("Pipeline Hook", fixtureBytes("gitlab/pipeline.manual.json"));
 
         // Playable once the build and test stages were done: build-image 15:25:26, test-build 15:26:29 (test-image
         // sent no finished_at). The blocked pipeline itself is already started: no ci event.
@@ -261,7 +256,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldPassTheApprovalWhenTheManualJobWasPlayed() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.running.json"));
+        WebhookResult result = map("Pipeline Hook", fixtureBytes("gitlab/pipeline.running.json"));
 
         assertThat(result.events()).containsExactly(
                 new GateQueued("gitlab:" + KEY + ":pipeline:31:queued", Instant.parse("2016-08-12T15:23:28Z"),
@@ -276,7 +271,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldNameTheApprovalGateAfterTheEnvironmentFolderWhenTheEnvironmentIsDynamic() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json",
+        WebhookResult result = map("Pipeline Hook", editedFixture("gitlab/pipeline.manual.json",
                 json -> build(json, 0).withObjectProperty("environment").put("name", "review/feature-x")));
 
         assertThat(result.events()).extracting(event -> ((GateQueued) event).gate())
@@ -285,7 +280,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreTheBlockedPipelineWhenItsManualJobStopsAnEnvironment() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.manual.json",
+        WebhookResult result = map("Pipeline Hook", editedFixture("gitlab/pipeline.manual.json",
                 json -> build(json, 0).withObjectProperty("environment").put("action", "stop")));
 
         assertThat(result.ignoredReason()).isEqualTo("the pipeline waits for a manual job that deploys nowhere");
@@ -293,7 +288,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldEndTheWaitWhenThePipelineIsCanceledBeforeItRan() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.canceled.json"));
+        WebhookResult result = map("Pipeline Hook", fixtureBytes("gitlab/pipeline.canceled.json"));
 
         assertThat(result.events()).containsExactly(
                 new GateQueued("gitlab:" + KEY + ":pipeline:32:queued", Instant.parse("2016-08-12T17:00:00Z"),
@@ -304,7 +299,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreACanceledPipelineWhenItHadStarted() {
-        WebhookResult result = map("Pipeline Hook", fixture("pipeline.canceled.json",
+        WebhookResult result = map("Pipeline Hook", editedFixture("gitlab/pipeline.canceled.json",
                 json -> json.withObjectProperty("object_attributes").put("duration", 95)));
 
         assertThat(result.ignoredReason()).isEqualTo("a pipeline canceled after it started has no verdict");
@@ -312,7 +307,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreTheJobHookWhenItArrives() {
-        WebhookResult result = map("Job Hook", fixture("job.success.json"));
+        WebhookResult result = map("Job Hook", fixtureBytes("gitlab/job.success.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("a job hook does not say whether the job is manual; Flowmeter "
                 + "reads manual deployment jobs from the Pipeline Hook, so enable pipeline events instead");
@@ -322,7 +317,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldRecordTheDeploymentWithTheShaAtTheEndOfTheCommitUrlWhenItSucceeded() {
-        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json"));
+        WebhookResult result = map("Deployment Hook", fixtureBytes("gitlab/deployment.success.json"));
 
         // status_changed_at 2021-04-28 21:50:00 +0200 is 19:50 UTC.
         assertThat(result.events()).containsExactly(new DeploymentFinished("gitlab:" + KEY + ":deployment:15",
@@ -332,7 +327,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldRecordAFailedDeploymentWhenTheStatusIsFailed() {
-        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json",
+        WebhookResult result = map("Deployment Hook", editedFixture("gitlab/deployment.success.json",
                 json -> json.put("status", "failed")));
 
         assertThat(result.events()).singleElement()
@@ -342,7 +337,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreTheDeploymentWhenItIsStillRunning() {
-        WebhookResult result = map("Deployment Hook", fixture("deployment.success.json",
+        WebhookResult result = map("Deployment Hook", editedFixture("gitlab/deployment.success.json",
                 json -> json.put("status", "running")));
 
         assertThat(result.ignoredReason())
@@ -351,7 +346,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldRefuseTheDeploymentWhenTheCommitUrlDoesNotEndWithAFullSha() {
-        byte[] body = fixture("deployment.success.json", json -> json.put("commit_url",
+        byte[] body = editedFixture("gitlab/deployment.success.json", json -> json.put("commit_url",
                 "http://10.126.0.2:3000/root/test-deployment-webhooks/-/commit/279484c0"));
 
         assertThatThrownBy(() -> map("Deployment Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
@@ -373,7 +368,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldGiveTheSameIdsWhenTheSameDeliveryComesAgain() {
-        byte[] body = fixture("pipeline.running.json");
+        byte[] body = fixtureBytes("gitlab/pipeline.running.json");
 
         assertThat(map("Pipeline Hook", body)).isEqualTo(map("Pipeline Hook", body));
     }
@@ -384,7 +379,8 @@ class GitLabSourceTest {
         headers.remove("Idempotency-Key");
         headers.put("X-Gitlab-Event-UUID", EVENT_UUID);
 
-        WebhookResult result = source.map(request("Merge Request Hook", fixture("merge_request.open.json"), headers));
+        WebhookResult result = source.map(request("Merge Request Hook", fixtureBytes("gitlab/merge_request.open.json"),
+                headers));
 
         assertThat(result.events()).extracting(DeliveryEvent::id)
                 .containsExactly("gitlab:" + EVENT_UUID + ":merge-request:1:open");
@@ -401,7 +397,7 @@ class GitLabSourceTest {
     @Test
     void shouldPublishTheEventsAndAnswer202WhenTheTokenMatches() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("deployment.success.json"), headers());
+            Response response = post(client, fixtureBytes("gitlab/deployment.success.json"), headers());
 
             assertThat(response.code()).isEqualTo(202);
             assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"gitlab:" + KEY + ":deployment:15\"]}");
@@ -414,7 +410,7 @@ class GitLabSourceTest {
         Map<String, String> headers = headers();
         headers.remove("X-Gitlab-Token");
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("deployment.success.json"), headers);
+            Response response = post(client, fixtureBytes("gitlab/deployment.success.json"), headers);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"X-Gitlab-Token is missing; set the webhook's "
@@ -428,7 +424,7 @@ class GitLabSourceTest {
         Map<String, String> headers = headers();
         headers.put("X-Gitlab-Token", "test-tokeN");
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("deployment.success.json"), headers);
+            Response response = post(client, fixtureBytes("gitlab/deployment.success.json"), headers);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string())
@@ -444,7 +440,7 @@ class GitLabSourceTest {
         Map<String, String> headers = headers();
         headers.remove("Idempotency-Key");
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("deployment.success.json"), headers);
+            Response response = post(client, fixtureBytes("gitlab/deployment.success.json"), headers);
 
             assertThat(response.code()).isEqualTo(400);
             assertThat(response.body().string()).contains(
@@ -462,7 +458,7 @@ class GitLabSourceTest {
         Map<String, String> headers = headers();
         headers.remove("X-Gitlab-Event");
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("deployment.success.json"), headers);
+            Response response = post(client, fixtureBytes("gitlab/deployment.success.json"), headers);
 
             assertThat(response.code()).isEqualTo(400);
             assertThat(response.body().string()).contains("\"detail\":\"the X-Gitlab-Event header is missing\"");
@@ -481,7 +477,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldRefuseWith400NamingEveryBadFieldWhenThePayloadCannotBeMapped() {
-        byte[] body = fixture("push.json", json -> {
+        byte[] body = editedFixture("gitlab/push.json", json -> {
             json.remove("project");
             ((ObjectNode) json.withArrayProperty("commits").get(1)).put("id", "da15608");
             ((ObjectNode) json.withArrayProperty("commits").get(0)).put("timestamp", "last tuesday");
@@ -505,7 +501,7 @@ class GitLabSourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheProjectPathBreaksTheServiceContract() {
-        byte[] body = fixture("deployment.success.json",
+        byte[] body = editedFixture("gitlab/deployment.success.json",
                 json -> json.withObjectProperty("project").put("path_with_namespace", "root/test deployments"));
 
         assertThatThrownBy(() -> map("Deployment Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
@@ -535,11 +531,7 @@ class GitLabSourceTest {
     }
 
     private Javalin app() {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(source, publisher, new IngestLimits(1_000_000, 1000), Clock.fixed(NOW, ZoneOffset.UTC))
-                    .register(config);
-        });
+        return WebhookTests.app(source, publisher, NOW);
     }
 
     private static Response post(HttpClient client, byte[] body, Map<String, String> headers) {
@@ -552,23 +544,5 @@ class GitLabSourceTest {
 
     private static ObjectNode build(ObjectNode pipeline, int index) {
         return (ObjectNode) pipeline.withArrayProperty("builds").get(index);
-    }
-
-    static byte[] fixture(String name) {
-        return fixture(name, json -> { });
-    }
-
-    /** A fixture with one change made by the test, so that each variant says exactly what differs. */
-    static byte[] fixture(String name, Consumer<ObjectNode> change) {
-        try (InputStream in = GitLabSourceTest.class.getResourceAsStream("/fixtures/gitlab/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            ObjectNode json = (ObjectNode) EventJson.MAPPER.readTree(in);
-            change.accept(json);
-            return EventJson.MAPPER.writeValueAsBytes(json);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

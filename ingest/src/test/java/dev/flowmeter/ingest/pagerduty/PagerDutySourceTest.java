@@ -1,32 +1,28 @@
 package dev.flowmeter.ingest.pagerduty;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.assertEveryEventMeetsTheContract;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixture;
+import static dev.flowmeter.ingest.testing.WebhookTests.fixtureJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
-import dev.flowmeter.ingest.webhook.WebhookRoute;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,39 +36,17 @@ class PagerDutySourceTest {
 
     private final FakePublisher publisher = new FakePublisher();
 
-    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
     @AfterEach
     void everyPublishedEventShouldMeetTheEventContract() {
-        publisher.batches().stream().flatMap(List::stream)
-                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+        assertEveryEventMeetsTheContract(publisher);
     }
 
     private Javalin app(ServiceMap services) {
-        return Javalin.create(config -> {
-            Problems.register(config);
-            new WebhookRoute(new PagerDutySource(SECRET, services), publisher, new IngestLimits(1_000_000, 1000),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
-        });
+        return WebhookTests.app(new PagerDutySource(SECRET, services), publisher, NOW);
     }
 
     private Javalin app() {
         return app(ServiceMap.IDENTITY);
-    }
-
-    private static String fixture(String name) {
-        try (InputStream in = PagerDutySourceTest.class.getResourceAsStream("/fixtures/pagerduty/" + name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static ObjectNode fixtureJson(String name) {
-        try {
-            return (ObjectNode) EventJson.MAPPER.readTree(fixture(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     private static String v1(Secret secret, String body) {
@@ -96,7 +70,7 @@ class PagerDutySourceTest {
     @Test
     void shouldOpenAnIncidentOfThePagerDutyServiceWhenAnIncidentIsTriggered() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("incident.triggered.json"));
+            Response response = post(client, fixture("pagerduty/incident.triggered.json"));
 
             assertThat(response.code()).isEqualTo(202);
             assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"pagerduty:01BZYIL05THJDFF2Y08X9SVMTU\"]}");
@@ -109,7 +83,7 @@ class PagerDutySourceTest {
     @Test
     void shouldResolveTheIncidentWhenAnIncidentIsResolved() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("incident.resolved.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("pagerduty/incident.resolved.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).containsExactly(List.of(new IncidentResolved(
                     "pagerduty:01BZYH1JJY09P9LEIST8HG2PMN", Instant.parse("2021-06-04T13:16:53.816Z"), "pig208",
@@ -119,7 +93,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldAcceptTheCallWhenOneOfSeveralSignaturesMatchesDuringSecretRotation() {
-        String body = fixture("incident.triggered.json");
+        String body = fixture("pagerduty/incident.triggered.json");
 
         JavalinTest.test(app(), (server, client) -> {
             Response response = post(client, body, v1(OLD_SECRET, body) + ", " + v1(SECRET, body));
@@ -131,7 +105,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldRefuseWith401WhenNoneOfSeveralSignaturesMatches() {
-        String body = fixture("incident.triggered.json");
+        String body = fixture("pagerduty/incident.triggered.json");
 
         JavalinTest.test(app(), (server, client) -> {
             Response response = post(client, body, v1(OLD_SECRET, body) + "," + v1(Secret.of("other"), body));
@@ -145,7 +119,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldRefuseWith401WhenTheSignatureIsNotAV1Signature() {
-        String body = fixture("incident.triggered.json");
+        String body = fixture("pagerduty/incident.triggered.json");
 
         JavalinTest.test(app(), (server, client) -> {
             Response response = post(client, body, Hmac.sha256Hex(SECRET, body.getBytes(StandardCharsets.UTF_8)));
@@ -159,7 +133,7 @@ class PagerDutySourceTest {
     @Test
     void shouldRefuseWith401WhenTheSignatureIsMissing() {
         JavalinTest.test(app(), (server, client) -> {
-            Response response = post(client, fixture("incident.triggered.json"), null);
+            Response response = post(client, fixture("pagerduty/incident.triggered.json"), null);
 
             assertThat(response.code()).isEqualTo(401);
             assertThat(response.body().string()).contains("\"detail\":\"X-PagerDuty-Signature is missing; Flowmeter "
@@ -171,7 +145,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldAnswerIgnoredWhenTheIncidentIsOnlyAcknowledged() {
-        ObjectNode acknowledged = fixtureJson("incident.triggered.json");
+        ObjectNode acknowledged = fixtureJson("pagerduty/incident.triggered.json");
         ((ObjectNode) acknowledged.get("event")).put("event_type", "incident.acknowledged");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -189,7 +163,7 @@ class PagerDutySourceTest {
         Path map = Files.writeString(dir.resolve("services.properties"), "pig208 = shop/checkout\n");
 
         JavalinTest.test(app(ServiceMap.load(map)), (server, client) -> {
-            assertThat(post(client, fixture("incident.triggered.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("pagerduty/incident.triggered.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).singleElement()
                     .satisfies(batch -> assertThat(batch.get(0).service()).isEqualTo("shop/checkout"));
@@ -201,7 +175,7 @@ class PagerDutySourceTest {
         Path map = Files.writeString(dir.resolve("services.properties"), "PA2P440 = shop/payments\n");
 
         JavalinTest.test(app(ServiceMap.load(map)), (server, client) -> {
-            assertThat(post(client, fixture("incident.resolved.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("pagerduty/incident.resolved.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).singleElement()
                     .satisfies(batch -> assertThat(batch.get(0).service()).isEqualTo("shop/payments"));
@@ -210,7 +184,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldReplaceCharactersAServiceCannotHoldWhenThePagerDutyServiceNameHasSpaces() {
-        ObjectNode triggered = fixtureJson("incident.triggered.json");
+        ObjectNode triggered = fixtureJson("pagerduty/incident.triggered.json");
         ((ObjectNode) triggered.at("/event/data/service")).put("summary", "Checkout API (production)");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -224,8 +198,8 @@ class PagerDutySourceTest {
     @Test
     void shouldPublishTheSameIdWhenPagerDutyRetriesADelivery() {
         JavalinTest.test(app(), (server, client) -> {
-            assertThat(post(client, fixture("incident.resolved.json")).code()).isEqualTo(202);
-            assertThat(post(client, fixture("incident.resolved.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("pagerduty/incident.resolved.json")).code()).isEqualTo(202);
+            assertThat(post(client, fixture("pagerduty/incident.resolved.json")).code()).isEqualTo(202);
 
             assertThat(publisher.batches()).hasSize(2);
             assertThat(publisher.batches().get(1)).isEqualTo(publisher.batches().get(0));
@@ -234,7 +208,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheEventHasNoId() {
-        ObjectNode triggered = fixtureJson("incident.triggered.json");
+        ObjectNode triggered = fixtureJson("pagerduty/incident.triggered.json");
         ((ObjectNode) triggered.get("event")).remove("id");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -248,7 +222,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheIncidentNamesNoService() {
-        ObjectNode triggered = fixtureJson("incident.triggered.json");
+        ObjectNode triggered = fixtureJson("pagerduty/incident.triggered.json");
         ((ObjectNode) triggered.at("/event/data")).remove("service");
 
         JavalinTest.test(app(), (server, client) -> {
@@ -261,7 +235,7 @@ class PagerDutySourceTest {
 
     @Test
     void shouldRefuseWith400WhenTheOccurrenceTimeIsUnreadable() {
-        ObjectNode triggered = fixtureJson("incident.triggered.json");
+        ObjectNode triggered = fixtureJson("pagerduty/incident.triggered.json");
         ((ObjectNode) triggered.get("event")).put("occurred_at", "yesterday");
 
         JavalinTest.test(app(), (server, client) -> {

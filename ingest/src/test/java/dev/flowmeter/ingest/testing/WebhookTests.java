@@ -1,0 +1,88 @@
+package dev.flowmeter.ingest.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.webhook.WebhookRoute;
+import dev.flowmeter.ingest.webhook.WebhookSource;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * What every webhook source test needs: its fixtures, the production route on a fixed clock, and the check that
+ * published events survive the event contract. Kept in one place so that each source's test shows only its source.
+ */
+public final class WebhookTests {
+
+    /** Small enough that no test fixture comes near it; the size limit itself is tested with the defaults. */
+    private static final IngestLimits LIMITS = new IngestLimits(1_000_000, 1000);
+
+    private WebhookTests() {
+    }
+
+    /** The fixture at {@code src/test/resources/fixtures/<path>}, as its bytes. */
+    public static byte[] fixtureBytes(String path) {
+        try (InputStream in = WebhookTests.class.getResourceAsStream("/fixtures/" + path)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no fixture " + path);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture at {@code src/test/resources/fixtures/<path>}, as text. */
+    public static String fixture(String path) {
+        return new String(fixtureBytes(path), StandardCharsets.UTF_8);
+    }
+
+    /** The fixture at {@code src/test/resources/fixtures/<path>}, as a tree the test may edit. */
+    public static ObjectNode fixtureJson(String path) {
+        try {
+            return (ObjectNode) EventJson.MAPPER.readTree(fixtureBytes(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A JSON fixture with one change made by the test, written back as bytes, so each variant says what differs. */
+    public static byte[] editedFixture(String path, Consumer<ObjectNode> change) {
+        ObjectNode json = fixtureJson(path);
+        change.accept(json);
+        try {
+            return EventJson.MAPPER.writeValueAsBytes(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The production route for {@code source}, with its error mapping, test-sized limits and the clock at now. */
+    public static Javalin app(WebhookSource source, FakePublisher publisher, Instant now) {
+        return app(source, publisher, now, LIMITS);
+    }
+
+    public static Javalin app(WebhookSource source, FakePublisher publisher, Instant now, IngestLimits limits) {
+        return Javalin.create(config -> {
+            Problems.register(config);
+            new WebhookRoute(source, publisher, limits, Clock.fixed(now, ZoneOffset.UTC)).register(config);
+        });
+    }
+
+    /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
+    public static void assertEveryEventMeetsTheContract(FakePublisher publisher) {
+        publisher.batches().stream().flatMap(List::stream)
+                .forEach(event -> assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event));
+    }
+}
