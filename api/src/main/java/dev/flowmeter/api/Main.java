@@ -20,7 +20,14 @@ public final class Main {
             System.exit(2);
             return;
         }
-        FlowmeterServer server = FlowmeterServer.start(config);
+        FlowmeterServer server;
+        try {
+            server = FlowmeterServer.start(config);
+        } catch (IllegalStateException e) {
+            LOG.error("Cannot start: {}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flowmeter-shutdown"));
     }
 }

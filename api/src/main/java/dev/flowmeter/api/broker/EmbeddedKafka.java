@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +78,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         long startNanos = System.nanoTime();
         Path dir = dataDir.toAbsolutePath().normalize();
         int[] ports = resolvePorts(brokerPort, controllerPort);
+        requireFree(ports[0], "FLOWMETER_KAFKA_PORT");
+        requireFree(ports[1], "FLOWMETER_KAFKA_CONTROLLER_PORT");
         String clusterId = formatIfNew(dir);
 
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(brokerConfig(dir, ports[0], ports[1]), false),
@@ -172,6 +175,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      * voter needs its port before start, and callers must learn both to restart on the same directory. A port is
      * free when picked and could in theory be taken before Kafka binds it; the start then fails at bind time.
      */
+    /**
+     * Fails with the variable to change when a port is taken (say by another Kafka on 9092), instead of letting the
+     * broker stop the whole process on a bind error.
+     */
+    private static void requireFree(int port, String variable) {
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true); // as Kafka binds it: a restart right after a stop must pass
+            probe.bind(new InetSocketAddress(InetAddress.getByName(HOST), port), 1);
+        } catch (IOException e) {
+            throw new IllegalStateException("port " + port + " on " + HOST + " is in use, so the embedded Kafka cannot "
+                    + "start; set " + variable + " to a free port, or KAFKA_BOOTSTRAP_SERVERS to use an existing Kafka",
+                    e);
+        }
+    }
+
     private static int[] resolvePorts(int brokerPort, int controllerPort) {
         InetAddress loopback;
         try {

@@ -1,9 +1,12 @@
 package dev.flowmeter.api.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +81,19 @@ class EmbeddedKafkaIT {
             }
             assertThat(consume(kafka, topic, "after-restart", "read_uncommitted", 3))
                     .containsExactly("event-1", "event-2", "event-3");
+        }
+    }
+
+    @Test
+    void shouldNameTheVariableToChangeWhenTheBrokerPortIsTaken() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            int port = taken.getLocalPort();
+
+            assertThatThrownBy(() -> EmbeddedKafka.start(dataDir, port, 0))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("port " + port + " on 127.0.0.1 is in use, so the embedded Kafka cannot start; set "
+                            + "FLOWMETER_KAFKA_PORT to a free port, or KAFKA_BOOTSTRAP_SERVERS to use an existing "
+                            + "Kafka");
         }
     }
 
