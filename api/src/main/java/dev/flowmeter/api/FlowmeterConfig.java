@@ -1,5 +1,7 @@
 package dev.flowmeter.api;
 
+import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.streams.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -52,10 +54,10 @@ public record FlowmeterConfig(
     public static final int DEFAULT_EMBEDDED_CONTROLLER_PORT = 9093;
     public static final String DEFAULT_APPLICATION_ID = "flowmeter";
     public static final int DEFAULT_PARTITIONS = 6;
-    public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
-    public static final int DEFAULT_WALK_LIMIT = 10_000;
-    public static final long DEFAULT_MAX_BODY_BYTES = 25L * 1024 * 1024;
-    public static final int DEFAULT_MAX_BATCH_SIZE = 1000;
+    public static final Duration DEFAULT_DEDUP_RETENTION = TopologySettings.DEFAULT_DEDUP_RETENTION;
+    public static final int DEFAULT_WALK_LIMIT = TopologySettings.DEFAULT_WALK_LIMIT;
+    public static final long DEFAULT_MAX_BODY_BYTES = IngestLimits.DEFAULT_MAX_BODY_BYTES;
+    public static final int DEFAULT_MAX_BATCH_SIZE = IngestLimits.DEFAULT_MAX_BATCH_SIZE;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
 
     public static FlowmeterConfig fromEnv(Map<String, String> env) {

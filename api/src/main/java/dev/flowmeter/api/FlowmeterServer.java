@@ -113,7 +113,7 @@ public final class FlowmeterServer implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
-            registry.getPrometheusRegistry().register(new StateCollector(() -> query));
+            registry.getPrometheusRegistry().register(new StateCollector(query));
 
             IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize());
             EventsRoute events = new EventsRoute(publisher, limits, clock);
@@ -149,10 +149,6 @@ public final class FlowmeterServer implements AutoCloseable {
     /** The embedded broker, when this server runs one. */
     public Optional<EmbeddedKafka> embeddedKafka() {
         return Optional.ofNullable(broker);
-    }
-
-    public KafkaStreams.State streamsState() {
-        return streams.state();
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 
 /**
  * Serves Flowmeter's metrics at scrape time straight from the topology's state stores. Nothing is counted in memory,
@@ -23,20 +22,15 @@ import java.util.function.Supplier;
  */
 public final class StateCollector implements MultiCollector {
 
-    private final Supplier<MetricsQuery> query;
+    private final MetricsQuery query;
 
-    /** {@code query} is asked for each scrape, so it may change (for example once Kafka Streams has started). */
-    public StateCollector(Supplier<MetricsQuery> query) {
+    public StateCollector(MetricsQuery query) {
         this.query = query;
     }
 
     @Override
     public MetricSnapshots collect() {
-        MetricsQuery current = query.get();
-        if (current == null) {
-            return ready(false);
-        }
-        MetricsSnapshot snapshot = current.snapshot();
+        MetricsSnapshot snapshot = query.snapshot();
         Map<Metric, List<MetricsSnapshot.Histogram>> histograms = new EnumMap<>(Metric.class);
         Map<Metric, List<MetricsSnapshot.Scalar>> scalars = new EnumMap<>(Metric.class);
         snapshot.histograms().forEach(h -> histograms.computeIfAbsent(h.metric(), m -> new ArrayList<>()).add(h));
@@ -48,10 +42,6 @@ public final class StateCollector implements MultiCollector {
                 ? counter(metric, series) : gauge(metric, series)));
         families.add(readyGauge(snapshot.complete()));
         return new MetricSnapshots(families);
-    }
-
-    private static MetricSnapshots ready(boolean complete) {
-        return MetricSnapshots.of(readyGauge(complete));
     }
 
     private static MetricSnapshot readyGauge(boolean complete) {

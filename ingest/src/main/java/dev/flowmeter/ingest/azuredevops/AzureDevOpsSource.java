@@ -51,10 +51,6 @@ public final class AzureDevOpsSource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return USER_VARIABLE + " and " + PASSWORD_VARIABLE;
-    }
 
     /** Both the user and the password are compared, each in constant time, whatever the first comparison gave. */
     @Override

@@ -48,10 +48,6 @@ public final class BitbucketSource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return VARIABLE;
-    }
 
     @Override
     public void authenticate(WebhookRequest request) {

@@ -37,10 +37,6 @@ public final class CdEventsSource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return TOKEN_VARIABLE;
-    }
 
     /**
      * JSON for binary mode, the CloudEvents JSON envelope for structured mode; batches are let through here only to

@@ -46,10 +46,6 @@ public final class GitHubSource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return SECRET_VARIABLE;
-    }
 
     @Override
     public void authenticate(WebhookRequest request) {

@@ -46,10 +46,6 @@ public final class GitLabSource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return TOKEN_VARIABLE;
-    }
 
     @Override
     public void authenticate(WebhookRequest request) {

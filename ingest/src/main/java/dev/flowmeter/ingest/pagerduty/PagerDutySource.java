@@ -39,10 +39,6 @@ public final class PagerDutySource implements WebhookSource {
         return NAME;
     }
 
-    @Override
-    public String enabledBy() {
-        return VARIABLE;
-    }
 
     /** Every listed signature is compared, so the time taken does not tell which one matched. */
     @Override

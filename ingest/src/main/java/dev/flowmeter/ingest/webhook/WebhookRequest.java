@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-/** A webhook call as it arrived: headers (looked up case-insensitively), the raw body, and when it arrived. */
+/**
+ * A webhook call as it arrived: headers (looked up case-insensitively), the raw body, and when it arrived. The body is
+ * neither copied in nor out: it can be 25 MiB, and the route hands it over and never touches it again.
+ */
 public final class WebhookRequest {
 
     private final Map<String, String> headers;
@@ -22,7 +25,7 @@ public final class WebhookRequest {
         TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         copy.putAll(headers);
         this.headers = copy;
-        this.body = body.clone();
+        this.body = body;
         this.receivedAt = receivedAt;
     }
 
@@ -36,8 +39,9 @@ public final class WebhookRequest {
                 List.of(new FieldError(name, "header is required"))));
     }
 
+    /** The raw bytes, as signed by the sender; callers read them and must not change them. */
     public byte[] body() {
-        return body.clone();
+        return body;
     }
 
     public Instant receivedAt() {

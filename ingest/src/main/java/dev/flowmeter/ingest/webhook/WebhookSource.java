@@ -11,8 +11,6 @@ public interface WebhookSource {
     /** Short lower-case name: the endpoint is {@code /webhooks/<name>}, and the {@code source} of rejections. */
     String name();
 
-    /** The environment variable(s) that enable the endpoint, for the 404 of an endpoint that is not configured. */
-    String enabledBy();
 
     /** Whether the body's media type is one this source sends; the default is JSON. */
     default boolean accepts(String contentType) {

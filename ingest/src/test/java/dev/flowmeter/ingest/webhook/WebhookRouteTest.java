@@ -37,11 +37,6 @@ class WebhookRouteTest {
         }
 
         @Override
-        public String enabledBy() {
-            return "TEST_SECRET";
-        }
-
-        @Override
         public void authenticate(WebhookRequest request) {
             if (!SECRET.matches(request.header("X-Token").orElse(null))) {
                 throw Rejected.unauthenticated("X-Token does not match; check TEST_SECRET");

@@ -108,10 +108,11 @@ public final class LeadTime {
             } else {
                 for (String sha : deployment.commits()) {
                     CommitNode known = commits.get(StoreKey.of(service, sha));
+                    ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
                     if (known != null && known.artifact()) {
                         count += walk(service, environment, time, List.of(sha)); // what it was built from
-                    } else if (!isShipped(service, environment, sha)) {
-                        markShipped(service, environment, time, sha, false, known);
+                    } else if (!isShippedTo(shippedTo, environment)) {
+                        markShipped(service, environment, time, sha, false, known, shippedTo);
                         count++;
                     }
                 }
@@ -129,7 +130,11 @@ public final class LeadTime {
             int count = 0;
             while (!pending.isEmpty()) {
                 String sha = pending.pop();
-                if (!visited.add(sha) || isShipped(service, environment, sha)) {
+                if (!visited.add(sha)) {
+                    continue;
+                }
+                ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
+                if (isShippedTo(shippedTo, environment)) {
                     continue;
                 }
                 CommitNode known = commits.get(StoreKey.of(service, sha));
@@ -142,7 +147,7 @@ public final class LeadTime {
                 if (change) {
                     count++;
                 }
-                markShipped(service, environment, time, sha, true, known);
+                markShipped(service, environment, time, sha, true, known, shippedTo);
                 if (known != null) {
                     known.parents().forEach(pending::push);
                 }
@@ -150,16 +155,17 @@ public final class LeadTime {
             return count;
         }
 
-        private boolean isShipped(String service, String environment, String sha) {
-            ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
+        private static boolean isShippedTo(ShippedTo shippedTo, String environment) {
             return shippedTo != null && shippedTo.environments().containsKey(environment);
         }
 
-        /** Records a commit as shipped; observes its lead time, or, when {@code node} is null, awaits its event. */
+        /**
+         * Records a commit as shipped ({@code shippedTo}: where it already was, or null); observes its lead time or,
+         * when {@code node} is null because its event has not come yet, awaits it.
+         */
         private void markShipped(String service, String environment, long time, String sha, boolean walk,
-                CommitNode node) {
+                CommitNode node, ShippedTo shippedTo) {
             String shippedKey = StoreKey.of(service, sha);
-            ShippedTo shippedTo = shipped.get(shippedKey);
             shipped.put(shippedKey, (shippedTo == null ? ShippedTo.NONE : shippedTo).plus(environment, time, walk));
             if (node == null) {
                 Awaiting current = awaiting.get(shippedKey);
