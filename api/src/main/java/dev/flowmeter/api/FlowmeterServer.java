@@ -91,8 +91,8 @@ public final class FlowmeterServer implements AutoCloseable {
             }
             createTopics(bootstrap, config);
 
-            KafkaStreams streams = new KafkaStreams(ValueStreamTopology.build(new TopologySettings(
-                    config.walkLimit(), config.dedupRetention(), TopologySettings.DEFAULT_PURGE_INTERVAL)),
+            KafkaStreams streams = new KafkaStreams(ValueStreamTopology.build(TopologySettings.defaults()
+                    .withWalkLimit(config.walkLimit()).withDedupRetention(config.dedupRetention())),
                     streamsProperties(bootstrap, config));
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("Kafka Streams stopped on an unexpected error; metrics are no longer updated", e);

@@ -7,27 +7,72 @@ import java.time.Duration;
  *
  * @param walkLimit most commits one deployment may ship when derived from history; bounds the work of a walk
  * @param dedupRetention how long event ids are remembered to drop redeliveries
- * @param purgeInterval how often (wall clock) expired ids are purged
+ * @param purgeInterval how often (wall clock) expired ids and old state are purged
+ * @param retention how old (event time against the wall clock) commits, shipped marks, awaited deployments and gate
+ *                  items may grow before they are purged
+ * @param gateItemRetention how long an item may wait at a gate before it is closed as abandoned
+ * @param gateReorderWindow how long (wall clock) the events of one gate item are held so that they count in event-time
+ *                          order, whatever order they arrive in
  */
-public record TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval) {
+public record TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval, Duration retention,
+        Duration gateItemRetention, Duration gateReorderWindow) {
 
     public static final int DEFAULT_WALK_LIMIT = 10_000;
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
     public static final Duration DEFAULT_PURGE_INTERVAL = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
+    public static final Duration DEFAULT_GATE_ITEM_RETENTION = Duration.ofDays(90);
+    public static final Duration DEFAULT_GATE_REORDER_WINDOW = Duration.ofSeconds(5);
 
     public TopologySettings {
         if (walkLimit < 1) {
             throw new IllegalArgumentException("walkLimit must be positive");
         }
-        if (dedupRetention.isNegative() || dedupRetention.isZero()) {
-            throw new IllegalArgumentException("dedupRetention must be positive");
-        }
-        if (purgeInterval.isNegative() || purgeInterval.isZero()) {
-            throw new IllegalArgumentException("purgeInterval must be positive");
-        }
+        requirePositive(dedupRetention, "dedupRetention");
+        requirePositive(purgeInterval, "purgeInterval");
+        requirePositive(retention, "retention");
+        requirePositive(gateItemRetention, "gateItemRetention");
+        requirePositive(gateReorderWindow, "gateReorderWindow");
     }
 
     public static TopologySettings defaults() {
-        return new TopologySettings(DEFAULT_WALK_LIMIT, DEFAULT_DEDUP_RETENTION, DEFAULT_PURGE_INTERVAL);
+        return new TopologySettings(DEFAULT_WALK_LIMIT, DEFAULT_DEDUP_RETENTION, DEFAULT_PURGE_INTERVAL,
+                DEFAULT_RETENTION, DEFAULT_GATE_ITEM_RETENTION, DEFAULT_GATE_REORDER_WINDOW);
+    }
+
+    public TopologySettings withWalkLimit(int limit) {
+        return new TopologySettings(limit, dedupRetention, purgeInterval, retention, gateItemRetention,
+                gateReorderWindow);
+    }
+
+    public TopologySettings withDedupRetention(Duration duration) {
+        return new TopologySettings(walkLimit, duration, purgeInterval, retention, gateItemRetention,
+                gateReorderWindow);
+    }
+
+    public TopologySettings withPurgeInterval(Duration duration) {
+        return new TopologySettings(walkLimit, dedupRetention, duration, retention, gateItemRetention,
+                gateReorderWindow);
+    }
+
+    public TopologySettings withRetention(Duration duration) {
+        return new TopologySettings(walkLimit, dedupRetention, purgeInterval, duration, gateItemRetention,
+                gateReorderWindow);
+    }
+
+    public TopologySettings withGateItemRetention(Duration duration) {
+        return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, duration,
+                gateReorderWindow);
+    }
+
+    public TopologySettings withGateReorderWindow(Duration duration) {
+        return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
+                duration);
+    }
+
+    private static void requirePositive(Duration duration, String name) {
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
     }
 }

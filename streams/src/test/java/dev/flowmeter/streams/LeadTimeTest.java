@@ -8,7 +8,6 @@ import static dev.flowmeter.streams.metrics.Metric.LEAD_TIME;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
-import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -204,8 +203,7 @@ class LeadTimeTest {
     @Test
     void shouldStopTheWalkWhenItReachesTheLimit() {
         fixture.close();
-        try (TopologyFixture limited = new TopologyFixture(new TopologySettings(2, Duration.ofDays(7),
-                Duration.ofMinutes(10)))) {
+        try (TopologyFixture limited = new TopologyFixture(TopologySettings.defaults().withWalkLimit(2))) {
             limited.send(limited.commit(A, "2026-05-01T10:00:00Z"));
             limited.send(limited.commit(B, "2026-05-01T11:00:00Z", A));
             limited.send(limited.commit(C, "2026-05-01T12:00:00Z", B));

@@ -28,6 +28,9 @@ public enum Metric {
     GATE_OLDEST_WAIT("flowmeter_gate_oldest_wait_seconds", Kind.GAUGE,
             "Age of the oldest item still waiting at a gate, 0 when none waits.",
             Buckets.NONE, List.of("service", "gate")),
+    GATE_ABANDONED("flowmeter_gate_abandoned", Kind.COUNTER,
+            "Items closed as abandoned after waiting at a gate longer than FLOWMETER_GATE_ITEM_RETENTION.",
+            Buckets.NONE, List.of("service", "gate")),
     EVENTS("flowmeter_events", Kind.COUNTER,
             "Delivery events processed, redeliveries excluded.",
             Buckets.NONE, List.of("type")),
@@ -36,6 +39,9 @@ public enum Metric {
             Buckets.NONE, List.of()),
     EVENTS_REJECTED("flowmeter_events_rejected", Kind.COUNTER,
             "Requests refused at the HTTP boundary, by reason.",
+            Buckets.NONE, List.of("reason")),
+    PROCESSING_ERRORS("flowmeter_processing_errors", Kind.COUNTER,
+            "Records the topology could not read or process, skipped and written to the dead-letter topic.",
             Buckets.NONE, List.of("reason"));
 
     /** How a metric is exposed. */
