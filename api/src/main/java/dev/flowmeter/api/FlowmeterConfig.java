@@ -1,12 +1,11 @@
 package dev.flowmeter.api;
 
 import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.streams.TopologySettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -16,68 +15,120 @@ import java.util.Optional;
  *
  * @param kafkaBootstrapServers an external Kafka cluster; empty means run the embedded single-node broker
  * @param dataDir where the embedded broker's log and the Kafka Streams state live
- * @param httpHost the interface the HTTP server binds
- * @param httpPort the HTTP port; 0 picks a free one (tests)
+ * @param http how the HTTP server listens
+ * @param ingestToken the bearer token {@code POST /api/v1/events} requires; empty: no token, loopback only
+ * @param apiToken the bearer token every read endpoint, {@code /metrics} included, requires; empty: open reads
  * @param embeddedKafkaPort the embedded broker's client port on 127.0.0.1; 0 picks a free one
  * @param embeddedControllerPort the embedded broker's KRaft controller port on 127.0.0.1; 0 picks a free one
  * @param applicationId the Kafka Streams application id: processes with the same id share the work
  * @param partitions partitions of the topics Flowmeter creates (the most server processes that can share the work)
  * @param replicationFactor replication of the topics Flowmeter creates; empty uses the cluster's default
- * @param dedupRetention how long event ids are remembered to drop redeliveries
- * @param walkLimit most commits a single deployment can ship when derived from history
+ * @param standbyReplicas warm copies of each state store kept by other processes, so a failover restores little
+ * @param kafkaSecurity client settings for a secured cluster, given to every Kafka client
+ * @param topology retention, walk limit and the other knobs of the topology
  * @param maxBodyBytes the largest request body accepted
  * @param maxBatchSize the most events one request to the events API may carry
  * @param kafkaTimeout how long a write may wait for Kafka before the request is answered 503
+ * @param maxFuture how far ahead of the server's clock an event's time may be
+ * @param maxBufferedBytes the most request-body bytes held in memory at once, over all requests
  * @param webhooks the secrets that enable the webhook endpoints, and the service map
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
         Path dataDir,
-        String httpHost,
-        int httpPort,
+        HttpSettings http,
+        Optional<Secret> ingestToken,
+        Optional<Secret> apiToken,
         int embeddedKafkaPort,
         int embeddedControllerPort,
         String applicationId,
         int partitions,
         Optional<Short> replicationFactor,
-        Duration dedupRetention,
-        int walkLimit,
+        int standbyReplicas,
+        KafkaSecurity kafkaSecurity,
+        TopologySettings topology,
         long maxBodyBytes,
         int maxBatchSize,
         Duration kafkaTimeout,
+        Duration maxFuture,
+        long maxBufferedBytes,
         WebhookSettings webhooks) {
 
+    public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
+    public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
+    public static final String ALLOW_UNAUTHENTICATED = "FLOWMETER_ALLOW_UNAUTHENTICATED";
+    public static final String HTTP_HOST = "FLOWMETER_HTTP_HOST";
+
     public static final String DEFAULT_DATA_DIR = "./data";
-    public static final String DEFAULT_HTTP_HOST = "0.0.0.0";
+    /** Where the server listens without an ingest token: nobody else can write. */
+    public static final String LOOPBACK_HOST = "127.0.0.1";
+    /** Where it listens with one. */
+    public static final String ANY_HOST = "0.0.0.0";
     public static final int DEFAULT_HTTP_PORT = 7070;
+    public static final Duration DEFAULT_HTTP_IDLE_TIMEOUT = Duration.ofSeconds(30);
+    /** 16 KiB/s: a 25 MiB body then has 26 minutes, and a client that stalls mid-body is cut off. */
+    public static final long DEFAULT_MIN_REQUEST_DATA_RATE = 16 * 1024;
     public static final int DEFAULT_EMBEDDED_KAFKA_PORT = 9092;
     public static final int DEFAULT_EMBEDDED_CONTROLLER_PORT = 9093;
     public static final String DEFAULT_APPLICATION_ID = "flowmeter";
     public static final int DEFAULT_PARTITIONS = 6;
-    public static final Duration DEFAULT_DEDUP_RETENTION = TopologySettings.DEFAULT_DEDUP_RETENTION;
-    public static final int DEFAULT_WALK_LIMIT = TopologySettings.DEFAULT_WALK_LIMIT;
+    public static final int DEFAULT_STANDBY_REPLICAS = 0;
     public static final long DEFAULT_MAX_BODY_BYTES = IngestLimits.DEFAULT_MAX_BODY_BYTES;
     public static final int DEFAULT_MAX_BATCH_SIZE = IngestLimits.DEFAULT_MAX_BATCH_SIZE;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(1);
+    /** A quarter of the heap, at most 256 MiB: ten 25 MiB uploads at once, and room left for Kafka and Streams. */
+    public static final long DEFAULT_MAX_BUFFERED_BYTES_CAP = 256L * 1024 * 1024;
 
     public static FlowmeterConfig fromEnv(Map<String, String> env) {
-        Reader read = new Reader(env);
+        EnvReader read = new EnvReader(env);
+        Optional<Secret> ingestToken = read.secret(INGEST_TOKEN);
+        boolean allowUnauthenticated = read.bool(ALLOW_UNAUTHENTICATED, false);
+        String host = read.string(HTTP_HOST, ingestToken.isPresent() ? ANY_HOST : LOOPBACK_HOST);
+        if (ingestToken.isEmpty() && !allowUnauthenticated && !HttpSettings.isLoopback(host)) {
+            throw new IllegalArgumentException(HTTP_HOST + "=" + host + " would let anyone who reaches this port write"
+                    + " events, because no " + INGEST_TOKEN + " is set: set " + INGEST_TOKEN + " (or "
+                    + INGEST_TOKEN + "_FILE), or " + ALLOW_UNAUTHENTICATED + "=true to accept that");
+        }
+        long maxBodyBytes = read.longInteger("FLOWMETER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024,
+                Integer.MAX_VALUE - 16);
+        long defaultBuffered = Math.max(maxBodyBytes,
+                Math.min(DEFAULT_MAX_BUFFERED_BYTES_CAP, Runtime.getRuntime().maxMemory() / 4));
         return new FlowmeterConfig(
                 read.optional("KAFKA_BOOTSTRAP_SERVERS"),
                 Path.of(read.string("FLOWMETER_DATA_DIR", DEFAULT_DATA_DIR)),
-                read.string("FLOWMETER_HTTP_HOST", DEFAULT_HTTP_HOST),
-                read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+                new HttpSettings(host,
+                        read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+                        read.duration("FLOWMETER_HTTP_IDLE_TIMEOUT", DEFAULT_HTTP_IDLE_TIMEOUT),
+                        read.longInteger("FLOWMETER_HTTP_MIN_DATA_RATE", DEFAULT_MIN_REQUEST_DATA_RATE, 0,
+                                Long.MAX_VALUE),
+                        read.optional("FLOWMETER_TLS_KEYSTORE").map(path -> new HttpSettings.Tls(Path.of(path),
+                                read.secretText("FLOWMETER_TLS_KEYSTORE_PASSWORD").orElseThrow(() ->
+                                        new IllegalArgumentException("FLOWMETER_TLS_KEYSTORE is set, so "
+                                                + "FLOWMETER_TLS_KEYSTORE_PASSWORD (or _FILE) must be too"))))),
+                ingestToken,
+                read.secret(API_TOKEN),
                 read.integer("FLOWMETER_KAFKA_PORT", DEFAULT_EMBEDDED_KAFKA_PORT, 0, 65535),
                 read.integer("FLOWMETER_KAFKA_CONTROLLER_PORT", DEFAULT_EMBEDDED_CONTROLLER_PORT, 0, 65535),
                 read.string("FLOWMETER_APPLICATION_ID", DEFAULT_APPLICATION_ID),
                 read.integer("FLOWMETER_PARTITIONS", DEFAULT_PARTITIONS, 1, 10_000),
                 read.optional("FLOWMETER_REPLICATION_FACTOR")
                         .map(v -> (short) read.integer("FLOWMETER_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE)),
-                read.duration("FLOWMETER_DEDUP_RETENTION", DEFAULT_DEDUP_RETENTION),
-                read.integer("FLOWMETER_WALK_LIMIT", DEFAULT_WALK_LIMIT, 1, 1_000_000),
-                read.longInteger("FLOWMETER_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, Integer.MAX_VALUE - 16),
+                read.integer("FLOWMETER_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 10),
+                KafkaSecurity.fromEnv(read),
+                new TopologySettings(
+                        read.integer("FLOWMETER_WALK_LIMIT", TopologySettings.DEFAULT_WALK_LIMIT, 1, 1_000_000),
+                        read.duration("FLOWMETER_DEDUP_RETENTION", TopologySettings.DEFAULT_DEDUP_RETENTION),
+                        read.duration("FLOWMETER_PURGE_INTERVAL", TopologySettings.DEFAULT_PURGE_INTERVAL),
+                        read.duration("FLOWMETER_RETENTION", TopologySettings.DEFAULT_RETENTION),
+                        read.duration("FLOWMETER_GATE_ITEM_RETENTION", TopologySettings.DEFAULT_GATE_ITEM_RETENTION),
+                        read.duration("FLOWMETER_GATE_REORDER_WINDOW",
+                                TopologySettings.DEFAULT_GATE_REORDER_WINDOW)),
+                maxBodyBytes,
                 read.integer("FLOWMETER_MAX_BATCH_SIZE", DEFAULT_MAX_BATCH_SIZE, 1, 100_000),
                 read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT),
+                read.duration("FLOWMETER_MAX_FUTURE", DEFAULT_MAX_FUTURE),
+                read.longInteger("FLOWMETER_MAX_BUFFERED_BYTES", defaultBuffered, maxBodyBytes, Long.MAX_VALUE),
                 WebhookSettings.fromEnv(env));
     }
 
@@ -85,91 +136,26 @@ public record FlowmeterConfig(
         return kafkaBootstrapServers.isEmpty();
     }
 
-    /** The effective configuration for the start-up log. Nothing here is secret; secrets are added masked. */
+    /** The effective configuration for the start-up log. Secrets show only whether they are set. */
     public Map<String, Object> describe() {
         Map<String, Object> view = new LinkedHashMap<>();
         view.put("kafka", kafkaBootstrapServers.orElse("embedded on 127.0.0.1:" + embeddedKafkaPort));
+        view.put("kafkaSecurity", kafkaSecurity.describe());
         view.put("dataDir", dataDir.toAbsolutePath().normalize());
-        view.put("http", httpHost + ":" + httpPort);
+        view.put("http", (http.tls().isPresent() ? "https://" : "http://") + http.host() + ":" + http.port());
+        view.put("ingestToken", ingestToken.isPresent() ? "set" : "none (loopback only)");
+        view.put("apiToken", apiToken.isPresent() ? "set" : "none");
         view.put("applicationId", applicationId);
         view.put("partitions", partitions);
         view.put("replicationFactor", replicationFactor.map(String::valueOf).orElse("cluster default"));
-        view.put("dedupRetention", dedupRetention);
-        view.put("walkLimit", walkLimit);
+        view.put("standbyReplicas", standbyReplicas);
+        view.put("topology", topology);
         view.put("maxBodyBytes", maxBodyBytes);
         view.put("maxBatchSize", maxBatchSize);
         view.put("kafkaTimeout", kafkaTimeout);
+        view.put("maxFuture", maxFuture);
+        view.put("maxBufferedBytes", maxBufferedBytes);
         view.put("webhooks", webhooks.describe());
         return view;
-    }
-
-    /** Reads typed values, failing with the variable's name. */
-    private static final class Reader {
-        private final Map<String, String> env;
-
-        Reader(Map<String, String> env) {
-            this.env = env;
-        }
-
-        Optional<String> optional(String name) {
-            String value = env.get(name);
-            return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-        }
-
-        String string(String name, String fallback) {
-            return optional(name).orElse(fallback);
-        }
-
-        int integer(String name, int fallback, int min, int max) {
-            return (int) longInteger(name, fallback, min, max);
-        }
-
-        long longInteger(String name, long fallback, long min, long max) {
-            Optional<String> value = optional(name);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            try {
-                long parsed = Long.parseLong(value.get());
-                if (parsed < min || parsed > max) {
-                    throw new IllegalArgumentException(name + " must be between " + min + " and " + max
-                            + ", got " + parsed);
-                }
-                return parsed;
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(name + " must be a whole number, got '" + value.get() + "'", e);
-            }
-        }
-
-        /** ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}. */
-        Duration duration(String name, Duration fallback) {
-            Optional<String> value = optional(name);
-            if (value.isEmpty()) {
-                return fallback;
-            }
-            String text = value.get().toLowerCase(Locale.ROOT);
-            Duration parsed;
-            try {
-                if (text.startsWith("p")) {
-                    parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
-                } else {
-                    long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                    parsed = switch (text.charAt(text.length() - 1)) {
-                        case 'd' -> Duration.ofDays(amount);
-                        case 'h' -> Duration.ofHours(amount);
-                        case 'm' -> Duration.ofMinutes(amount);
-                        case 's' -> Duration.ofSeconds(amount);
-                        default -> throw new IllegalArgumentException("no unit");
-                    };
-                }
-            } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
-                throw new IllegalArgumentException(name + " must be a duration such as 7d, 12h, 30m, 10s or P7D, got '"
-                        + value.get() + "'", e);
-            }
-            if (parsed.isNegative() || parsed.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive, got '" + value.get() + "'");
-            }
-            return parsed;
-        }
     }
 }

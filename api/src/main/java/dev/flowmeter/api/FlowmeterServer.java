@@ -1,6 +1,8 @@
 package dev.flowmeter.api;
 
 import dev.flowmeter.api.broker.EmbeddedKafka;
+import dev.flowmeter.api.health.KafkaReachability;
+import dev.flowmeter.api.health.StreamsHealth;
 import dev.flowmeter.api.metrics.StateCollector;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.events.Topics;
@@ -8,13 +10,16 @@ import dev.flowmeter.ingest.api.EventsRoute;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.kafka.KafkaEventPublisher;
-import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.ValueStreamTopology;
+import dev.flowmeter.streams.errors.SkipFailedRecords;
+import dev.flowmeter.streams.errors.SkipOversizedWrites;
+import dev.flowmeter.streams.errors.SkipUnreadableRecords;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -23,25 +28,37 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
@@ -55,28 +72,46 @@ public final class FlowmeterServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FlowmeterServer.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+    /** The durability floor of every topic: a write is acknowledged by two replicas when there are two. */
+    static final int MIN_IN_SYNC_REPLICAS = 2;
 
     private final EmbeddedKafka broker;
     private final KafkaStreams streams;
+    private final Set<String> stores;
+    private final StreamsHealth streamsHealth;
+    private final KafkaReachability kafka;
     private final KafkaEventPublisher publisher;
     private final Javalin http;
     private final PrometheusMeterRegistry registry;
 
-    private FlowmeterServer(EmbeddedKafka broker, KafkaStreams streams, KafkaEventPublisher publisher, Javalin http,
-            PrometheusMeterRegistry registry) {
+    private FlowmeterServer(EmbeddedKafka broker, KafkaStreams streams, Set<String> stores, StreamsHealth streamsHealth,
+            KafkaReachability kafka, KafkaEventPublisher publisher, Javalin http, PrometheusMeterRegistry registry) {
         this.broker = broker;
         this.streams = streams;
+        this.stores = stores;
+        this.streamsHealth = streamsHealth;
+        this.kafka = kafka;
         this.publisher = publisher;
         this.http = http;
         this.registry = registry;
     }
 
-    public static FlowmeterServer start(FlowmeterConfig config) {
-        return start(config, Clock.systemUTC());
+    /** Starts a server whose fatal Kafka Streams failure only fails liveness (tests watch for that). */
+    public static FlowmeterServer start(FlowmeterConfig config, Clock clock) {
+        return start(config, clock, () -> { });
     }
 
-    public static FlowmeterServer start(FlowmeterConfig config, Clock clock) {
+    /**
+     * @param onFatal runs once when Kafka Streams has stopped for good; {@link Main} exits the process with it, so a
+     *                supervisor restarts Flowmeter
+     */
+    public static FlowmeterServer start(FlowmeterConfig config, Clock clock, Runnable onFatal) {
         LOG.info("Starting Flowmeter with {}", config.describe());
+        if (config.ingestToken().isEmpty()) {
+            LOG.warn("No {} is set: POST /api/v1/events accepts anyone who can reach {}; the server listens there "
+                    + "only", FlowmeterConfig.INGEST_TOKEN, config.http().host());
+        }
         List<AutoCloseable> started = new ArrayList<>();
         try {
             EmbeddedKafka broker = null;
@@ -89,20 +124,26 @@ public final class FlowmeterServer implements AutoCloseable {
             } else {
                 bootstrap = config.kafkaBootstrapServers().orElseThrow();
             }
-            createTopics(bootstrap, config);
+            Map<String, Object> client = new HashMap<>(config.kafkaSecurity().clientProperties());
+            client.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            int minInSync = createTopics(client, config);
 
-            KafkaStreams streams = new KafkaStreams(ValueStreamTopology.build(TopologySettings.defaults()
-                    .withWalkLimit(config.walkLimit()).withDedupRetention(config.dedupRetention())),
-                    streamsProperties(bootstrap, config));
+            StreamsHealth streamsHealth = new StreamsHealth(onFatal);
+            Topology topology = ValueStreamTopology.build(config.topology());
+            KafkaStreams streams = new KafkaStreams(topology, streamsProperties(client, config, minInSync));
+            streams.setStateListener(streamsHealth);
             streams.setUncaughtExceptionHandler(e -> {
-                LOG.error("Kafka Streams stopped on an unexpected error; metrics are no longer updated", e);
+                streamsHealth.failed(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
             started.add(streams);
             streams.start();
 
-            Map<String, Object> producer = new HashMap<>();
-            producer.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            KafkaReachability kafka = new KafkaReachability(client, READINESS_INTERVAL,
+                    Duration.ofMillis(Math.min(config.kafkaTimeout().toMillis(), 2_000)));
+            started.add(kafka);
+
+            Map<String, Object> producer = new HashMap<>(client);
             producer.put(CommonClientConfigs.CLIENT_ID_CONFIG, config.applicationId() + "-ingest");
             KafkaEventPublisher publisher = new KafkaEventPublisher(producer, config.kafkaTimeout());
             started.add(publisher);
@@ -112,34 +153,62 @@ public final class FlowmeterServer implements AutoCloseable {
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
+            KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+            streamsMetrics.bindTo(registry);
+            started.add(streamsMetrics);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
-            registry.getPrometheusRegistry().register(new StateCollector(query));
+            Set<String> stores = storeNames(topology);
+            registry.getPrometheusRegistry().register(new StateCollector(query,
+                    () -> approximateStoreSizes(streams, stores)));
 
             IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize());
             EventsRoute events = new EventsRoute(publisher, limits, clock);
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
+                HttpServer.configure(cfg, config.http());
                 Problems.register(cfg);
+                ReadAccess.register(cfg, config.apiToken());
                 events.register(cfg);
                 Webhooks.register(cfg, config.webhooks(), publisher, limits, clock);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
-                cfg.routes.get("/health/live", ctx -> ctx.result("ok"));
-                cfg.routes.get("/health/ready", ctx -> ready(ctx, streams));
+                cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));
+                cfg.routes.get("/health/ready", ctx -> ready(ctx, kafka));
+                cfg.routes.get("/health/query", ctx -> queryable(ctx, streamsHealth));
             });
             started.add(http::stop);
-            http.start(config.httpHost(), config.httpPort());
-            LOG.info("Flowmeter is listening on http://{}:{}", config.httpHost(), http.port());
-            return new FlowmeterServer(broker, streams, publisher, http, registry);
+            http.start();
+            LOG.info("Flowmeter is listening on {}://{}:{}", config.http().tls().isPresent() ? "https" : "http",
+                    config.http().host(), http.port());
+            return new FlowmeterServer(broker, streams, stores, streamsHealth, kafka, publisher, http,
+                    registry);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
         }
     }
 
-    private static void ready(Context ctx, KafkaStreams streams) {
-        KafkaStreams.State state = streams.state();
-        ctx.status(state == KafkaStreams.State.RUNNING ? 200 : 503).result("streams " + state);
+    private static void live(Context ctx, StreamsHealth health) {
+        if (health.alive()) {
+            ctx.result("ok");
+        } else {
+            ctx.status(503).result("Kafka Streams stopped for good: " + health.fatalReason()
+                    + "; restart the process (the server log has the details)");
+        }
+    }
+
+    /** Ingest readiness: can this process write to Kafka? It does not need Kafka Streams for that. */
+    private static void ready(Context ctx, KafkaReachability kafka) {
+        if (kafka.reachable()) {
+            ctx.result("ok: Kafka takes writes");
+        } else {
+            ctx.status(503).result("not ready: " + kafka.problem());
+        }
+    }
+
+    /** Query readiness: is every state store of this process readable (no start-up, restore or rebalance)? */
+    private static void queryable(Context ctx, StreamsHealth health) {
+        ctx.status(health.running() ? 200 : 503).result("streams " + health.state());
     }
 
     public int httpPort() {
@@ -149,6 +218,32 @@ public final class FlowmeterServer implements AutoCloseable {
     /** The embedded broker, when this server runs one. */
     public Optional<EmbeddedKafka> embeddedKafka() {
         return Optional.ofNullable(broker);
+    }
+
+    /** Whether Kafka Streams is still doing its work (false once it stopped for good). */
+    public boolean alive() {
+        return streamsHealth.alive();
+    }
+
+    /**
+     * Counts the entries of every state store this process holds, by reading them all: for tests and diagnostics
+     * only (a scrape uses RocksDB's estimate instead).
+     */
+    public Map<String, Long> countStateEntries() {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String store : stores) {
+            ReadOnlyKeyValueStore<Object, Object> view = streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.keyValueStore()));
+            long count = 0;
+            try (KeyValueIterator<Object, Object> all = view.all()) {
+                while (all.hasNext()) {
+                    all.next();
+                    count++;
+                }
+            }
+            counts.put(store, count);
+        }
+        return counts;
     }
 
     @Override
@@ -162,6 +257,7 @@ public final class FlowmeterServer implements AutoCloseable {
         // instead of after the session timeout.
         parts.add(() -> streams.close(CloseOptions.groupMembershipOperation(
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
+        parts.add(kafka);
         parts.add(publisher);
         parts.add(registry::close);
         parts.add(http::stop);
@@ -179,6 +275,33 @@ public final class FlowmeterServer implements AutoCloseable {
         }
     }
 
+    /** RocksDB's estimate of each readable store's size; stores not readable now are left out. */
+    private static Map<String, Long> approximateStoreSizes(KafkaStreams streams, Set<String> stores) {
+        Map<String, Long> sizes = new TreeMap<>();
+        for (String store : stores) {
+            try {
+                sizes.put(store, streams.store(StoreQueryParameters.fromNameAndType(store,
+                        QueryableStoreTypes.keyValueStore())).approximateNumEntries());
+            } catch (InvalidStateStoreException e) {
+                // restoring or moving to another instance: nothing to report from here now
+            }
+        }
+        return sizes;
+    }
+
+    /** Every state store of the topology, read from its description so a new store is never forgotten. */
+    static Set<String> storeNames(Topology topology) {
+        Set<String> names = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    names.addAll(processor.stores());
+                }
+            }
+        }
+        return Set.copyOf(names);
+    }
+
     private static MetricsQuery.StoreLookup storesOf(KafkaStreams streams) {
         return new MetricsQuery.StoreLookup() {
             @Override
@@ -189,17 +312,21 @@ public final class FlowmeterServer implements AutoCloseable {
         };
     }
 
-    private static Properties streamsProperties(String bootstrap, FlowmeterConfig config) {
+    private static Properties streamsProperties(Map<String, Object> client, FlowmeterConfig config, int minInSync) {
         Properties props = new Properties();
+        props.putAll(client);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, streamsStateDir(config.dataDir()).toString());
-        // A record on the topic that is not a delivery event (written by some other tool) is logged and skipped
-        // rather than stopping every metric.
-        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
-                LogAndContinueExceptionHandler.class.getName());
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        // No single record may stop every metric: one that cannot be read, processed or written is dead-lettered
+        // with the reason, counted, and skipped.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadableRecords.class.getName());
+        props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, SkipFailedRecords.class.getName());
+        props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipOversizedWrites.class.getName());
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        // Changelog and repartition topics get the same durability floor as Flowmeter's own topics.
+        props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(minInSync));
         config.replicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
         return props;
     }
@@ -208,35 +335,65 @@ public final class FlowmeterServer implements AutoCloseable {
         return dataDir.resolve("streams").toAbsolutePath().normalize();
     }
 
-    private static void createTopics(String bootstrap, FlowmeterConfig config) {
-        Map<String, Object> props = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
+    /**
+     * Creates Flowmeter's topics if they do not exist, with {@code min.insync.replicas} = min(2, replication factor),
+     * and returns that value for the topology's own topics.
+     */
+    private static int createTopics(Map<String, Object> client, FlowmeterConfig config) {
+        try (Admin admin = Admin.create(client)) {
+            short replication = config.replicationFactor().orElseGet(() -> defaultReplicationFactor(admin, client));
+            int minInSync = Math.min(MIN_IN_SYNC_REPLICAS, replication);
             List<NewTopic> topics = new ArrayList<>();
             for (Topic<?, ?> topic : Topics.ALL) {
                 NewTopic newTopic = new NewTopic(topic.name(), Optional.of(config.partitions()),
                         config.replicationFactor());
                 // Delivery events are the source of truth the state can be rebuilt from: keep them. Dead letters
                 // are for a person to look at, so a week is plenty.
-                newTopic.configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
-                        topic == Topics.EVENTS ? "-1" : String.valueOf(Duration.ofDays(7).toMillis())));
+                newTopic.configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        topic == Topics.EVENTS ? "-1" : String.valueOf(Duration.ofDays(7).toMillis()),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(minInSync)));
                 topics.add(newTopic);
             }
             admin.createTopics(topics).values().forEach((name, future) -> {
                 try {
-                    future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info("Created topic {}", name);
+                    await(future, client);
+                    LOG.info("Created topic {} (min.insync.replicas {})", name, minInSync);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw new IllegalStateException("Cannot create topic " + name + ": " + e.getCause(), e);
                     }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within "
-                            + ADMIN_TIMEOUT + " (KAFKA_BOOTSTRAP_SERVERS)", e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("Interrupted while creating topics", e);
                 }
             });
+            return minInSync;
+        }
+    }
+
+    /** The cluster's {@code default.replication.factor}, read from one of its brokers. */
+    private static short defaultReplicationFactor(Admin admin, Map<String, Object> client) {
+        try {
+            Collection<Node> nodes = await(admin.describeCluster().nodes(), client);
+            Node node = nodes.iterator().next();
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.BROKER, node.idString());
+            Config config = await(admin.describeConfigs(List.of(resource)).all(), client).get(resource);
+            ConfigEntry entry = config.get("default.replication.factor");
+            return entry == null ? 1 : Short.parseShort(entry.value());
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot read the cluster's default.replication.factor: " + e.getCause()
+                    + "; set FLOWMETER_REPLICATION_FACTOR", e);
+        }
+    }
+
+    private static <T> T await(KafkaFuture<T> future, Map<String, Object> client)
+            throws ExecutionException {
+        try {
+            return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka at " + client.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                    + " did not answer within " + ADMIN_TIMEOUT + " (KAFKA_BOOTSTRAP_SERVERS)", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while talking to Kafka", e);
         }
     }
 }

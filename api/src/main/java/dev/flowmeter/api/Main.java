@@ -1,5 +1,6 @@
 package dev.flowmeter.api;
 
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -7,6 +8,8 @@ import org.slf4j.LoggerFactory;
 public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    /** Exit status when Kafka Streams stopped for good (EX_SOFTWARE). */
+    static final int EXIT_STREAMS_FAILED = 70;
 
     private Main() {
     }
@@ -22,12 +25,23 @@ public final class Main {
         }
         FlowmeterServer server;
         try {
-            server = FlowmeterServer.start(config);
+            server = FlowmeterServer.start(config, Clock.systemUTC(), Main::exitOnFatal);
         } catch (IllegalStateException e) {
             LOG.error("Cannot start: {}", e.getMessage());
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flowmeter-shutdown"));
+    }
+
+    /**
+     * Kafka Streams has stopped for good: exit non-zero, so a supervisor (systemd, Docker, Kubernetes) restarts the
+     * process. The shutdown hook closes the server on the way out. Run on its own thread: this is called from a
+     * Kafka Streams thread, which the shutdown waits for.
+     */
+    private static void exitOnFatal() {
+        Thread exit = new Thread(() -> System.exit(EXIT_STREAMS_FAILED), "flowmeter-fatal-exit");
+        exit.setDaemon(true);
+        exit.start();
     }
 }

@@ -1,10 +1,6 @@
 package dev.flowmeter.api;
 
 import dev.flowmeter.ingest.webhook.Secret;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,21 +31,22 @@ public record WebhookSettings(
     public static final String FLOWMETER_SERVICE_MAP = "FLOWMETER_SERVICE_MAP";
 
     static WebhookSettings fromEnv(Map<String, String> env) {
-        Optional<String> azureUser = text(env, AZURE_DEVOPS_USER);
-        Optional<Secret> azurePassword = secret(env, AZURE_DEVOPS_PASSWORD);
+        EnvReader read = new EnvReader(env);
+        Optional<String> azureUser = read.optional(AZURE_DEVOPS_USER);
+        Optional<Secret> azurePassword = read.secret(AZURE_DEVOPS_PASSWORD);
         if (azureUser.isPresent() != azurePassword.isPresent()) {
             throw new IllegalArgumentException(AZURE_DEVOPS_USER + " and " + AZURE_DEVOPS_PASSWORD
                     + " must be set together");
         }
         return new WebhookSettings(
-                secret(env, GITHUB_WEBHOOK_SECRET),
-                secret(env, GITLAB_WEBHOOK_TOKEN),
-                secret(env, CDEVENTS_TOKEN),
-                secret(env, BITBUCKET_WEBHOOK_SECRET),
+                read.secret(GITHUB_WEBHOOK_SECRET),
+                read.secret(GITLAB_WEBHOOK_TOKEN),
+                read.secret(CDEVENTS_TOKEN),
+                read.secret(BITBUCKET_WEBHOOK_SECRET),
                 azureUser,
                 azurePassword,
-                secret(env, PAGERDUTY_WEBHOOK_SECRET),
-                text(env, FLOWMETER_SERVICE_MAP).map(Path::of));
+                read.secret(PAGERDUTY_WEBHOOK_SECRET),
+                read.optional(FLOWMETER_SERVICE_MAP).map(Path::of));
     }
 
     /** Which sources are enabled, for the start-up log; never the secrets themselves. */
@@ -63,30 +60,5 @@ public record WebhookSettings(
         view.put("pagerduty", pagerDutySecret.isPresent());
         view.put("serviceMap", serviceMap.map(Path::toString).orElse("none"));
         return view;
-    }
-
-    private static Optional<String> text(Map<String, String> env, String name) {
-        String value = env.get(name);
-        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
-    }
-
-    private static Optional<Secret> secret(Map<String, String> env, String name) {
-        Optional<String> direct = text(env, name);
-        Optional<String> file = text(env, name + "_FILE");
-        if (direct.isPresent() && file.isPresent()) {
-            throw new IllegalArgumentException("set either " + name + " or " + name + "_FILE, not both");
-        }
-        if (file.isPresent()) {
-            try {
-                String value = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
-                if (value.isEmpty()) {
-                    throw new IllegalArgumentException(name + "_FILE names an empty file: " + file.get());
-                }
-                return Optional.of(Secret.of(value));
-            } catch (IOException e) {
-                throw new UncheckedIOException(name + "_FILE: cannot read " + file.get(), e);
-            }
-        }
-        return direct.map(Secret::of);
     }
 }

@@ -3,11 +3,14 @@ package dev.flowmeter.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FlowmeterConfigTest {
 
@@ -18,16 +21,31 @@ class FlowmeterConfigTest {
         assertThat(config.kafkaBootstrapServers()).isEmpty();
         assertThat(config.embeddedKafka()).isTrue();
         assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
-        assertThat(config.httpPort()).isEqualTo(7070);
+        assertThat(config.http().port()).isEqualTo(7070);
         assertThat(config.embeddedKafkaPort()).isEqualTo(9092);
         assertThat(config.embeddedControllerPort()).isEqualTo(9093);
         assertThat(config.partitions()).isEqualTo(6);
         assertThat(config.replicationFactor()).isEmpty();
-        assertThat(config.dedupRetention()).isEqualTo(Duration.ofDays(7));
-        assertThat(config.walkLimit()).isEqualTo(10_000);
+        assertThat(config.topology().dedupRetention()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.topology().walkLimit()).isEqualTo(10_000);
         assertThat(config.maxBodyBytes()).isEqualTo(26_214_400L);
         assertThat(config.maxBatchSize()).isEqualTo(1000);
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.http().host()).isEqualTo("127.0.0.1");
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.http().minRequestDataRate()).isEqualTo(16_384L);
+        assertThat(config.http().tls()).isEmpty();
+        assertThat(config.ingestToken()).isEmpty();
+        assertThat(config.apiToken()).isEmpty();
+        assertThat(config.standbyReplicas()).isZero();
+        assertThat(config.kafkaSecurity().clientProperties()).isEmpty();
+        assertThat(config.topology().retention()).isEqualTo(Duration.ofDays(400));
+        assertThat(config.topology().gateItemRetention()).isEqualTo(Duration.ofDays(90));
+        assertThat(config.topology().gateReorderWindow()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.maxFuture()).isEqualTo(Duration.ofDays(1));
+        // A quarter of the heap, capped at 256 MiB, and never below one whole body.
+        long quarter = Math.min(256L * 1024 * 1024, Runtime.getRuntime().maxMemory() / 4);
+        assertThat(config.maxBufferedBytes()).isEqualTo(Math.max(26_214_400L, quarter));
     }
 
     @Test
@@ -42,19 +60,105 @@ class FlowmeterConfigTest {
                 Map.entry("FLOWMETER_WALK_LIMIT", "500"),
                 Map.entry("FLOWMETER_MAX_BODY_BYTES", "1048576"),
                 Map.entry("FLOWMETER_MAX_BATCH_SIZE", " 50 "),
-                Map.entry("FLOWMETER_KAFKA_TIMEOUT", "PT30S")));
+                Map.entry("FLOWMETER_KAFKA_TIMEOUT", "PT30S"),
+                Map.entry("FLOWMETER_INGEST_TOKEN", "s3cret-ingest"),
+                Map.entry("FLOWMETER_API_TOKEN", "s3cret-read"),
+                Map.entry("FLOWMETER_STANDBY_REPLICAS", "1"),
+                Map.entry("FLOWMETER_RETENTION", "30d"),
+                Map.entry("FLOWMETER_GATE_ITEM_RETENTION", "14d"),
+                Map.entry("FLOWMETER_GATE_REORDER_WINDOW", "500ms"),
+                Map.entry("FLOWMETER_PURGE_INTERVAL", "1m"),
+                Map.entry("FLOWMETER_MAX_FUTURE", "2h"),
+                Map.entry("FLOWMETER_MAX_BUFFERED_BYTES", "4194304"),
+                Map.entry("FLOWMETER_HTTP_IDLE_TIMEOUT", "5s"),
+                Map.entry("FLOWMETER_HTTP_MIN_DATA_RATE", "0")));
 
         assertThat(config.kafkaBootstrapServers()).isEqualTo(Optional.of("kafka-1:9092,kafka-2:9092"));
         assertThat(config.embeddedKafka()).isFalse();
         assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/flowmeter"));
-        assertThat(config.httpPort()).isEqualTo(8080);
+        assertThat(config.http().port()).isEqualTo(8080);
         assertThat(config.partitions()).isEqualTo(12);
         assertThat(config.replicationFactor()).contains((short) 3);
-        assertThat(config.dedupRetention()).isEqualTo(Duration.ofHours(36));
-        assertThat(config.walkLimit()).isEqualTo(500);
+        assertThat(config.topology().dedupRetention()).isEqualTo(Duration.ofHours(36));
+        assertThat(config.topology().walkLimit()).isEqualTo(500);
         assertThat(config.maxBodyBytes()).isEqualTo(1_048_576L);
         assertThat(config.maxBatchSize()).isEqualTo(50);
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(30));
+        // With an ingest token the default is to listen on every interface.
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.ingestToken().orElseThrow().matches("s3cret-ingest")).isTrue();
+        assertThat(config.apiToken().orElseThrow().matches("s3cret-read")).isTrue();
+        assertThat(config.standbyReplicas()).isEqualTo(1);
+        assertThat(config.topology().retention()).isEqualTo(Duration.ofDays(30));
+        assertThat(config.topology().gateItemRetention()).isEqualTo(Duration.ofDays(14));
+        assertThat(config.topology().gateReorderWindow()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.topology().purgeInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(config.maxFuture()).isEqualTo(Duration.ofHours(2));
+        assertThat(config.maxBufferedBytes()).isEqualTo(4_194_304L);
+        assertThat(config.http().idleTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.http().minRequestDataRate()).isZero();
+        assertThat(config.describe().toString()).doesNotContain("s3cret");
+    }
+
+    @Test
+    void shouldRefuseToListenBeyondLoopbackWhenNoIngestTokenIsSet() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_HTTP_HOST", "0.0.0.0")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_HTTP_HOST=0.0.0.0 would let anyone who reaches this port write events, because"
+                        + " no FLOWMETER_INGEST_TOKEN is set: set FLOWMETER_INGEST_TOKEN (or"
+                        + " FLOWMETER_INGEST_TOKEN_FILE), or FLOWMETER_ALLOW_UNAUTHENTICATED=true to accept that");
+    }
+
+    @Test
+    void shouldListenAnywhereWithoutATokenWhenUnauthenticatedWritesAreAllowed() {
+        FlowmeterConfig config = FlowmeterConfig.fromEnv(Map.of("FLOWMETER_HTTP_HOST", "0.0.0.0",
+                "FLOWMETER_ALLOW_UNAUTHENTICATED", "true"));
+
+        assertThat(config.http().host()).isEqualTo("0.0.0.0");
+        assertThat(config.ingestToken()).isEmpty();
+    }
+
+    @Test
+    void shouldReadTokensFromFilesWhenTheFileVariantsAreSet(@TempDir Path dir) throws IOException {
+        Path ingest = Files.writeString(dir.resolve("ingest"), "from-a-file\n");
+        Path read = Files.writeString(dir.resolve("read"), "  read-token  ");
+
+        FlowmeterConfig config = FlowmeterConfig.fromEnv(Map.of("FLOWMETER_INGEST_TOKEN_FILE", ingest.toString(),
+                "FLOWMETER_API_TOKEN_FILE", read.toString()));
+
+        assertThat(config.ingestToken().orElseThrow().matches("from-a-file")).isTrue();
+        assertThat(config.apiToken().orElseThrow().matches("read-token")).isTrue();
+    }
+
+    @Test
+    void shouldPassKafkaSecuritySettingsThroughAndMaskTheSecretsWhenDescribed(@TempDir Path dir) throws IOException {
+        Path jaas = Files.writeString(dir.resolve("jaas"), "org.apache.kafka.common.security.plain.PlainLoginModule "
+                + "required username=\"flowmeter\" password=\"pw-123\";");
+        FlowmeterConfig config = FlowmeterConfig.fromEnv(Map.of(
+                "KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                "KAFKA_SASL_MECHANISM", "PLAIN",
+                "KAFKA_SASL_JAAS_CONFIG_FILE", jaas.toString(),
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", "/etc/kafka/truststore.p12",
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-pw",
+                "KAFKA_HOME", "/opt/kafka"));
+
+        assertThat(config.kafkaSecurity().clientProperties()).containsOnly(
+                Map.entry("security.protocol", "SASL_SSL"),
+                Map.entry("sasl.mechanism", "PLAIN"),
+                Map.entry("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"flowmeter\" password=\"pw-123\";"),
+                Map.entry("ssl.truststore.location", "/etc/kafka/truststore.p12"),
+                Map.entry("ssl.truststore.password", "trust-pw"));
+        assertThat(config.describe().toString()).doesNotContain("pw-123").doesNotContain("trust-pw")
+                .contains("security.protocol=SASL_SSL");
+    }
+
+    @Test
+    void shouldNameThePasswordVariableWhenAKeystoreHasNone() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_TLS_KEYSTORE", "/etc/flowmeter/tls.p12")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_TLS_KEYSTORE is set, so FLOWMETER_TLS_KEYSTORE_PASSWORD (or _FILE) must be "
+                        + "too");
     }
 
     @Test

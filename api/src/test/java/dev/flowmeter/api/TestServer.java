@@ -75,13 +75,16 @@ public final class TestServer implements AutoCloseable {
         return post(path, body.getBytes(StandardCharsets.UTF_8), Map.of());
     }
 
-    /** Every {@code flowmeter_} sample of a scrape (but the readiness gauge), series to value as written. */
+    /**
+     * Every {@code flowmeter_} sample of a scrape, series to value as written, but the {@code flowmeter_state_}
+     * gauges, which describe this process's stores (readiness, RocksDB's size estimates) rather than the data.
+     */
     public Map<String, String> flowmeterSeries() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics")).build());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, String> series = new TreeMap<>();
         for (String line : response.body().split("\n")) {
-            if (line.startsWith("flowmeter_") && !line.startsWith("flowmeter_state_ready")) {
+            if (line.startsWith("flowmeter_") && !line.startsWith("flowmeter_state_")) {
                 int space = line.lastIndexOf(' ');
                 series.put(line.substring(0, space), line.substring(space + 1));
             }

@@ -15,6 +15,9 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Serves Flowmeter's metrics at scrape time straight from the topology's state stores. Nothing is counted in memory,
@@ -22,15 +25,33 @@ import java.util.Map;
  */
 public final class StateCollector implements MultiCollector {
 
-    private final MetricsQuery query;
+    private static final Logger LOG = LoggerFactory.getLogger(StateCollector.class);
 
-    public StateCollector(MetricsQuery query) {
+    private final MetricsQuery query;
+    private final Supplier<Map<String, Long>> storeSizes;
+
+    /**
+     * @param storeSizes the approximate number of entries in each state store this process holds (what it can read
+     *                   now; stores being restored are left out)
+     */
+    public StateCollector(MetricsQuery query, Supplier<Map<String, Long>> storeSizes) {
         this.query = query;
+        this.storeSizes = storeSizes;
     }
 
+    /**
+     * Never fails a scrape: whatever cannot be read now is left out and {@code flowmeter_state_ready} says so, while
+     * the JVM and Kafka client metrics of the same scrape are still served.
+     */
     @Override
     public MetricSnapshots collect() {
-        MetricsSnapshot snapshot = query.snapshot();
+        MetricsSnapshot snapshot;
+        try {
+            snapshot = query.snapshot();
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the metric state for this scrape: {}", e.toString());
+            snapshot = new MetricsSnapshot(List.of(), List.of(), false);
+        }
         Map<Metric, List<MetricsSnapshot.Histogram>> histograms = new EnumMap<>(Metric.class);
         Map<Metric, List<MetricsSnapshot.Scalar>> scalars = new EnumMap<>(Metric.class);
         snapshot.histograms().forEach(h -> histograms.computeIfAbsent(h.metric(), m -> new ArrayList<>()).add(h));
@@ -41,7 +62,23 @@ public final class StateCollector implements MultiCollector {
         scalars.forEach((metric, series) -> families.add(metric.kind() == Metric.Kind.COUNTER
                 ? counter(metric, series) : gauge(metric, series)));
         families.add(readyGauge(snapshot.complete()));
+        families.add(storeSizeGauge());
         return new MetricSnapshots(families);
+    }
+
+    private MetricSnapshot storeSizeGauge() {
+        GaugeSnapshot.Builder builder = GaugeSnapshot.builder()
+                .name("flowmeter_state_store_entries")
+                .help("Approximate number of entries in each state store of this instance (RocksDB's estimate).");
+        Map<String, Long> sizes;
+        try {
+            sizes = storeSizes.get();
+        } catch (RuntimeException e) {
+            sizes = Map.of();
+        }
+        sizes.forEach((store, entries) -> builder.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder()
+                .value(entries).labels(Labels.of("store", store)).build()));
+        return builder.build();
     }
 
     private static MetricSnapshot readyGauge(boolean complete) {

@@ -2,6 +2,7 @@ package dev.flowmeter.streams.metrics;
 
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topic;
+import dev.flowmeter.streams.errors.DeadLetters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -11,7 +12,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * Counts input refused at the HTTP boundary by reason. The refusals travel through Kafka (the dead-letter topic) like
+ * Counts input refused at the HTTP boundary by reason, and records the topology itself skipped
+ * ({@link DeadLetters}). The refusals travel through Kafka (the dead-letter topic) like
  * everything else, so the count is committed state too and survives restarts.
  */
 public final class Rejections {
@@ -39,8 +41,14 @@ public final class Rejections {
 
         @Override
         public void process(Record<String, Rejection> record) {
-            if (record.value() != null) {
-                aggregates.increment(Metric.EVENTS_REJECTED, record.value().reason());
+            Rejection rejection = record.value();
+            if (rejection == null) {
+                return;
+            }
+            if (DeadLetters.SOURCE.equals(rejection.source())) {
+                aggregates.increment(Metric.PROCESSING_ERRORS, rejection.reason());
+            } else {
+                aggregates.increment(Metric.EVENTS_REJECTED, rejection.reason());
             }
         }
     }

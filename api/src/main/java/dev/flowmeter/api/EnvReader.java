@@ -1,0 +1,124 @@
+package dev.flowmeter.api;
+
+import dev.flowmeter.ingest.webhook.Secret;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Reads typed values from environment variables, failing with a message that names the variable. */
+final class EnvReader {
+
+    private final Map<String, String> env;
+
+    EnvReader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    Optional<String> optional(String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    String string(String name, String fallback) {
+        return optional(name).orElse(fallback);
+    }
+
+    int integer(String name, int fallback, int min, int max) {
+        return (int) longInteger(name, fallback, min, max);
+    }
+
+    long longInteger(String name, long fallback, long min, long max) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long parsed = Long.parseLong(value.get());
+            if (parsed < min || parsed > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max
+                        + ", got " + parsed);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + value.get() + "'", e);
+        }
+    }
+
+    boolean bool(String name, boolean fallback) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        return switch (value.get().toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value.get() + "'");
+        };
+    }
+
+    /** ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}. */
+    Duration duration(String name, Duration fallback) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String text = value.get().toLowerCase(Locale.ROOT);
+        Duration parsed;
+        try {
+            if (text.startsWith("p")) {
+                parsed = Duration.parse(text.toUpperCase(Locale.ROOT));
+            } else if (text.endsWith("ms")) {
+                parsed = Duration.ofMillis(Long.parseLong(text.substring(0, text.length() - 2)));
+            } else {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                parsed = switch (text.charAt(text.length() - 1)) {
+                    case 'd' -> Duration.ofDays(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 's' -> Duration.ofSeconds(amount);
+                    default -> throw new IllegalArgumentException("no unit");
+                };
+            }
+        } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
+            throw new IllegalArgumentException(name + " must be a duration such as 7d, 12h, 30m, 10s or P7D, got '"
+                    + value.get() + "'", e);
+        }
+        if (parsed.isNegative() || parsed.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, got '" + value.get() + "'");
+        }
+        return parsed;
+    }
+
+    /** A secret from {@code name}, or from the file {@code name_FILE} names (Docker and Kubernetes secrets). */
+    Optional<Secret> secret(String name) {
+        return secretText(name).map(Secret::of);
+    }
+
+    /** Like {@link #secret}, for libraries that take the secret as a string (Kafka's JAAS config, passwords). */
+    Optional<String> secretText(String name) {
+        Optional<String> direct = optional(name);
+        Optional<String> file = optional(name + "_FILE");
+        if (direct.isPresent() && file.isPresent()) {
+            throw new IllegalArgumentException("set either " + name + " or " + name + "_FILE, not both");
+        }
+        if (file.isPresent()) {
+            try {
+                String value = Files.readString(Path.of(file.get()), StandardCharsets.UTF_8).strip();
+                if (value.isEmpty()) {
+                    throw new IllegalArgumentException(name + "_FILE names an empty file: " + file.get());
+                }
+                return Optional.of(value);
+            } catch (IOException e) {
+                throw new UncheckedIOException(name + "_FILE: cannot read " + file.get(), e);
+            }
+        }
+        return direct;
+    }
+}

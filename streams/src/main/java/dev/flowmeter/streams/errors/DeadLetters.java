@@ -1,0 +1,73 @@
+package dev.flowmeter.streams.errors;
+
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.Rejection;
+import dev.flowmeter.events.Topics;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A record the topology could not read, process or write becomes a {@link Rejection} on the dead-letter topic, with
+ * {@link #SOURCE} as its source and the reason as a short label; the topology counts those as
+ * {@code flowmeter_processing_errors_total{reason}} and goes on with the next record. Where the record came from
+ * (topic, partition, offset, processor) and what failed go in the rejection's errors, so a person can find it.
+ */
+public final class DeadLetters {
+
+    /** The source of the rejections the topology writes about itself. */
+    public static final String SOURCE = "topology";
+    public static final String UNREADABLE_RECORD = "unreadable_record";
+    public static final String PROCESSING_FAILED = "processing_failed";
+    public static final String RECORD_TOO_LARGE = "record_too_large";
+    public static final String UNWRITABLE_RECORD = "unwritable_record";
+
+    /** Bodies larger than this are not copied: the dead letter must stay far below Kafka's record limit. */
+    static final int MAX_KEPT_BYTES = 64 * 1024;
+    private static final int MAX_MESSAGE_LENGTH = 300;
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+
+    private DeadLetters() {
+    }
+
+    /** Logs the failure once and returns the dead-letter record that reports it. */
+    static List<ProducerRecord<byte[], byte[]>> report(String reason, ErrorHandlerContext context, Exception failure) {
+        String where = "topic " + context.topic() + ", partition " + context.partition() + ", offset "
+                + context.offset() + ", processor " + context.processorNodeId();
+        String what = failure.getClass().getSimpleName() + ": " + abbreviate(String.valueOf(failure.getMessage()));
+        // No payload in the log: it may hold anything a sender wrote. The dead letter keeps it for a person.
+        LOG.error("skipped a record the topology cannot handle ({}) at {}: {}; it is in {}", reason, where, what,
+                Topics.DEAD_LETTER.name());
+        Rejection rejection = new Rejection(Instant.now(), SOURCE, reason,
+                List.of(new FieldError("", where), new FieldError("", what)), kept(context.sourceRawValue()));
+        byte[] value = Topics.DEAD_LETTER.valueSerde().serializer().serialize(Topics.DEAD_LETTER.name(), rejection);
+        return List.of(new ProducerRecord<>(Topics.DEAD_LETTER.name(), SOURCE.getBytes(StandardCharsets.UTF_8),
+                value));
+    }
+
+    private static String kept(byte[] raw) {
+        if (raw == null || raw.length > MAX_KEPT_BYTES) {
+            return "";
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(raw))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            return "";
+        }
+    }
+
+    private static String abbreviate(String message) {
+        return message.length() <= MAX_MESSAGE_LENGTH ? message : message.substring(0, MAX_MESSAGE_LENGTH) + "...";
+    }
+}
