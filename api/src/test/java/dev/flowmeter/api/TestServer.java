@@ -71,6 +71,18 @@ public final class TestServer implements AutoCloseable {
         return send(request.build());
     }
 
+    /** GETs {@code path} with the given headers. */
+    public HttpResponse<String> get(String path, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl() + path)).GET();
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    /** The running server, for tests that look at it directly. */
+    public FlowmeterServer server() {
+        return server;
+    }
+
     public HttpResponse<String> post(String path, String body) {
         return post(path, body.getBytes(StandardCharsets.UTF_8), Map.of());
     }

@@ -45,11 +45,12 @@ public final class DeadLetters {
         // No payload in the log: it may hold anything a sender wrote. The dead letter keeps it for a person.
         LOG.error("skipped a record the topology cannot handle ({}) at {}: {}; it is in {}", reason, where, what,
                 Topics.DEAD_LETTER.name());
-        Rejection rejection = new Rejection(Instant.now(), SOURCE, reason,
+        Instant now = Instant.now();
+        Rejection rejection = new Rejection(now, SOURCE, reason,
                 List.of(new FieldError("", where), new FieldError("", what)), kept(context.sourceRawValue()));
         byte[] value = Topics.DEAD_LETTER.valueSerde().serializer().serialize(Topics.DEAD_LETTER.name(), rejection);
-        return List.of(new ProducerRecord<>(Topics.DEAD_LETTER.name(), SOURCE.getBytes(StandardCharsets.UTF_8),
-                value));
+        return List.of(new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, now.toEpochMilli(),
+                SOURCE.getBytes(StandardCharsets.UTF_8), value));
     }
 
     private static String kept(byte[] raw) {
