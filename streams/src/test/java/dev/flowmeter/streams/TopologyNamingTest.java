@@ -12,7 +12,7 @@ class TopologyNamingTest {
 
         // Auto-generated names change when the topology changes, which orphans state and changelog topics.
         assertThat(description).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
-        assertThat(description).contains("dedup-ids-store", "metrics-aggregates-store", "lead-time-commits-store",
+        assertThat(description).contains("dedup-ids-store", "metrics-aggregates-store", "lead-time-commit-nodes-store",
                 "gates-waiting-store", "metrics-rejections-store");
     }
 }

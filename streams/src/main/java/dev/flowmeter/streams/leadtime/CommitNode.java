@@ -1,18 +1,14 @@
 package dev.flowmeter.streams.leadtime;
 
-import java.util.List;
-
 /**
- * A node of the history walk: when it was made and what it descends from. An artifact node stands for a built
- * artifact: the walk passes through it to the commits it was built from without counting it as a change.
+ * A node of the history walk: when it was made and whether it stands for a built artifact, which the walk passes
+ * through to the commits it was built from without counting it as a change. What it descends from is kept as
+ * separate parent records, never in here, so the value stays a few bytes however many parents it gains;
+ * {@code parentCount} is how many were ever linked, and numbers the next one.
  */
-record CommitNode(long timeMillis, List<String> parents, boolean artifact) {
+record CommitNode(long timeMillis, boolean artifact, int parentCount) {
 
-    CommitNode {
-        parents = parents == null ? List.of() : List.copyOf(parents);
-    }
-
-    CommitNode withParents(List<String> nextParents) {
-        return new CommitNode(timeMillis, nextParents, artifact);
+    CommitNode withParentCount(int count) {
+        return new CommitNode(timeMillis, artifact, count);
     }
 }

@@ -8,23 +8,24 @@ import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Metric;
+import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
-import dev.flowmeter.streams.state.StoreKey;
+import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,13 +34,30 @@ import org.slf4j.LoggerFactory;
  * Lead time for changes, deployment counts and batch size. A successful deployment ships its explicit commit list,
  * or else its sha and every ancestor not yet shipped to that environment (a bounded walk over {@code parents}).
  * Each commit counts once per environment, at its first successful deployment there; a commit that arrives after
- * the deployment that shipped it gets its lead time when it arrives.
+ * the deployment that shipped it gets its lead time when it arrives. Commits, shipped marks and awaited deployments
+ * are purged once their event time is older than the retention.
  */
 public final class LeadTime {
 
-    public static final String COMMITS_STORE = "lead-time-commits-store";
-    public static final String SHIPPED_STORE = "lead-time-shipped-store";
-    public static final String AWAITING_STORE = "lead-time-awaiting-commit-store";
+    /** {@code service|sha} to a {@link CommitNode}. */
+    public static final String NODES_STORE = "lead-time-commit-nodes-store";
+    /** {@code service|sha|parent} to the parent's position among the node's parents. */
+    public static final String PARENTS_STORE = "lead-time-commit-parents-store";
+    /** {@code service|sha|environment} to a {@link ShippedMark}. */
+    public static final String SHIPPED_STORE = "lead-time-shipped-marks-store";
+    /** {@code service|sha|environment} to an {@link AwaitedDeployment}. */
+    public static final String AWAITING_STORE = "lead-time-awaited-deployments-store";
+    /** The time-ordered index of the three stores above. */
+    public static final String EXPIRY_STORE = "lead-time-expiry-store";
+    /** Every store of the feature. */
+    public static final List<String> STORES = List.of(NODES_STORE, PARENTS_STORE, SHIPPED_STORE, AWAITING_STORE,
+            EXPIRY_STORE);
+
+    /**
+     * Work one purge may do (index entries read plus parent records deleted), so that a purge never holds the
+     * stream thread for long; a backlog is worked off over the following runs.
+     */
+    static final int PURGE_BUDGET = 10_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(LeadTime.class);
 
@@ -48,37 +66,44 @@ public final class LeadTime {
 
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
             TopologySettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMITS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODES_STORE),
                 Serdes.String(), new JsonSerde<>(CommitNode.class)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARENTS_STORE),
+                Serdes.String(), Serdes.Integer()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPPED_STORE),
-                Serdes.String(), new JsonSerde<>(ShippedTo.class)));
+                Serdes.String(), new JsonSerde<>(ShippedMark.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE),
-                Serdes.String(), new JsonSerde<>(Awaiting.class)));
+                Serdes.String(), new JsonSerde<>(AwaitedDeployment.class)));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         events.filter((service, event) -> event instanceof CommitRecorded || event instanceof ArtifactBuilt
                                 || event instanceof DeploymentFinished,
                         Named.as("lead-time-select-commits-and-deployments"))
-                .process(() -> new LeadTimeProcessor(settings.walkLimit()), Named.as("lead-time-ship-commits"),
-                        COMMITS_STORE, SHIPPED_STORE, AWAITING_STORE, Aggregates.STORE);
+                .process(() -> new LeadTimeProcessor(settings), Named.as("lead-time-ship-commits"),
+                        NODES_STORE, PARENTS_STORE, SHIPPED_STORE, AWAITING_STORE, EXPIRY_STORE, Aggregates.STORE);
     }
 
     private static final class LeadTimeProcessor implements Processor<String, DeliveryEvent, Void, Void> {
 
         private final int walkLimit;
-        private KeyValueStore<String, CommitNode> commits;
-        private KeyValueStore<String, ShippedTo> shipped;
-        private KeyValueStore<String, Awaiting> awaiting;
+        private final Duration retention;
+        private final Duration purgeInterval;
+        private LeadTimeState state;
         private Aggregates aggregates;
 
-        LeadTimeProcessor(int walkLimit) {
-            this.walkLimit = walkLimit;
+        LeadTimeProcessor(TopologySettings settings) {
+            this.walkLimit = settings.walkLimit();
+            this.retention = settings.retention();
+            this.purgeInterval = settings.purgeInterval();
         }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
-            commits = context.getStateStore(COMMITS_STORE);
-            shipped = context.getStateStore(SHIPPED_STORE);
-            awaiting = context.getStateStore(AWAITING_STORE);
+            state = new LeadTimeState(context.getStateStore(NODES_STORE), context.getStateStore(PARENTS_STORE),
+                    context.getStateStore(SHIPPED_STORE), context.getStateStore(AWAITING_STORE),
+                    new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
             aggregates = new Aggregates(context.getStateStore(Aggregates.STORE));
+            // Retention is a wall-clock matter: history ages while no event comes.
+            context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
         }
 
         @Override
@@ -86,11 +111,10 @@ public final class LeadTime {
             if (record.value() instanceof DeploymentFinished deployment) {
                 deployed(deployment);
             } else if (record.value() instanceof CommitRecorded commit) {
-                recorded(commit.service(), commit.sha(), new CommitNode(commit.time().toEpochMilli(),
-                        commit.parents(), false));
+                recorded(commit.service(), commit.sha(), commit.time().toEpochMilli(), false, commit.parents());
             } else if (record.value() instanceof ArtifactBuilt artifact) {
-                recorded(artifact.service(), artifact.sha(), new CommitNode(artifact.time().toEpochMilli(),
-                        artifact.commits(), true));
+                recorded(artifact.service(), artifact.sha(), artifact.time().toEpochMilli(), true,
+                        artifact.commits());
             }
         }
 
@@ -107,12 +131,11 @@ public final class LeadTime {
                 count = walk(service, environment, time, Set.of(deployment.sha()));
             } else {
                 for (String sha : deployment.commits()) {
-                    CommitNode known = commits.get(StoreKey.of(service, sha));
-                    ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
+                    CommitNode known = state.node(service, sha);
                     if (known != null && known.artifact()) {
                         count += walk(service, environment, time, List.of(sha)); // what it was built from
-                    } else if (!isShippedTo(shippedTo, environment)) {
-                        markShipped(service, environment, time, sha, false, known, shippedTo);
+                    } else if (!state.isShipped(service, sha, environment)) {
+                        markShipped(service, environment, time, sha, false, known);
                         count++;
                     }
                 }
@@ -133,11 +156,10 @@ public final class LeadTime {
                 if (!visited.add(sha)) {
                     continue;
                 }
-                ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
-                if (isShippedTo(shippedTo, environment)) {
+                if (state.isShipped(service, sha, environment)) {
                     continue;
                 }
-                CommitNode known = commits.get(StoreKey.of(service, sha));
+                CommitNode known = state.node(service, sha);
                 boolean change = known == null || !known.artifact();
                 if (change && count == walkLimit) {
                     LOG.warn("Deployment of {} to {} reached the walk limit of {} commits; older history is not"
@@ -147,57 +169,45 @@ public final class LeadTime {
                 if (change) {
                     count++;
                 }
-                markShipped(service, environment, time, sha, true, known, shippedTo);
+                markShipped(service, environment, time, sha, true, known);
                 if (known != null) {
-                    known.parents().forEach(pending::push);
+                    state.parents(service, sha, known).forEach(pending::push);
                 }
             }
             return count;
         }
 
-        private static boolean isShippedTo(ShippedTo shippedTo, String environment) {
-            return shippedTo != null && shippedTo.environments().containsKey(environment);
-        }
-
         /**
-         * Records a commit as shipped ({@code shippedTo}: where it already was, or null); observes its lead time or,
-         * when {@code node} is null because its event has not come yet, awaits it.
+         * Records a commit as shipped; observes its lead time or, when {@code node} is null because its event has
+         * not come yet, awaits it.
          */
         private void markShipped(String service, String environment, long time, String sha, boolean walk,
-                CommitNode node, ShippedTo shippedTo) {
-            String shippedKey = StoreKey.of(service, sha);
-            shipped.put(shippedKey, (shippedTo == null ? ShippedTo.NONE : shippedTo).plus(environment, time, walk));
+                CommitNode node) {
+            state.ship(service, sha, environment, new ShippedMark(time, walk));
             if (node == null) {
-                Awaiting current = awaiting.get(shippedKey);
-                Awaiting.Deployment waiting = new Awaiting.Deployment(environment, time, walk);
-                awaiting.put(shippedKey, current == null ? new Awaiting(List.of(waiting)) : current.plus(waiting));
+                state.await(service, sha, environment, new AwaitedDeployment(time, walk));
             } else if (!node.artifact()) {
-                observeLeadTime(service, environment, time, node);
+                observeLeadTime(service, environment, time, node.timeMillis());
             }
         }
 
-        private void recorded(String service, String sha, CommitNode node) {
-            String key = StoreKey.of(service, sha);
-            CommitNode known = commits.get(key);
+        private void recorded(String service, String sha, long time, boolean artifact, List<String> parents) {
+            CommitNode known = state.node(service, sha);
             if (known != null) {
-                linked(service, sha, known, node.parents());
+                linked(service, sha, known, parents);
                 return;
             }
-            commits.put(key, node);
-            Awaiting waiting = awaiting.get(key);
-            if (waiting == null) {
-                return;
-            }
-            awaiting.delete(key);
-            for (Awaiting.Deployment deployment : waiting.deployments()) {
-                if (!node.artifact()) {
-                    observeLeadTime(service, deployment.environment(), deployment.timeMillis(), node);
+            state.addNode(service, sha, time, artifact, parents);
+            Map<String, AwaitedDeployment> waiting = state.takeAwaited(service, sha);
+            waiting.forEach((environment, deployment) -> {
+                if (!artifact) {
+                    observeLeadTime(service, environment, deployment.timeMillis(), time);
                 }
                 // Deploying an artifact ships what it was built from, whether the artifact was listed or walked to.
-                if (deployment.walk() || node.artifact()) {
-                    walk(service, deployment.environment(), deployment.timeMillis(), node.parents());
+                if (deployment.walk() || artifact) {
+                    walk(service, environment, deployment.timeMillis(), parents);
                 }
-            }
+            });
         }
 
         /**
@@ -206,27 +216,29 @@ public final class LeadTime {
          * and every environment it already reached through a derived walk now also ships what is behind them.
          */
         private void linked(String service, String sha, CommitNode known, List<String> parents) {
-            List<String> added = parents.stream().filter(p -> !known.parents().contains(p)).toList();
+            List<String> added = parents.stream().filter(p -> !state.hasParent(service, sha, p)).toList();
             if (added.isEmpty()) {
                 return;
             }
-            List<String> all = new ArrayList<>(known.parents());
-            all.addAll(added);
-            commits.put(StoreKey.of(service, sha), known.withParents(all));
-            ShippedTo shippedTo = shipped.get(StoreKey.of(service, sha));
-            if (shippedTo == null) {
-                return;
-            }
-            shippedTo.environments().forEach((environment, time) -> {
-                if (shippedTo.walked(environment) || known.artifact()) {
-                    walk(service, environment, time, added);
+            state.addParents(service, sha, known, added);
+            state.shippedMarks(service, sha).forEach((environment, mark) -> {
+                if (mark.walked() || known.artifact()) {
+                    walk(service, environment, mark.timeMillis(), added);
                 }
             });
         }
 
-        private void observeLeadTime(String service, String environment, long deployedAt, CommitNode commit) {
+        private void observeLeadTime(String service, String environment, long deployedAt, long committedAt) {
             // A commit stamped after its deployment means skewed clocks; count it as zero rather than negative.
-            aggregates.observe(Metric.LEAD_TIME, Math.max(0, deployedAt - commit.timeMillis()), service, environment);
+            aggregates.observe(Metric.LEAD_TIME, Math.max(0, deployedAt - committedAt), service, environment);
+        }
+
+        private void purge(long now) {
+            int work = state.purge(now - retention.toMillis(), PURGE_BUDGET);
+            if (work >= PURGE_BUDGET) {
+                LOG.debug("Lead-time purge did its most work ({} records) this run; the rest of what is older than"
+                        + " FLOWMETER_RETENTION follows in the next runs", PURGE_BUDGET);
+            }
         }
     }
 }
