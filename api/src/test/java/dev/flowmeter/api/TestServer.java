@@ -37,6 +37,11 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server whose scrapes happen "at" {@code now}, with {@code extraEnv} added (secrets, say). */
     public static TestServer start(Path dataDir, Instant now, Map<String, String> extraEnv) {
+        return start(dataDir, Clock.fixed(now, ZoneOffset.UTC), extraEnv);
+    }
+
+    /** Starts a server on the given clock (the real one, for tests that need time to pass). */
+    public static TestServer start(Path dataDir, Clock clock, Map<String, String> extraEnv) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("FLOWMETER_DATA_DIR", dataDir.toString());
         env.put("FLOWMETER_HTTP_PORT", "0");
@@ -45,7 +50,7 @@ public final class TestServer implements AutoCloseable {
         env.put("FLOWMETER_KAFKA_CONTROLLER_PORT", "0");
         env.put("FLOWMETER_PARTITIONS", "2");
         env.putAll(extraEnv);
-        return new TestServer(env, Clock.fixed(now, ZoneOffset.UTC));
+        return new TestServer(env, clock);
     }
 
     public void restart() {
