@@ -33,7 +33,7 @@ public final class ValueStreamTopology {
                         .withName("events-read-delivery-events"));
         KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
         LeadTime.addTo(builder, firstDeliveries, settings);
-        Gates.addTo(builder, firstDeliveries);
+        Gates.addTo(builder, firstDeliveries, settings);
         Rejections.addTo(builder, Topics.DEAD_LETTER, eventTime);
         return builder.build();
     }

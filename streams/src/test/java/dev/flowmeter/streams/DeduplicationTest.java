@@ -74,6 +74,44 @@ class DeduplicationTest {
     }
 
     @Test
+    void shouldExpireIdsThroughTheIndexInOrderOfFirstSightingWhenTheyPassTheRetention() {
+        CommitRecorded early = fixture.commit(sha('a'), "2026-05-01T10:00:00Z");
+        CommitRecorded late = fixture.commit(sha('b'), "2026-04-01T10:00:00Z");
+        fixture.send(early); // first seen at 2026-05-10T00:00
+        fixture.advanceWallClock(Duration.ofDays(3));
+        fixture.send(late); // first seen at 2026-05-13T00:00, though its event time is older
+        assertThat(fixture.entries(Deduplication.EXPIRY_STORE)).isEqualTo(2);
+
+        // The wall clock is now 05-17T00:10: seven days back is 05-10T00:10, past the first id, not the second.
+        fixture.advanceWallClock(Duration.ofDays(4).plusMinutes(10));
+        assertThat(fixture.driver().getKeyValueStore(Deduplication.STORE).get(S + "|" + early.id())).isNull();
+        assertThat(fixture.driver().getKeyValueStore(Deduplication.STORE).get(S + "|" + late.id())).isNotNull();
+        assertThat(fixture.entries(Deduplication.EXPIRY_STORE)).isEqualTo(1);
+
+        // Still within its seven days, the second id is still a duplicate; the first counts again.
+        fixture.send(late);
+        fixture.send(early);
+        assertThat(fixture.metrics().scalar(EVENTS_DUPLICATE)).contains(1.0);
+        assertThat(fixture.metrics().scalar(EVENTS, "commit")).contains(3.0);
+    }
+
+    @Test
+    void shouldExpireABatchPerPunctuationAndCatchUpWhenMoreIdsAreDueThanOneBatch() {
+        // 1,000 ids expire per run; with 1,005 due, one run leaves 5 for the next tick (a second later).
+        for (int i = 0; i < 1_005; i++) {
+            fixture.send(new CommitRecorded(fixture.nextId(), Instant.parse("2026-05-01T10:00:00Z"), S,
+                    String.format("%040x", i), List.of()));
+        }
+        fixture.advanceWallClock(Duration.ofDays(7).plusMinutes(10));
+        assertThat(fixture.entries(Deduplication.STORE)).isEqualTo(5);
+        assertThat(fixture.entries(Deduplication.EXPIRY_STORE)).isEqualTo(5);
+
+        fixture.advanceWallClock(Duration.ofSeconds(1));
+        assertThat(fixture.entries(Deduplication.STORE)).isZero();
+        assertThat(fixture.entries(Deduplication.EXPIRY_STORE)).isZero();
+    }
+
+    @Test
     void shouldCountRejectionsByReasonWhenTheyReachTheDeadLetterTopic() {
         Instant at = Instant.parse("2026-05-01T10:00:00Z");
         List<FieldError> errors = List.of(new FieldError("sha", "is required"));

@@ -4,10 +4,11 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Metric;
+import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.StoreKey;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -15,7 +16,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
@@ -23,11 +23,15 @@ import org.apache.kafka.streams.state.Stores;
  * Drops redelivered events inside the topology, so deduplication holds across restarts and replicas: the ids live in
  * a changelogged store, updated in the same transaction as everything they protect. Ids are remembered for the
  * configured retention, measured on the wall clock from when an id was first seen (not from its event time, so a
- * backfill of old events is still deduplicated).
+ * backfill of old events is still deduplicated), and expire through a time-ordered index, oldest first, never by a
+ * scan of all ids.
  */
 public final class Deduplication {
 
+    /** Key service|event id, value the wall-clock time the id was first seen (epoch millis). */
     public static final String STORE = "dedup-ids-store";
+    /** The ids by first-seen time (an {@link ExpiryIndex}). */
+    public static final String EXPIRY_STORE = "dedup-expiry-store";
 
     private Deduplication() {
     }
@@ -37,30 +41,44 @@ public final class Deduplication {
             StreamsBuilder builder, KStream<String, DeliveryEvent> events, TopologySettings settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         return events.process(() -> new DedupProcessor(settings.dedupRetention(), settings.purgeInterval()),
-                Named.as("dedup-drop-redeliveries"), STORE, Aggregates.STORE);
+                Named.as("dedup-drop-redeliveries"), STORE, EXPIRY_STORE, Aggregates.STORE);
     }
 
     private static final class DedupProcessor
             implements Processor<String, DeliveryEvent, String, DeliveryEvent> {
 
-        private final Duration retention;
-        private final Duration purgeInterval;
+        /** Most ids expired in one punctuation, so that one purge never holds the stream thread for long. */
+        static final int BATCH = 1_000;
+
+        private static final String SEEN = "seen";
+        private static final Duration MAX_TICK = Duration.ofSeconds(1);
+
+        private final long retentionMillis;
+        private final long purgeIntervalMillis;
+        private final Duration tick;
         private ProcessorContext<String, DeliveryEvent> context;
         private KeyValueStore<String, Long> seen;
+        private ExpiryIndex expiry;
         private Aggregates aggregates;
+        private long nextPurgeAt;
+        private boolean purgeBehind;
 
         DedupProcessor(Duration retention, Duration purgeInterval) {
-            this.retention = retention;
-            this.purgeInterval = purgeInterval;
+            this.retentionMillis = retention.toMillis();
+            this.purgeIntervalMillis = purgeInterval.toMillis();
+            // A purge runs every purge interval; ticking more often lets one that fell behind catch up a batch a tick.
+            this.tick = purgeInterval.compareTo(MAX_TICK) < 0 ? purgeInterval : MAX_TICK;
         }
 
         @Override
         public void init(ProcessorContext<String, DeliveryEvent> context) {
             this.context = context;
             this.seen = context.getStateStore(STORE);
+            this.expiry = new ExpiryIndex(context.getStateStore(EXPIRY_STORE));
             this.aggregates = new Aggregates(context.getStateStore(Aggregates.STORE));
-            context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
+            context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
         }
 
         @Override
@@ -74,21 +92,28 @@ public final class Deduplication {
                 aggregates.increment(Metric.EVENTS_DUPLICATE);
                 return;
             }
-            seen.put(key, context.currentSystemTimeMs());
+            long now = context.currentSystemTimeMs();
+            seen.put(key, now);
+            expiry.add(SEEN, now, key);
             aggregates.increment(Metric.EVENTS, event.type().wireName());
             context.forward(record);
         }
 
-        private void purge(long now) {
-            long oldest = now - retention.toMillis();
-            try (KeyValueIterator<String, Long> all = seen.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, Long> entry = all.next();
-                    if (entry.value < oldest) {
-                        seen.delete(entry.key);
-                    }
+        private void punctuate(long now) {
+            if (now < nextPurgeAt && !purgeBehind) {
+                return;
+            }
+            long oldest = now - retentionMillis;
+            List<ExpiryIndex.Entry> expired = expiry.expire(SEEN, oldest, BATCH);
+            for (ExpiryIndex.Entry entry : expired) {
+                Long firstSeen = seen.get(entry.key());
+                if (firstSeen != null && firstSeen < oldest) {
+                    seen.delete(entry.key());
                 }
             }
+            // A full batch means more may be due: carry on at the next tick rather than a purge interval later.
+            purgeBehind = expired.size() == BATCH;
+            nextPurgeAt = now + purgeIntervalMillis;
         }
     }
 }

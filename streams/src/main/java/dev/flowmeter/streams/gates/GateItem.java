@@ -1,43 +1,47 @@
 package dev.flowmeter.streams.gates;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * One item's current pass through a gate, times in epoch milliseconds ({@code null} when not known yet), and
- * whether its wait and duration were already observed (each is observed exactly once per pass).
+ * Everything kept for one (service, gate, item): the pass as settled so far, the events held since (applied in
+ * event-time order when the item settles), the latest event time seen (what retention ages), and the wall-clock
+ * time the last held event arrived ({@code null} when nothing is held), which is when the reorder window started.
  */
-record GateItem(Long queuedAt, Long startedAt, Long finishedAt, String outcome, boolean waitObserved,
-        boolean durationObserved) {
+record GateItem(GatePass pass, List<GateEvent> held, long latestEventAt, Long heldSince) {
 
-    static final GateItem NEW = new GateItem(null, null, null, null, false, false);
+    static final GateItem NEW = new GateItem(GatePass.NEW, List.of(), 0, null);
 
-    boolean isWaiting() {
-        return queuedAt != null && startedAt == null && finishedAt == null;
+    GateItem {
+        pass = pass == null ? GatePass.NEW : pass;
+        held = held == null ? List.of() : List.copyOf(held);
     }
 
-    GateItem withQueuedAt(long time) {
-        return new GateItem(time, startedAt, finishedAt, outcome, waitObserved, durationObserved);
+    /** The item with {@code event} held too, its window restarted at wall-clock {@code now}. */
+    GateItem holding(GateEvent event, long now) {
+        List<GateEvent> next = new ArrayList<>(held.size() + 1);
+        next.addAll(held);
+        next.add(event);
+        return new GateItem(pass, next, Math.max(latestEventAt, event.time()), now);
     }
 
-    GateItem withStartedAt(long time) {
-        return new GateItem(queuedAt, time, finishedAt, outcome, waitObserved, durationObserved);
+    /** The held events in the order they are applied. */
+    List<GateEvent> heldInEventTimeOrder() {
+        List<GateEvent> ordered = new ArrayList<>(held);
+        ordered.sort(GateEvent.EVENT_TIME_ORDER);
+        return ordered;
     }
 
-    GateItem withFinish(long time, String finishOutcome) {
-        return new GateItem(queuedAt, startedAt, time, finishOutcome, waitObserved, durationObserved);
-    }
-
-    GateItem withWaitObserved() {
-        return new GateItem(queuedAt, startedAt, finishedAt, outcome, true, durationObserved);
-    }
-
-    GateItem withDurationObserved() {
-        return new GateItem(queuedAt, startedAt, finishedAt, outcome, waitObserved, true);
-    }
-
-    /** When the wait ended: the first of start and finish that is known. */
-    Long waitEnd() {
-        if (startedAt == null) {
-            return finishedAt;
+    /** The pass as it will settle if nothing else arrives: what the waiting gauges show meanwhile. */
+    GatePass provisional() {
+        GatePass next = pass;
+        for (GateEvent event : heldInEventTimeOrder()) {
+            next = next.apply(event, GatePass.Measures.NONE);
         }
-        return finishedAt == null ? startedAt : Math.min(startedAt, finishedAt);
+        return next;
+    }
+
+    GateItem settled(GatePass settledPass) {
+        return new GateItem(settledPass, List.of(), latestEventAt, null);
     }
 }

@@ -75,7 +75,8 @@ public final class MetricsQuery {
             } else {
                 scalars.add(new MetricsSnapshot.Scalar(metric, labels, value.count()));
             }
-            if (metric == Metric.GATE_QUEUE_WAIT || metric == Metric.GATE_DURATION) {
+            if (metric == Metric.GATE_QUEUE_WAIT || metric == Metric.GATE_DURATION
+                    || metric == Metric.GATE_ABANDONED) {
                 gates.put(StoreKey.of(labels.get(0), labels.get(1)), labels.subList(0, 2));
             }
         }
