@@ -49,6 +49,10 @@ public final class TestServer implements AutoCloseable {
         env.put("FLOWMETER_KAFKA_PORT", "0");
         env.put("FLOWMETER_KAFKA_CONTROLLER_PORT", "0");
         env.put("FLOWMETER_PARTITIONS", "2");
+        // Test events carry fixed dates that the wall clock has long passed (some fixtures are years old), while
+        // retention and abandonment measure age on the wall clock: keep everything unless a test says otherwise.
+        env.put("FLOWMETER_RETENTION", "36500d");
+        env.put("FLOWMETER_GATE_ITEM_RETENTION", "36500d");
         env.putAll(extraEnv);
         return new TestServer(env, clock);
     }
