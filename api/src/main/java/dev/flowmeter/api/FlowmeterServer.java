@@ -115,7 +115,8 @@ public final class FlowmeterServer implements AutoCloseable {
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
             registry.getPrometheusRegistry().register(new StateCollector(query));
 
-            IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize());
+            IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize(),
+                    IngestLimits.DEFAULT_MAX_FUTURE);
             EventsRoute events = new EventsRoute(publisher, limits, clock);
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;

@@ -1,6 +1,5 @@
 package dev.flowmeter.ingest.api;
 
-import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Rejected;
@@ -12,13 +11,13 @@ import io.javalin.http.Context;
 import io.javalin.http.Header;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
 
 /**
  * {@code POST /api/v1/events}, the generic way in: a body of one event object or an array of up to
  * {@link IngestLimits#maxBatchSize()} of them, in the JSON of {@link EventJson}. Answers 202 with the accepted ids
- * only once Kafka acknowledged every event; 400 with every bad field (nothing is published unless all are valid);
+ * only once Kafka acknowledged every event; 400 with every bad field, including a {@code time} too far ahead of the
+ * server's clock (nothing is published unless all are valid);
  * 413 when the body exceeds {@link IngestLimits#maxBodyBytes()} or the array holds too many events; 415 for any media
  * type but JSON; 503 with {@code Retry-After} when Kafka cannot take the write. Every refused body goes to the dead
  * letter topic.
@@ -50,7 +49,7 @@ public final class EventsRoute {
 
     private void handle(Context ctx) throws IOException {
         byte[] body = null;
-        List<DeliveryEvent> events;
+        EventBatch batch;
         try {
             String contentType = ctx.header(Header.CONTENT_TYPE);
             if (!RequestBody.isJson(contentType)) {
@@ -58,12 +57,12 @@ public final class EventsRoute {
                 throw Rejected.unsupportedMediaType(mediaTypeProblem(contentType));
             }
             body = RequestBody.readLimited(ctx, limits.maxBodyBytes());
-            events = EventBatch.parse(body, limits.maxBatchSize());
+            batch = EventBatch.parse(body, limits, clock.instant());
         } catch (Rejected rejected) {
             refuse(ctx, rejected, body);
             return;
         }
-        Responses.publishAndAnswer(ctx, publisher, SOURCE, events);
+        Responses.publishAndAnswer(ctx, publisher, SOURCE, batch.events());
     }
 
     private void refuse(Context ctx, Rejected rejected, byte[] body) {

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.webhook;
 
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problem;
 import dev.flowmeter.ingest.http.Problems;
@@ -13,6 +14,8 @@ import io.javalin.http.Context;
 import io.javalin.http.Header;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /webhooks/<source>}: reads the raw body (within the size limit), lets the source authenticate the call
  * on those exact bytes, maps the payload and publishes the events. 202 with the accepted ids, or 202 with
  * {@code "ignored"} and the reason for a call that changes no metric; 401 naming the header to check; 400 for a
- * payload that cannot be mapped; 413, 415 and 503 as for the events API.
+ * payload that cannot be mapped or maps to an event too far ahead of the server's clock; 413, 415 and 503 as for the
+ * events API.
  */
 public final class WebhookRoute {
 
@@ -86,7 +90,37 @@ public final class WebhookRoute {
             return;
         }
         List<DeliveryEvent> events = result.events();
+        try {
+            refuseTimesTooFarAhead(events, clock.instant());
+        } catch (Rejected rejected) {
+            Responses.refuse(ctx, publisher, clock, source.name(), rejected, body);
+            return;
+        }
         Responses.publishAndAnswer(ctx, publisher, source.name(), events);
+    }
+
+    /**
+     * A payload stamped by a skewed clock is refused like any other payload it cannot map, naming the event: the
+     * record would be accepted, but its time would move metrics into a future that has not happened.
+     */
+    private void refuseTimesTooFarAhead(List<DeliveryEvent> events, Instant now) {
+        List<FieldError> errors = new ArrayList<>();
+        String detail = null;
+        for (DeliveryEvent event : events) {
+            if (limits.isTooFarAhead(event.time(), now)) {
+                String named = event.type().wireName() + " event '" + event.id() + "'";
+                String problem = limits.tooFarAheadProblem(event.time(), now);
+                errors.add(new FieldError("time", "of the " + named + " " + problem));
+                detail = "the time of the payload's " + named + " " + problem;
+            }
+        }
+        if (errors.size() > 1) {
+            detail = errors.size() + " events of the payload have a time too far ahead of the server's clock ("
+                    + IngestLimits.MAX_FUTURE_VARIABLE + "); see errors";
+        }
+        if (detail != null) {
+            throw Rejected.invalidPayload(detail, errors);
+        }
     }
 
     private static Map<String, String> headers(Context ctx) {

@@ -44,6 +44,11 @@ final class EventsApi {
         });
     }
 
+    /** Limits of {@code maxBodyBytes} and the default batch size and future bound. */
+    static IngestLimits limits(long maxBodyBytes) {
+        return new IngestLimits(maxBodyBytes, IngestLimits.DEFAULT_MAX_BATCH_SIZE, IngestLimits.DEFAULT_MAX_FUTURE);
+    }
+
     static Response postJson(HttpClient client, String body) {
         return post(client, BodyPublishers.ofString(body, StandardCharsets.UTF_8), "application/json");
     }

@@ -12,6 +12,7 @@ import static dev.flowmeter.ingest.api.EventsApi.errors;
 import static dev.flowmeter.ingest.api.EventsApi.gateFinished;
 import static dev.flowmeter.ingest.api.EventsApi.gateQueued;
 import static dev.flowmeter.ingest.api.EventsApi.json;
+import static dev.flowmeter.ingest.api.EventsApi.limits;
 import static dev.flowmeter.ingest.api.EventsApi.post;
 import static dev.flowmeter.ingest.api.EventsApi.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -183,7 +184,7 @@ class EventsRouteTest {
 
     @Test
     void shouldAnswer413NamingTheVariableWhenContentLengthExceedsLimit() {
-        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(100)), (server, client) -> {
             Response response = postJson(client, "x".repeat(101));
 
             assertThat(response.code()).isEqualTo(413);
@@ -201,7 +202,7 @@ class EventsRouteTest {
 
     @Test
     void shouldAnswer413WhenChunkedBodyExceedsLimit() {
-        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(100)), (server, client) -> {
             Response response = post(client, chunked("x".repeat(101)), "application/json");
 
             assertThat(response.code()).isEqualTo(413);
@@ -216,7 +217,7 @@ class EventsRouteTest {
     void shouldAcceptBodyWhenItIsExactlyAtTheLimit() {
         String event = commit().toString();
         String body = event + " ".repeat(10);
-        JavalinTest.test(app(publisher, new IngestLimits(event.length() + 10, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(event.length() + 10)), (server, client) -> {
             assertThat(postJson(client, body).code()).isEqualTo(202);
             assertThat(post(client, chunked(body), "application/json").code()).isEqualTo(202);
         });
@@ -226,7 +227,7 @@ class EventsRouteTest {
     void shouldDecideBodySizeItselfWhenLimitIsAboveJavalinDefault() {
         // Javalin's own limit defaults to 1,000,000 bytes and would answer 413 in its own format.
         String event = commit().toString();
-        JavalinTest.test(app(publisher, new IngestLimits(2_000_000, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(2_000_000)), (server, client) -> {
             Response accepted = postJson(client, event + " ".repeat(1_500_000));
             Response tooLarge = post(client, chunked(event + " ".repeat(2_000_001 - event.length())),
                     "application/json");
@@ -246,7 +247,8 @@ class EventsRouteTest {
     @Test
     void shouldAnswer413NamingTheLimitWhenBatchHoldsTooManyEvents() {
         String body = array(commit(), deployment(), gateQueued());
-        JavalinTest.test(app(publisher, new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 2)), (server, client) -> {
+        JavalinTest.test(app(publisher, new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 2,
+                IngestLimits.DEFAULT_MAX_FUTURE)), (server, client) -> {
             Response response = postJson(client, body);
 
             assertThat(response.code()).isEqualTo(413);
@@ -445,6 +447,68 @@ class EventsRouteTest {
             }
             assertThat(publisher.batches()).isEmpty();
             assertThat(publisher.rejections()).hasSize(garbage.size());
+        });
+    }
+
+    // ---- time
+
+    /** The clock reads 2026-05-02T08:00:00Z; one day and one second later is refused. */
+    @Test
+    void shouldAnswer400NamingTimeAndTheServerClockWhenAnEventIsMoreThanADayAhead() {
+        ObjectNode ahead = commit();
+        ahead.put("time", "2026-05-03T08:00:01Z");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, ahead.toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode problem = json(response);
+            assertThat(problem.get("detail").asText()).isEqualTo("1 problem in the request body; see errors");
+            assertThat(errors(problem)).containsExactly(new FieldError("time", "is 2026-05-03T08:00:01Z, more than "
+                    + "1 day (FLOWMETER_MAX_FUTURE) ahead of the server's clock, which reads 2026-05-02T08:00:00Z; "
+                    + "check the sender's clock"));
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_event");
+        });
+    }
+
+    @Test
+    void shouldNameTheIndexAndKeepOtherProblemsWhenABatchedEventIsTooFarAhead() {
+        ObjectNode ahead = gateQueued();
+        ahead.put("time", "2027-01-01T00:00:00+01:00");
+        ahead.remove("gate");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, array(commit(), ahead));
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(errors(json(response))).containsExactly(
+                    new FieldError("[1].gate", "is required"),
+                    new FieldError("[1].time", "is 2026-12-31T23:00:00Z, more than 1 day (FLOWMETER_MAX_FUTURE) "
+                            + "ahead of the server's clock, which reads 2026-05-02T08:00:00Z; check the sender's "
+                            + "clock"));
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    /** 10:00 at +02:00 on 2026-05-03 is exactly one day after the clock's 2026-05-02T08:00:00Z. */
+    @Test
+    void shouldAcceptWhenAnEventIsExactlyTheMaximumAhead() {
+        ObjectNode edge = commit();
+        edge.put("time", "2026-05-03T10:00:00+02:00");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            assertThat(postJson(client, edge.toString()).code()).isEqualTo(202);
+            assertThat(publisher.batches().get(0).get(0).time()).isEqualTo(Instant.parse("2026-05-03T08:00:00Z"));
+        });
+    }
+
+    @Test
+    void shouldUseTheConfiguredBoundWhenMaxFutureIsSet() {
+        ObjectNode ahead = commit();
+        ahead.put("time", "2026-05-02T11:00:01Z");
+        IngestLimits limits = new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 1000, Duration.ofHours(3));
+        JavalinTest.test(app(publisher, limits), (server, client) -> {
+            assertThat(errors(json(postJson(client, ahead.toString())))).containsExactly(new FieldError("time",
+                    "is 2026-05-02T11:00:01Z, more than 3 hours (FLOWMETER_MAX_FUTURE) ahead of the server's clock, "
+                            + "which reads 2026-05-02T08:00:00Z; check the sender's clock"));
         });
     }
 

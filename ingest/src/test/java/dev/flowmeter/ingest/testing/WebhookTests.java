@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 public final class WebhookTests {
 
     /** Small enough that no test fixture comes near it; the size limit itself is tested with the defaults. */
-    private static final IngestLimits LIMITS = new IngestLimits(1_000_000, 1000);
+    private static final IngestLimits LIMITS = new IngestLimits(1_000_000, 1000, IngestLimits.DEFAULT_MAX_FUTURE);
 
     private WebhookTests() {
     }

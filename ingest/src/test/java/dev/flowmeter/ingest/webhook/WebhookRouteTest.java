@@ -2,7 +2,9 @@ package dev.flowmeter.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
@@ -61,7 +63,8 @@ class WebhookRouteTest {
     private Javalin app(long maxBodyBytes) {
         return Javalin.create(config -> {
             Problems.register(config);
-            new WebhookRoute(new TestSource(), publisher, new IngestLimits(maxBodyBytes, 1000),
+            new WebhookRoute(new TestSource(), publisher,
+                    new IngestLimits(maxBodyBytes, 1000, IngestLimits.DEFAULT_MAX_FUTURE),
                     Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
             WebhookRoute.registerDisabled(config, "other", "OTHER_SECRET");
         });
@@ -115,6 +118,46 @@ class WebhookRouteTest {
                 assertThat(r.reason()).isEqualTo("unauthenticated");
                 assertThat(r.body()).isEmpty(); // an unauthenticated body is never kept
             });
+        });
+    }
+
+    private static String commitAt(String time) {
+        return "{\"sha\":\"" + SHA + "\",\"time\":\"" + time + "\"}";
+    }
+
+    /** 2026-05-03T08:00:01Z is one day and one second after the clock's 2026-05-02T08:00:00Z. */
+    @Test
+    void shouldRefuseWith400NamingTimeAndTheEventWhenTheMappedEventIsTooFarAhead() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response ahead = post(client, "/webhooks/test", commitAt("2026-05-03T08:00:01Z"), "s3cret",
+                    "application/json");
+            String problem = "of the commit event 'test:d-1:commit' is 2026-05-03T08:00:01Z, more than 1 day "
+                    + "(FLOWMETER_MAX_FUTURE) ahead of the server's clock, which reads 2026-05-02T08:00:00Z; check "
+                    + "the sender's clock";
+
+            assertThat(ahead.code()).isEqualTo(400);
+            JsonNode body = EventJson.MAPPER.readTree(ahead.body().string());
+            assertThat(body.get("title").asText()).isEqualTo("Invalid payload");
+            assertThat(body.get("detail").asText()).isEqualTo("the time of the payload's commit event "
+                    + "'test:d-1:commit' is 2026-05-03T08:00:01Z, more than 1 day (FLOWMETER_MAX_FUTURE) ahead of the "
+                    + "server's clock, which reads 2026-05-02T08:00:00Z; check the sender's clock");
+            assertThat(body.get("errors").get(0).get("field").asText()).isEqualTo("time");
+            assertThat(body.get("errors").get(0).get("problem").asText()).isEqualTo(problem);
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("invalid_payload");
+                assertThat(r.errors()).containsExactly(new FieldError("time", problem));
+            });
+        });
+    }
+
+    @Test
+    void shouldAcceptTheEventWhenItIsExactlyTheMaximumAhead() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", commitAt("2026-05-03T08:00:00Z"), "s3cret",
+                    "application/json");
+
+            assertThat(response.code()).isEqualTo(202);
         });
     }
 
