@@ -39,8 +39,8 @@ class WebhookRouteTest {
         }
 
         @Override
-        public void authenticate(WebhookRequest request) {
-            if (!SECRET.matches(request.header("X-Token").orElse(null))) {
+        public void authenticateHeaders(WebhookHeaders headers) {
+            if (!SECRET.matches(headers.header("X-Token").orElse(null))) {
                 throw Rejected.unauthenticated("X-Token does not match; check TEST_SECRET");
             }
         }
@@ -208,13 +208,38 @@ class WebhookRouteTest {
     }
 
     @Test
-    void shouldVerifyAnHmacWhenTheHexMatchesInAnyCase() {
+    void shouldVerifyAnHmacWhenTheHexAndThePrefixMatchInAnyCase() {
         byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         String hex = Hmac.sha256Hex(SECRET, body);
 
-        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.toUpperCase(Locale.ROOT))).isTrue();
-        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.substring(1) + "0")).isFalse();
-        assertThat(Hmac.matchesSha256Hex(Secret.of("other"), body, hex)).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of("SHA256=" + hex.toUpperCase(Locale.ROOT))))
+                .isTrue();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(" sha256=" + hex + " "))).isTrue();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of("sha256=" + hex.substring(1) + "0"))).isFalse();
+        assertThat(Hmac.matchesAny(Secret.of("other"), body, "sha256=", List.of("sha256=" + hex))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnHmacWhenThePrefixIsMissingOrThereIsNoSignature() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        String hex = Hmac.sha256Hex(SECRET, body);
+
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(hex))).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(""))).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of())).isFalse();
+    }
+
+    /** One HMAC, every signature compared with it, in any position: the PagerDuty rotation case. */
+    @Test
+    void shouldMatchWhenAnyOfSeveralSignaturesIsTheHmac() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] expected = Hmac.sha256Hex(SECRET, body).getBytes(StandardCharsets.US_ASCII);
+        String good = "v1=" + Hmac.sha256Hex(SECRET, body);
+        String old = "v1=" + Hmac.sha256Hex(Secret.of("old"), body);
+
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(good, old))).isTrue();
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(old, "garbage", good))).isTrue();
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(old, "garbage"))).isFalse();
     }
 
     @Test
