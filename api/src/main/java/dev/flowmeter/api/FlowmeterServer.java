@@ -5,8 +5,11 @@ import dev.flowmeter.api.metrics.StateCollector;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.events.Topics;
 import dev.flowmeter.ingest.api.EventsRoute;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.KafkaEventPublisher;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.ValueStreamTopology;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -61,14 +65,16 @@ public final class FlowmeterServer implements AutoCloseable {
     private final KafkaEventPublisher publisher;
     private final Javalin http;
     private final PrometheusMeterRegistry registry;
+    private final ExecutorService answers;
 
     private FlowmeterServer(EmbeddedKafka broker, KafkaStreams streams, KafkaEventPublisher publisher, Javalin http,
-            PrometheusMeterRegistry registry) {
+            PrometheusMeterRegistry registry, ExecutorService answers) {
         this.broker = broker;
         this.streams = streams;
         this.publisher = publisher;
         this.http = http;
         this.registry = registry;
+        this.answers = answers;
     }
 
     public static FlowmeterServer start(FlowmeterConfig config) {
@@ -117,12 +123,17 @@ public final class FlowmeterServer implements AutoCloseable {
 
             IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize(),
                     IngestLimits.DEFAULT_MAX_FUTURE);
-            EventsRoute events = new EventsRoute(publisher, limits, clock);
+            ExecutorService answers = IngestDependencies.answerExecutor(2, 1024);
+            started.add(answers::shutdown);
+            IngestDependencies ingest = new IngestDependencies(publisher, limits, clock, answers,
+                    new UnauthenticatedRequests(),
+                    new BodyBudget(Math.max(limits.maxBodyBytes(), Runtime.getRuntime().maxMemory() / 4)));
+            EventsRoute events = new EventsRoute(ingest, Optional.empty());
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 Problems.register(cfg);
                 events.register(cfg);
-                Webhooks.register(cfg, config.webhooks(), publisher, limits, clock);
+                Webhooks.register(cfg, config.webhooks(), ingest);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> ctx.result("ok"));
@@ -131,7 +142,7 @@ public final class FlowmeterServer implements AutoCloseable {
             started.add(http::stop);
             http.start(config.httpHost(), config.httpPort());
             LOG.info("Flowmeter is listening on http://{}:{}", config.httpHost(), http.port());
-            return new FlowmeterServer(broker, streams, publisher, http, registry);
+            return new FlowmeterServer(broker, streams, publisher, http, registry, answers);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -165,6 +176,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
         parts.add(publisher);
         parts.add(registry::close);
+        parts.add(answers::shutdown);
         parts.add(http::stop);
         closeAll(parts);
     }

@@ -6,21 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WebhookRouteTest {
@@ -30,9 +32,10 @@ class WebhookRouteTest {
     private static final Secret SECRET = Secret.of("s3cret");
 
     private final FakePublisher publisher = new FakePublisher();
+    private IngestDependencies dependencies;
 
     /** A source that wants its secret in X-Token, maps {"sha": ...} to a commit and ignores {"ping": true}. */
-    private static final class TestSource implements WebhookSource {
+    private static class TestSource implements WebhookSource {
         @Override
         public String name() {
             return "test";
@@ -60,14 +63,56 @@ class WebhookRouteTest {
         }
     }
 
+    /** The test source, but signed like GitHub: {@code X-Signature: sha256=<HMAC of the body under the secret>}. */
+    private static final class SignedSource extends TestSource {
+        @Override
+        public String name() {
+            return "signed";
+        }
+
+        @Override
+        public void authenticateHeaders(WebhookHeaders headers) {
+            Unauthenticated.requireHeader(headers, "X-Signature", "sign the webhook with SIGNED_SECRET");
+        }
+
+        @Override
+        public void authenticateBody(WebhookRequest request) {
+            if (!Hmac.matchesAny(SECRET, request.body(), "sha256=", List.of(request.header("X-Signature").get()))) {
+                throw Unauthenticated.mismatch("X-Signature", "SIGNED_SECRET");
+            }
+        }
+    }
+
     private Javalin app(long maxBodyBytes) {
+        return app(WebhookTests.dependencies(publisher, NOW,
+                new IngestLimits(maxBodyBytes, 1000, IngestLimits.DEFAULT_MAX_FUTURE)));
+    }
+
+    private Javalin app(IngestDependencies shared) {
+        dependencies = shared;
         return Javalin.create(config -> {
             Problems.register(config);
-            new WebhookRoute(new TestSource(), publisher,
-                    new IngestLimits(maxBodyBytes, 1000, IngestLimits.DEFAULT_MAX_FUTURE),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
+            new WebhookRoute(new TestSource(), shared).register(config);
+            new WebhookRoute(new SignedSource(), shared).register(config);
             WebhookRoute.registerDisabled(config, "other", "OTHER_SECRET");
         });
+    }
+
+    private static Response post(HttpClient client, String path, String body, Map<String, String> headers) {
+        return client.request(path, request -> {
+            request.post(BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json");
+            request.header("X-Delivery", "d-1");
+            headers.forEach(request::header);
+        });
+    }
+
+    private static String commitAt(String time) {
+        return "{\"sha\":\"" + SHA + "\",\"time\":\"" + time + "\"}";
+    }
+
+    private static String signature(String body) {
+        return "sha256=" + Hmac.sha256Hex(SECRET, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Response post(HttpClient client, String path, String body, String token, String contentType) {
@@ -106,23 +151,68 @@ class WebhookRouteTest {
     }
 
     @Test
-    void shouldRefuseWith401NamingTheHeaderWhenTheSecretIsWrong() {
+    void shouldRefuseWith401CountedButWrittenNowhereWhenTheSecretIsWrong() {
         JavalinTest.test(app(1_000_000), (server, client) -> {
             Response response = post(client, "/webhooks/test", "{\"sha\":\"" + SHA + "\"}", "guess",
                     "application/json");
 
             assertThat(response.code()).isEqualTo(401);
+            assertThat(response.headers().get("Content-Type")).containsExactly("application/problem+json");
             assertThat(response.body().string()).contains("\"detail\":\"X-Token does not match; check TEST_SECRET\"");
             assertThat(publisher.batches()).isEmpty();
-            assertThat(publisher.rejections()).singleElement().satisfies(r -> {
-                assertThat(r.reason()).isEqualTo("unauthenticated");
-                assertThat(r.body()).isEmpty(); // an unauthenticated body is never kept
-            });
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().snapshot()).isEqualTo(Map.of("test", 1L));
         });
     }
 
-    private static String commitAt(String time) {
-        return "{\"sha\":\"" + SHA + "\",\"time\":\"" + time + "\"}";
+    /** The body is over the size limit, of the wrong type and does not fit the budget: only the 401 is seen. */
+    @Test
+    void shouldRefuseWith401BeforeReadingTheBodyWhenTheHeaderCredentialIsWrong() {
+        JavalinTest.test(app(100), (server, client) -> {
+            BodyBudget.Reservation full = dependencies.bodyBudget().reservation();
+            assertThat(full.tryAdd(100)).isTrue();
+
+            Response response = post(client, "/webhooks/test", "x".repeat(150), "guess", "text/plain");
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains("\"detail\":\"X-Token does not match; check TEST_SECRET\"");
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().count("test")).isEqualTo(1);
+            full.close();
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401BeforeReadingTheBodyWhenTheSignatureHeaderIsMissing() {
+        JavalinTest.test(app(100), (server, client) -> {
+            Response response = post(client, "/webhooks/signed", "x".repeat(150), Map.of());
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains(
+                    "\"detail\":\"X-Signature is missing; sign the webhook with SIGNED_SECRET\"");
+            assertThat(dependencies.unauthenticated().count("signed")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401AfterReadingTheBodyWhenTheSignatureDoesNotMatch() {
+        String body = commitAt("2026-05-01T10:00:00Z");
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response forged = post(client, "/webhooks/signed", body, Map.of("X-Signature", signature(body + " ")));
+            Response unprefixed = post(client, "/webhooks/signed", body,
+                    Map.of("X-Signature", signature(body).substring("sha256=".length())));
+            Response signed = post(client, "/webhooks/signed", body, Map.of("X-Signature", signature(body)));
+
+            assertThat(forged.code()).isEqualTo(401);
+            assertThat(forged.body().string())
+                    .contains("\"detail\":\"X-Signature does not match; check SIGNED_SECRET\"");
+            assertThat(unprefixed.code()).isEqualTo(401);
+            assertThat(unprefixed.body().string())
+                    .contains("\"detail\":\"X-Signature does not match; check SIGNED_SECRET\"");
+            assertThat(signed.code()).isEqualTo(202);
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().snapshot()).isEqualTo(Map.of("signed", 2L));
+        });
     }
 
     /** 2026-05-03T08:00:01Z is one day and one second after the clock's 2026-05-02T08:00:00Z. */
@@ -162,6 +252,29 @@ class WebhookRouteTest {
     }
 
     @Test
+    void shouldAnswer503WithRetryAfterWrittenNowhereWhenTheBodyBudgetIsFull() {
+        JavalinTest.test(app(1_000), (server, client) -> {
+            BodyBudget.Reservation other = dependencies.bodyBudget().reservation();
+            assertThat(other.tryAdd(950)).isTrue();
+            String body = commitAt("2026-05-01T10:00:00Z");
+
+            Response busy = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(busy.code()).isEqualTo(503);
+            assertThat(busy.headers().get("Retry-After")).containsExactly("5");
+            assertThat(EventJson.MAPPER.readTree(busy.body().string()).get("detail").asText()).isEqualTo("the "
+                    + "server is busy with other large requests: their bodies fill its budget of 1000 bytes held at "
+                    + "once (FLOWMETER_MAX_BUFFERED_BYTES); resend the request later");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).isEmpty();
+
+            other.close();
+            assertThat(post(client, "/webhooks/test", body, "s3cret", "application/json").code()).isEqualTo(202);
+            assertThat(dependencies.bodyBudget().reservedBytes()).isZero();
+        });
+    }
+
+    @Test
     void shouldRefuseWith400NamingTheFieldWhenThePayloadCannotBeMapped() {
         JavalinTest.test(app(1_000_000), (server, client) -> {
             Response response = post(client, "/webhooks/test", "{\"time\":\"2024-05-01T10:00:00Z\"}", "s3cret",
@@ -182,6 +295,17 @@ class WebhookRouteTest {
 
             assertThat(response.code()).isEqualTo(413);
             assertThat(response.body().string()).contains("the limit is 2048 bytes, set by FLOWMETER_MAX_BODY_BYTES");
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401NotWith415WhenAStrangerSendsAnotherMediaType() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "payload=%7B%7D", "guess",
+                    "application/x-www-form-urlencoded");
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(publisher.rejections()).isEmpty();
         });
     }
 
