@@ -3,12 +3,16 @@ package dev.flowmeter.api;
 import dev.flowmeter.api.broker.EmbeddedKafka;
 import dev.flowmeter.api.health.KafkaReachability;
 import dev.flowmeter.api.health.StreamsHealth;
+import dev.flowmeter.api.metrics.IngestMetrics;
 import dev.flowmeter.api.metrics.StateCollector;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.events.Topics;
 import dev.flowmeter.ingest.api.EventsRoute;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.KafkaEventPublisher;
 import dev.flowmeter.streams.ValueStreamTopology;
 import dev.flowmeter.streams.errors.SkipFailedRecords;
@@ -38,6 +42,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -73,6 +78,7 @@ public final class FlowmeterServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FlowmeterServer.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
+    private static final int ANSWER_QUEUE = 4096;
     /** The durability floor of every topic: a write is acknowledged by two replicas when there are two. */
     static final int MIN_IN_SYNC_REPLICAS = 2;
 
@@ -80,21 +86,18 @@ public final class FlowmeterServer implements AutoCloseable {
     private final KafkaStreams streams;
     private final Set<String> stores;
     private final StreamsHealth streamsHealth;
-    private final KafkaReachability kafka;
-    private final KafkaEventPublisher publisher;
     private final Javalin http;
-    private final PrometheusMeterRegistry registry;
+    /** Everything started, in order; closed in reverse. */
+    private final List<AutoCloseable> parts;
 
     private FlowmeterServer(EmbeddedKafka broker, KafkaStreams streams, Set<String> stores, StreamsHealth streamsHealth,
-            KafkaReachability kafka, KafkaEventPublisher publisher, Javalin http, PrometheusMeterRegistry registry) {
+            Javalin http, List<AutoCloseable> parts) {
         this.broker = broker;
         this.streams = streams;
         this.stores = stores;
         this.streamsHealth = streamsHealth;
-        this.kafka = kafka;
-        this.publisher = publisher;
         this.http = http;
-        this.registry = registry;
+        this.parts = List.copyOf(parts);
     }
 
     /** Starts a server whose fatal Kafka Streams failure only fails liveness (tests watch for that). */
@@ -136,7 +139,10 @@ public final class FlowmeterServer implements AutoCloseable {
                 streamsHealth.failed(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             });
-            started.add(streams);
+            // Leaving the group lets another instance (or this one, restarted) take the partitions over at once
+            // instead of after the session timeout.
+            started.add(() -> streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
             streams.start();
 
             KafkaReachability kafka = new KafkaReachability(client, READINESS_INTERVAL,
@@ -149,6 +155,7 @@ public final class FlowmeterServer implements AutoCloseable {
             started.add(publisher);
 
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            started.add(registry::close);
             new JvmMemoryMetrics().bindTo(registry);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
@@ -161,15 +168,25 @@ public final class FlowmeterServer implements AutoCloseable {
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
 
-            IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize());
-            EventsRoute events = new EventsRoute(publisher, limits, clock);
+            IngestLimits limits = new IngestLimits(config.maxBodyBytes(), config.maxBatchSize(), config.maxFuture());
+            // Answers are tiny writes; a thread per core is plenty, and a full queue answers on the producer's thread.
+            ExecutorService answers = IngestDependencies.answerExecutor(
+                    Math.max(2, Runtime.getRuntime().availableProcessors()), ANSWER_QUEUE);
+            started.add(answers::shutdown);
+            UnauthenticatedRequests unauthenticated = new UnauthenticatedRequests();
+            BodyBudget budget = new BodyBudget(config.maxBufferedBytes());
+            IngestDependencies ingest = new IngestDependencies(publisher, limits, clock, answers, unauthenticated,
+                    budget);
+            EventsRoute events = new EventsRoute(ingest, config.ingestToken());
+            List<String> sources = new ArrayList<>();
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 HttpServer.configure(cfg, config.http());
                 Problems.register(cfg);
                 ReadAccess.register(cfg, config.apiToken());
                 events.register(cfg);
-                Webhooks.register(cfg, config.webhooks(), publisher, limits, clock);
+                sources.add(EventsRoute.SOURCE);
+                sources.addAll(Webhooks.register(cfg, config.webhooks(), ingest));
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));
@@ -177,11 +194,11 @@ public final class FlowmeterServer implements AutoCloseable {
                 cfg.routes.get("/health/query", ctx -> queryable(ctx, streamsHealth));
             });
             started.add(http::stop);
+            started.add(IngestMetrics.bind(registry, unauthenticated, sources, budget, publisher));
             http.start();
             LOG.info("Flowmeter is listening on {}://{}:{}", config.http().tls().isPresent() ? "https" : "http",
                     config.http().host(), http.port());
-            return new FlowmeterServer(broker, streams, stores, streamsHealth, kafka, publisher, http,
-                    registry);
+            return new FlowmeterServer(broker, streams, stores, streamsHealth, http, started);
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -246,21 +263,10 @@ public final class FlowmeterServer implements AutoCloseable {
         return counts;
     }
 
+    /** Stops everything in reverse order of start: HTTP first, the broker last. */
     @Override
     public void close() {
         LOG.info("Stopping Flowmeter");
-        List<AutoCloseable> parts = new ArrayList<>();
-        if (broker != null) {
-            parts.add(broker);
-        }
-        // Leaving the group lets another instance (or this one, restarted) take the partitions over at once
-        // instead of after the session timeout.
-        parts.add(() -> streams.close(CloseOptions.groupMembershipOperation(
-                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
-        parts.add(kafka);
-        parts.add(publisher);
-        parts.add(registry::close);
-        parts.add(http::stop);
         closeAll(parts);
     }
 

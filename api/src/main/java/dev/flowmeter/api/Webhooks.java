@@ -5,14 +5,12 @@ import dev.flowmeter.ingest.bitbucket.BitbucketSource;
 import dev.flowmeter.ingest.cdevents.CdEventsSource;
 import dev.flowmeter.ingest.github.GitHubSource;
 import dev.flowmeter.ingest.gitlab.GitLabSource;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.pagerduty.PagerDutySource;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRoute;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import io.javalin.config.JavalinConfig;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,16 +25,19 @@ final class Webhooks {
     private Webhooks() {
     }
 
-    static void register(JavalinConfig config, WebhookSettings settings, EventPublisher publisher,
-            IngestLimits limits, Clock clock) {
+    /** Mounts every source and returns the names of those enabled. */
+    static List<String> register(JavalinConfig config, WebhookSettings settings, IngestDependencies ingest) {
         ServiceMap services = settings.serviceMap().map(ServiceMap::load).orElse(ServiceMap.IDENTITY);
+        List<String> enabled = new ArrayList<>();
         for (Entry entry : entries(settings, services)) {
             if (entry.source().isPresent()) {
-                new WebhookRoute(entry.source().get(), publisher, limits, clock).register(config);
+                new WebhookRoute(entry.source().get(), ingest).register(config);
+                enabled.add(entry.name());
             } else {
                 WebhookRoute.registerDisabled(config, entry.name(), entry.enabledBy());
             }
         }
+        return List.copyOf(enabled);
     }
 
     private static List<Entry> entries(WebhookSettings settings, ServiceMap services) {

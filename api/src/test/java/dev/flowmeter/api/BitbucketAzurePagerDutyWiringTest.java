@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.Rejection;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.EventPublisher;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
@@ -40,8 +43,9 @@ class BitbucketAzurePagerDutyWiringTest {
         WebhookSettings settings = WebhookSettings.fromEnv(env);
         return Javalin.create(config -> {
             Problems.register(config);
-            Webhooks.register(config, settings, PUBLISHER, IngestLimits.defaults(),
-                    Clock.fixed(Instant.parse("2026-05-02T08:00:00Z"), ZoneOffset.UTC));
+            Webhooks.register(config, settings, new IngestDependencies(PUBLISHER, IngestLimits.defaults(),
+                    Clock.fixed(Instant.parse("2026-05-02T08:00:00Z"), ZoneOffset.UTC), Runnable::run,
+                    new UnauthenticatedRequests(), new BodyBudget(IngestLimits.DEFAULT_MAX_BODY_BYTES)));
         });
     }
 

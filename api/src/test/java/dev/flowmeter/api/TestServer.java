@@ -97,15 +97,17 @@ public final class TestServer implements AutoCloseable {
     }
 
     /**
-     * Every {@code flowmeter_} sample of a scrape, series to value as written, but the {@code flowmeter_state_}
-     * gauges, which describe this process's stores (readiness, RocksDB's size estimates) rather than the data.
+     * Every {@code flowmeter_} sample of a scrape, series to value as written, but the {@code flowmeter_state_} and
+     * {@code flowmeter_ingest_} gauges, which describe this process (store readiness and size estimates, request
+     * bytes in flight) rather than the data.
      */
     public Map<String, String> flowmeterSeries() {
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(baseUrl() + "/metrics")).build());
         assertThat(response.statusCode()).isEqualTo(200);
         Map<String, String> series = new TreeMap<>();
         for (String line : response.body().split("\n")) {
-            if (line.startsWith("flowmeter_") && !line.startsWith("flowmeter_state_")) {
+            if (line.startsWith("flowmeter_") && !line.startsWith("flowmeter_state_")
+                    && !line.startsWith("flowmeter_ingest_")) {
                 int space = line.lastIndexOf(' ');
                 series.put(line.substring(0, space), line.substring(space + 1));
             }

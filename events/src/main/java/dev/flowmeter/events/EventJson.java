@@ -75,7 +75,8 @@ public final class EventJson {
         DeliveryEvent event = switch (type) {
             case COMMIT -> {
                 String sha = fields.sha("sha");
-                List<String> parents = fields.shaList("parents", MAX_PARENTS, null);
+                List<String> parents = fields.shaList("parents", MAX_PARENTS, null, "report the commit again with "
+                        + "the rest of its parents, in as many events as it takes: reports of the same sha add up");
                 yield fields.ok() ? new CommitRecorded(id, time, service, sha, parents) : null;
             }
             case ARTIFACT -> {
@@ -84,7 +85,9 @@ public final class EventJson {
                     fields.error("commits", "is required: the commits the artifact was built from");
                 }
                 List<String> commits = fields.shaList("commits", MAX_COMMITS,
-                        "must list at least one commit id: the commits the artifact was built from");
+                        "must list at least one commit id: the commits the artifact was built from",
+                        "report the artifact again with the rest of its commits, in as many events as it takes: "
+                                + "reports of the same sha add up");
                 yield fields.ok() ? new ArtifactBuilt(id, time, service, sha, commits) : null;
             }
             case DEPLOYMENT -> {
@@ -92,7 +95,9 @@ public final class EventJson {
                 String sha = fields.sha("sha");
                 DeploymentStatus status = fields.oneOf("status", DeploymentStatus.values(), DeploymentStatus::wireName);
                 List<String> commits = fields.shaList("commits", MAX_COMMITS,
-                        "must list at least one commit id; leave it out to derive the commits from history");
+                        "must list at least one commit id; leave it out to derive the commits from history",
+                        "leave commits out to derive them from the history of sha, or report them as an artifact "
+                                + "(in several events if need be: reports of the same sha add up) and deploy its sha");
                 yield fields.ok() ? new DeploymentFinished(id, time, service, environment, sha, status, commits) : null;
             }
             case GATE_QUEUED -> {
@@ -315,7 +320,7 @@ public final class EventJson {
             try {
                 Instant time = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant();
-                // Kafka record timestamps cannot be negative: an earlier time would be dropped by Kafka Streams.
+                // The topology's timestamp extractor reads this time, and Kafka Streams drops a negative one.
                 if (time.isBefore(Instant.EPOCH)) {
                     error(field, "must not be before 1970-01-01T00:00:00Z");
                     return null;
@@ -346,8 +351,11 @@ public final class EventJson {
             return value.textValue().toLowerCase(Locale.ROOT);
         }
 
-        /** An optional array of shas; an explicit empty array is refused with {@code emptyProblem}, when given. */
-        List<String> shaList(String field, int max, String emptyProblem) {
+        /**
+         * An optional array of shas; an explicit empty array is refused with {@code emptyProblem}, when given, and a
+         * longer one than {@code max} with the limit and {@code howToSplit}, so the sender can still send it all.
+         */
+        List<String> shaList(String field, int max, String emptyProblem, String howToSplit) {
             JsonNode value = node.get(field);
             if (value == null || value.isNull()) {
                 return List.of();
@@ -361,7 +369,8 @@ public final class EventJson {
                 return List.of();
             }
             if (value.size() > max) {
-                error(field, "must hold at most " + max + " commit ids");
+                error(field, "holds " + value.size() + " commit ids, more than the limit of " + max + " per event; "
+                        + howToSplit);
                 return List.of();
             }
             Set<String> shas = new LinkedHashSet<>();

@@ -3,6 +3,8 @@ package dev.flowmeter.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -77,5 +79,69 @@ class EventJsonTest {
         assertThatThrownBy(() -> EventJson.parse(before1970))
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors())
                         .containsExactly(new FieldError("time", "must not be before 1970-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void shouldSayTheLimitAndHowToSplitWhenACommitHasTooManyParents() {
+        ObjectNode commit = event("commit");
+        shas(commit.putArray("parents"), 101);
+
+        assertThatThrownBy(() -> EventJson.parse(commit))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("parents", "holds 101 commit ids, more than the limit of 100 per event; "
+                                + "report the commit again with the rest of its parents, in as many events as it "
+                                + "takes: reports of the same sha add up")));
+    }
+
+    @Test
+    void shouldSayTheLimitAndHowToSplitWhenAnArtifactListsTooManyCommits() {
+        ObjectNode artifact = event("artifact");
+        shas(artifact.putArray("commits"), 10_001);
+
+        assertThatThrownBy(() -> EventJson.parse(artifact))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("commits", "holds 10001 commit ids, more than the limit of 10000 per event; "
+                                + "report the artifact again with the rest of its commits, in as many events as it "
+                                + "takes: reports of the same sha add up")));
+    }
+
+    @Test
+    void shouldSayTheLimitAndTheWaysAroundItWhenADeploymentListsTooManyCommits() {
+        ObjectNode deployment = event("deployment");
+        deployment.put("environment", "production");
+        deployment.put("status", "success");
+        shas(deployment.putArray("commits"), 10_001);
+
+        assertThatThrownBy(() -> EventJson.parse(deployment))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("commits", "holds 10001 commit ids, more than the limit of 10000 per event; "
+                                + "leave commits out to derive them from the history of sha, or report them as an "
+                                + "artifact (in several events if need be: reports of the same sha add up) and deploy "
+                                + "its sha")));
+    }
+
+    @Test
+    void shouldAcceptAListWhenItHoldsExactlyTheLimit() {
+        ObjectNode artifact = event("artifact");
+        shas(artifact.putArray("commits"), 10_000);
+
+        assertThat(((ArtifactBuilt) EventJson.parse(artifact)).commits()).hasSize(10_000);
+    }
+
+    private static ObjectNode event(String type) {
+        ObjectNode node = EventJson.MAPPER.createObjectNode();
+        node.put("id", "e-1");
+        node.put("type", type);
+        node.put("time", AT.toString());
+        node.put("service", "shop/checkout");
+        node.put("sha", SHA);
+        return node;
+    }
+
+    /** {@code count} distinct 40-digit commit ids. */
+    private static void shas(ArrayNode array, int count) {
+        for (int i = 0; i < count; i++) {
+            array.add(String.format("%040x", i));
+        }
     }
 }

@@ -120,7 +120,7 @@ class CdEventsWebhookIT {
      * (06:00 to 10:00, 14400 s): count 1, sum 14400, at or below 14400 s but not 7200 s; a batch of 1. Build: waited
      * 180 s (08:01 to 08:04) and worked 360 s (08:04 to 08:10), passed. Tests: waited 1800 s (08:15 to 08:45), no
      * duration as no start was reported. Events: 2 commits (created, merged), 1 artifact, 2 queued, 1 started,
-     * 2 finished, 1 deployment; the forged call is one unauthenticated rejection.
+     * 2 finished, 1 deployment; the forged call is one 401, counted in memory and never written to Kafka.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -150,7 +150,7 @@ class CdEventsWebhookIT {
         expected.put("flowmeter_events_total{type=\"gate.started\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"gate.finished\"}", "2.0");
         expected.put("flowmeter_events_total{type=\"deployment\"}", "1.0");
-        expected.put("flowmeter_events_rejected_total{reason=\"unauthenticated\"}", "1.0");
+        expected.put("flowmeter_requests_unauthenticated_total{source=\"cdevents\"}", "1.0");
         return expected;
     }
 

@@ -5,6 +5,7 @@ import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Unauthenticated;
+import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -52,10 +53,13 @@ public final class AzureDevOpsSource implements WebhookSource {
     }
 
 
-    /** Both the user and the password are compared, each in constant time, whatever the first comparison gave. */
+    /**
+     * Both the user and the password are compared, each in constant time, whatever the first comparison gave; the
+     * credentials are the whole proof, so the body is never read for wrong ones.
+     */
     @Override
-    public void authenticate(WebhookRequest request) {
-        Optional<String> header = request.header(AUTHORIZATION)
+    public void authenticateHeaders(WebhookHeaders headers) {
+        Optional<String> header = headers.header(AUTHORIZATION)
                 .filter(value -> value.regionMatches(true, 0, BASIC, 0, BASIC.length()));
         if (header.isEmpty()) {
             throw Unauthenticated.missing(CREDENTIAL, "set basic authentication on the Azure DevOps service hook to "

@@ -6,6 +6,7 @@ import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Unauthenticated;
+import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -50,10 +51,15 @@ public final class BitbucketSource implements WebhookSource {
 
 
     @Override
-    public void authenticate(WebhookRequest request) {
-        String signature = Unauthenticated.requireHeader(request, SIGNATURE,
+    public void authenticateHeaders(WebhookHeaders headers) {
+        Unauthenticated.requireHeader(headers, SIGNATURE,
                 "set a secret on the Bitbucket webhook and the same value in " + VARIABLE);
-        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature, SHA256)) {
+    }
+
+    @Override
+    public void authenticateBody(WebhookRequest request) {
+        String signature = request.header(SIGNATURE).orElse("");
+        if (!Hmac.matchesAny(secret, request.body(), SHA256, List.of(signature))) {
             throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
         }
     }

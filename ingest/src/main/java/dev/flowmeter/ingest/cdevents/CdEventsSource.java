@@ -4,11 +4,12 @@ import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Unauthenticated;
+import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
-import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * {@code POST /webhooks/cdevents}: CDEvents (spec 0.4 and 0.5) sent as CloudEvents over HTTP, in binary mode
@@ -21,7 +22,6 @@ public final class CdEventsSource implements WebhookSource {
     static final String NAME = "cdevents";
     static final String TOKEN_VARIABLE = "CDEVENTS_TOKEN";
     private static final String AUTHORIZATION = "Authorization";
-    private static final String BEARER = "bearer ";
     private static final String CREDENTIAL = "Authorization bearer token";
 
     private final Secret token;
@@ -48,15 +48,15 @@ public final class CdEventsSource implements WebhookSource {
                 || CloudEvents.isBatchMode(contentType);
     }
 
+    /** The bearer token is the whole credential, so the body is never read for a wrong one. */
     @Override
-    public void authenticate(WebhookRequest request) {
-        String authorization = request.header(AUTHORIZATION).orElse("");
-        if (authorization.length() <= BEARER.length()
-                || !authorization.substring(0, BEARER.length()).toLowerCase(Locale.ROOT).equals(BEARER)) {
+    public void authenticateHeaders(WebhookHeaders headers) {
+        Optional<String> presented = Unauthenticated.bearerToken(headers.header(AUTHORIZATION).orElse(null));
+        if (presented.isEmpty()) {
             throw Unauthenticated.missing(CREDENTIAL, "send 'Authorization: Bearer <token>' with the value of "
                     + TOKEN_VARIABLE);
         }
-        if (!token.matches(authorization.substring(BEARER.length()).strip())) {
+        if (!token.matches(presented.get())) {
             throw Unauthenticated.mismatch(CREDENTIAL, TOKEN_VARIABLE);
         }
     }

@@ -10,6 +10,7 @@ import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Unauthenticated;
+import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -48,14 +49,19 @@ public final class GitHubSource implements WebhookSource {
 
 
     @Override
-    public void authenticate(WebhookRequest request) {
-        if (request.header(SIGNATURE_HEADER).isEmpty() && request.header(SHA1_SIGNATURE_HEADER).isPresent()) {
+    public void authenticateHeaders(WebhookHeaders headers) {
+        if (headers.header(SIGNATURE_HEADER).isEmpty() && headers.header(SHA1_SIGNATURE_HEADER).isPresent()) {
             throw Rejected.unauthenticated(SHA1_SIGNATURE_HEADER + " (HMAC-SHA1) is not accepted; only "
                     + SIGNATURE_HEADER + " is accepted, which GitHub sends when the webhook has a secret");
         }
-        String signature = Unauthenticated.requireHeader(request, SIGNATURE_HEADER,
+        Unauthenticated.requireHeader(headers, SIGNATURE_HEADER,
                 "give the GitHub webhook a secret, the same value as " + SECRET_VARIABLE);
-        if (!Hmac.matchesPrefixedSha256Hex(secret, request.body(), signature, SIGNATURE_PREFIX)) {
+    }
+
+    @Override
+    public void authenticateBody(WebhookRequest request) {
+        String signature = request.header(SIGNATURE_HEADER).orElse("");
+        if (!Hmac.matchesAny(secret, request.body(), SIGNATURE_PREFIX, List.of(signature))) {
             throw Unauthenticated.mismatch(SIGNATURE_HEADER, SECRET_VARIABLE);
         }
     }

@@ -9,6 +9,7 @@ import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Unauthenticated;
+import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
@@ -47,9 +48,10 @@ public final class GitLabSource implements WebhookSource {
     }
 
 
+    /** The token is the whole credential, so the body is never read for a wrong one. */
     @Override
-    public void authenticate(WebhookRequest request) {
-        String candidate = Unauthenticated.requireHeader(request, TOKEN_HEADER,
+    public void authenticateHeaders(WebhookHeaders headers) {
+        String candidate = Unauthenticated.requireHeader(headers, TOKEN_HEADER,
                 "set the webhook's secret token in GitLab to the value of " + TOKEN_VARIABLE);
         if (!token.matches(candidate)) {
             throw Unauthenticated.mismatch(TOKEN_HEADER, TOKEN_VARIABLE);

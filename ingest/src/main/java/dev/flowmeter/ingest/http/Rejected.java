@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.http;
 
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.kafka.KafkaRefusedException;
 import java.util.List;
 
 /**
@@ -16,6 +17,7 @@ public final class Rejected extends RuntimeException {
     public static final String TOO_MANY_EVENTS = "too_many_events";
     public static final String UNAUTHENTICATED = "unauthenticated";
     public static final String INVALID_PAYLOAD = "invalid_payload";
+    public static final String INVALID_TIMESTAMP = "invalid_timestamp";
 
     private final Problem problem;
     private final String reason;
@@ -59,7 +61,22 @@ public final class Rejected extends RuntimeException {
                 List.of(new FieldError("Content-Type", detail)));
     }
 
-    /** 401: the request does not prove it comes from the configured sender. Not kept in the dead letter. */
+    /**
+     * Kafka will never take one of the request's events as sent: 413 when it is too large for a record, 400 when the
+     * broker refused its timestamp. {@code field} names the event in the request ("[3]"), or is "" for the body.
+     */
+    public static Rejected refusedByKafka(String field, KafkaRefusedException refused) {
+        boolean tooLarge = refused.reason() == KafkaRefusedException.Reason.TOO_LARGE;
+        List<FieldError> errors = List.of(new FieldError(field, refused.getMessage()));
+        Problem problem = tooLarge ? Problem.of(413, "Content Too Large", refused.getMessage(), errors)
+                : Problem.of(400, "Refused by Kafka", refused.getMessage(), errors);
+        return new Rejected(problem, tooLarge ? TOO_LARGE : INVALID_TIMESTAMP, errors);
+    }
+
+    /**
+     * 401: the request does not prove it comes from the configured sender. Counted in memory, never written to Kafka:
+     * see {@link UnauthenticatedRequests}.
+     */
     public static Rejected unauthenticated(String detail) {
         return new Rejected(Problem.of(401, "Unauthorized", detail), UNAUTHENTICATED,
                 List.of(new FieldError("", detail)));

@@ -7,6 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /** Reading a request body safely: the media type, a hard size limit, and what of it may be kept. */
@@ -15,6 +18,9 @@ public final class RequestBody {
     public static final String JSON = "application/json";
     /** Larger bodies are not copied into the dead-letter record; Kafka's default record limit is 1 MB. */
     public static final int MAX_KEPT_BYTES = 64 * 1024;
+    private static final int FIRST_CHUNK_BYTES = 8 * 1024;
+    private static final int LARGEST_CHUNK_BYTES = 1024 * 1024;
+    private static final int DISCARD_BUFFER_BYTES = 16 * 1024;
 
     private RequestBody() {
     }
@@ -48,31 +54,88 @@ public final class RequestBody {
 
     /**
      * The whole body of a request, refused as too large on its declared length before a byte is read, and again while
-     * reading, for chunked bodies that declare none.
+     * reading, for chunked bodies that declare none. Its bytes are reserved in {@code reservation} before they are
+     * read: a declared length at once, a chunked body chunk by chunk as it arrives; when the budget cannot hold them
+     * the request is refused with {@link ServerBusy}.
      */
-    public static byte[] readLimited(Context ctx, long limit) throws IOException {
+    public static byte[] readLimited(Context ctx, long limit, BodyBudget.Reservation reservation) throws IOException {
         long declaredBytes = ctx.req().getContentLengthLong();
         if (declaredBytes > limit) {
-            refuseTooLarge(ctx, declaredBytes <= 2 * limit ? declaredBytes : 0);
+            discardAndClose(ctx, declaredBytes <= 2 * limit ? declaredBytes : 0);
             throw Rejected.tooLarge(declaredBytes, limit);
         }
-        byte[] read = readAtMost(ctx.bodyInputStream(), limit);
-        if (read == null) {
-            refuseTooLarge(ctx, limit);
-            throw Rejected.tooLarge(-1, limit);
+        if (declaredBytes < 0) {
+            return readChunked(ctx, limit, reservation);
         }
-        return read;
+        if (!reservation.tryAdd(declaredBytes)) {
+            discardAndClose(ctx, declaredBytes);
+            throw new ServerBusy(budgetOf(reservation));
+        }
+        // Read into an array of the declared size: InputStream.readNBytes(int) would hold the body twice.
+        byte[] body = new byte[(int) declaredBytes];
+        int read = ctx.bodyInputStream().readNBytes(body, 0, body.length);
+        return read == body.length ? body : Arrays.copyOf(body, read);
     }
 
     /**
-     * A client that writes its whole body before reading the answer sees a connection reset, not the 413, if the
-     * server closes with the body unread. So up to {@code discard} more bytes (at most the limit again) are read and
-     * thrown away first; past that the connection is simply closed.
+     * Reads chunks of growing size, each reserved before it is read, so a small chunked body reserves little. The
+     * chunks are joined at the end; only the body's bytes are counted, not the moment the chunks and the joined copy
+     * exist together.
      */
-    private static void refuseTooLarge(Context ctx, long discard) throws IOException {
+    private static byte[] readChunked(Context ctx, long limit, BodyBudget.Reservation reservation) throws IOException {
+        InputStream in = ctx.bodyInputStream();
+        List<byte[]> chunks = new ArrayList<>();
+        long total = 0;
+        int chunkSize = FIRST_CHUNK_BYTES;
+        while (true) {
+            int size = (int) Math.min(chunkSize, limit - total);
+            if (size == 0) {
+                if (in.read() < 0) {
+                    break;
+                }
+                discardAndClose(ctx, limit);
+                throw Rejected.tooLarge(-1, limit);
+            }
+            if (!reservation.tryAdd(size)) {
+                discardAndClose(ctx, limit - total);
+                throw new ServerBusy(budgetOf(reservation));
+            }
+            byte[] chunk = new byte[size];
+            int read = in.readNBytes(chunk, 0, size);
+            reservation.giveBack(size - read);
+            total += read;
+            if (read < size) {
+                chunks.add(Arrays.copyOf(chunk, read));
+                break;
+            }
+            chunks.add(chunk);
+            chunkSize = Math.min(chunkSize * 2, LARGEST_CHUNK_BYTES);
+        }
+        if (chunks.size() == 1) {
+            return chunks.get(0);
+        }
+        byte[] body = new byte[(int) total];
+        int at = 0;
+        for (byte[] chunk : chunks) {
+            System.arraycopy(chunk, 0, body, at, chunk.length);
+            at += chunk.length;
+        }
+        return body;
+    }
+
+    private static long budgetOf(BodyBudget.Reservation reservation) {
+        return reservation.budget().maxBytes();
+    }
+
+    /**
+     * A client that writes its whole body before reading the answer sees a connection reset, not the answer, if the
+     * server closes with the body unread. So up to {@code discard} more bytes (at most the limit again) are read and
+     * thrown away first, through a small buffer; past that the connection is simply closed.
+     */
+    private static void discardAndClose(Context ctx, long discard) throws IOException {
         ctx.header("Connection", "close");
         InputStream in = ctx.bodyInputStream();
-        byte[] buffer = new byte[64 * 1024];
+        byte[] buffer = new byte[DISCARD_BUFFER_BYTES];
         long left = discard;
         while (left > 0) {
             int read = in.read(buffer, 0, (int) Math.min(buffer.length, left));
@@ -90,7 +153,7 @@ public final class RequestBody {
     }
 
     /** The whole body, or {@code null} as soon as it proves longer than {@code limit} bytes. */
-    public static byte[] readAtMost(InputStream in, long limit) throws IOException {
+    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
         byte[] bytes = in.readNBytes(Math.toIntExact(limit + 1));
         return bytes.length > limit ? null : bytes;
     }

@@ -7,21 +7,23 @@ import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
-import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.kafka.KafkaRefusedException;
 import dev.flowmeter.ingest.kafka.KafkaUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How every ingest endpoint answers: 202 only once Kafka acknowledged the events, 503 with {@code Retry-After} when
- * it could not, and for refused input the problem body plus a copy in the dead-letter topic. Shared by the events API
- * and every webhook source, so they cannot drift apart.
+ * How every ingest endpoint answers: 202 only once Kafka acknowledged the events; 503 with {@code Retry-After} when
+ * Kafka could not take them or the server is busy; for refused input the problem body plus a copy in the dead-letter
+ * topic, except for 401s, which are only counted. One per route, shared by the events API and every webhook source,
+ * so they cannot drift apart.
  */
 public final class Responses {
 
@@ -34,24 +36,49 @@ public final class Responses {
 
     private static final Logger LOG = LoggerFactory.getLogger(Responses.class);
 
-    private Responses() {
+    private final IngestDependencies dependencies;
+    private final String source;
+
+    /** @param source the route's source name, as rejections and the 401 count name it */
+    public Responses(IngestDependencies dependencies, String source) {
+        this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
+        this.source = Objects.requireNonNull(source, "source");
     }
 
     /**
      * Publishes and answers from the publisher's future, so no server thread waits on Kafka. The answer is written on
-     * the common pool rather than Kafka's I/O thread, so a slow client never stalls the producer.
+     * the dependencies' answer executor rather than Kafka's I/O thread, so a slow client never stalls the producer.
+     * Takes over {@code reservation}, the request's body bytes, and closes it once the request is answered.
+     *
+     * @param indexed whether the events came as an array, so that a refused one is named by its index
      */
-    public static void publishAndAnswer(Context ctx, EventPublisher publisher, String source,
-            List<DeliveryEvent> events) {
+    public void publishAndAnswer(Context ctx, List<DeliveryEvent> events, boolean indexed,
+            BodyBudget.Reservation reservation) {
         List<String> ids = events.stream().map(DeliveryEvent::id).toList();
-        ctx.future(() -> publisher.publish(events).handleAsync((ignored, failure) -> {
-            answer(ctx, source, ids, failure);
-            return null;
-        }));
+        ctx.future(() -> {
+            CompletableFuture<Void> published;
+            try {
+                published = dependencies.publisher().publish(events);
+            } catch (RuntimeException e) {
+                reservation.close();
+                throw e;
+            }
+            CompletableFuture<Void> answered = published.handleAsync((ignored, failure) -> {
+                try {
+                    answer(ctx, ids, indexed, failure);
+                } finally {
+                    reservation.close();
+                }
+                return null;
+            }, dependencies.answerExecutor());
+            // Also when the executor refused the answer, so that the bytes are never held for good.
+            answered.whenComplete((ignored, failure) -> reservation.close());
+            return answered;
+        });
     }
 
     /** 202 for a call that carried nothing Flowmeter uses, with the reason, so the sender does not retry it. */
-    public static void ignored(Context ctx, String reason) {
+    public void ignored(Context ctx, String reason) {
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("ignored", reason);
         ctx.status(202);
@@ -59,15 +86,23 @@ public final class Responses {
         ctx.result(bytes(body));
     }
 
-    /** Answers the rejection's problem and keeps a copy (with the body, when small) in the dead-letter topic. */
-    public static void refuse(Context ctx, EventPublisher publisher, Clock clock, String source, Rejected rejected,
-            byte[] body) {
+    /**
+     * Answers the rejection's problem and keeps a copy (with the body, when small) in the dead-letter topic. A 401 is
+     * only counted: a stranger's calls write nothing to Kafka and are not logged above DEBUG.
+     */
+    public void refuse(Context ctx, Rejected rejected, byte[] body) {
+        if (Rejected.UNAUTHENTICATED.equals(rejected.reason())) {
+            dependencies.unauthenticated().record(source);
+            LOG.debug("unauthenticated request: source={}: {}", source, rejected.problem().detail());
+            Problems.respond(ctx, rejected.problem());
+            return;
+        }
         LOG.warn("rejected request: source={} reason={} status={} errors={}", source, rejected.reason(),
                 rejected.problem().status(), summary(rejected.errors()));
-        Rejection rejection = new Rejection(clock.instant(), source, rejected.reason(), kept(rejected.errors()),
-                RequestBody.keptText(body));
+        Rejection rejection = new Rejection(dependencies.clock().instant(), source, rejected.reason(),
+                kept(rejected.errors()), RequestBody.keptText(body));
         try {
-            publisher.reject(rejection).whenComplete((ignored, failure) -> {
+            dependencies.publisher().reject(rejection).whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     logLostRejection(rejection, unwrap(failure));
                 }
@@ -78,7 +113,15 @@ public final class Responses {
         Problems.respond(ctx, rejected.problem());
     }
 
-    private static void answer(Context ctx, String source, List<String> ids, Throwable failure) {
+    /** 503 with {@code Retry-After}: the body budget is full. Not dead-lettered; the request may well be fine. */
+    public void busy(Context ctx, ServerBusy busy) {
+        LOG.warn("answered 503: source={}: the body budget of {} bytes is full", source,
+                dependencies.bodyBudget().maxBytes());
+        ctx.header(Header.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        Problems.respond(ctx, Problem.of(503, "Service Unavailable", busy.getMessage()));
+    }
+
+    private void answer(Context ctx, List<String> ids, boolean indexed, Throwable failure) {
         if (failure == null) {
             ObjectNode body = EventJson.MAPPER.createObjectNode();
             ids.forEach(body.putArray("accepted")::add);
@@ -88,6 +131,10 @@ public final class Responses {
             return;
         }
         Throwable cause = unwrap(failure);
+        if (cause instanceof KafkaRefusedException refused) {
+            refuse(ctx, Rejected.refusedByKafka(indexed ? "[" + refused.index() + "]" : "", refused), null);
+            return;
+        }
         if (cause instanceof KafkaUnavailableException) {
             LOG.warn("answered 503: source={} events={}: {}", source, ids.size(), cause.getMessage());
             ctx.header(Header.RETRY_AFTER, RETRY_AFTER_SECONDS);

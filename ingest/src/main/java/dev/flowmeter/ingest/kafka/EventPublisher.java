@@ -15,9 +15,12 @@ import java.util.concurrent.CompletableFuture;
 public interface EventPublisher {
 
     /**
-     * Writes the events in order. Completes normally once Kafka acknowledged every one of them, or exceptionally with
-     * {@link KafkaUnavailableException} when any could not be written in time; some may then have been written, which
-     * is safe because the topology deduplicates by id and the sender resends the whole request.
+     * Writes the events in order, with the time they are written as their records' timestamps (the events' own times
+     * stay in the values). Completes normally once Kafka acknowledged every one of them, or exceptionally with
+     * {@link KafkaUnavailableException} when any could not be written in time, or with {@link KafkaRefusedException}
+     * when Kafka will never take one of them as sent. Some may then have been written, which is safe because the
+     * topology deduplicates by id and the sender resends the whole request; an event too large for a record is found
+     * before any is sent.
      */
     CompletableFuture<Void> publish(List<DeliveryEvent> events);
 

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -25,22 +26,27 @@ public final class Hmac {
     }
 
     /**
-     * Whether {@code signature} is {@code prefix} (any case) followed by the HMAC-SHA256 of {@code body} under
+     * Whether one of {@code signatures} is {@code prefix} (any case) followed by the HMAC-SHA256 of {@code body} under
      * {@code key} in hex (any case), the way GitHub ({@code sha256=}), Bitbucket ({@code sha256=}) and PagerDuty
-     * ({@code v1=}) send it. Without the prefix nothing is computed and the answer is no.
+     * ({@code v1=}, one per secret while a secret is rotated) send it. The HMAC is computed exactly once, whatever the
+     * signatures hold, and every signature is compared with it in constant time, even after a match or without the
+     * prefix: the time taken tells a caller neither whether a signature was well formed nor which one matched.
      */
-    public static boolean matchesPrefixedSha256Hex(Secret key, byte[] body, String signature, String prefix) {
-        return signature.regionMatches(true, 0, prefix, 0, prefix.length())
-                && matchesSha256Hex(key, body, signature.substring(prefix.length()));
+    public static boolean matchesAny(Secret key, byte[] body, String prefix, List<String> signatures) {
+        return matchesAny(sha256Hex(key, body).getBytes(StandardCharsets.US_ASCII), prefix, signatures);
     }
 
-    /** Whether {@code hex} (any case) is the HMAC-SHA256 of {@code body} under {@code key}. */
-    public static boolean matchesSha256Hex(Secret key, byte[] body, String hex) {
-        if (hex == null) {
-            return false;
+    /** {@link #matchesAny} against an HMAC already computed, as lower-case hex in ASCII. */
+    static boolean matchesAny(byte[] expectedHex, String prefix, List<String> signatures) {
+        boolean matches = false;
+        for (String signature : signatures) {
+            String trimmed = signature.trim();
+            boolean prefixed = trimmed.regionMatches(true, 0, prefix, 0, prefix.length());
+            String hex = prefixed ? trimmed.substring(prefix.length()) : trimmed;
+            boolean equal = MessageDigest.isEqual(expectedHex,
+                    hex.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+            matches |= prefixed & equal;
         }
-        byte[] expected = sha256Hex(key, body).getBytes(StandardCharsets.US_ASCII);
-        byte[] actual = hex.trim().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
-        return MessageDigest.isEqual(expected, actual);
+        return matches;
     }
 }

@@ -8,8 +8,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A webhook call as it arrived: headers (looked up case-insensitively), the raw body, and when it arrived. The body is
@@ -17,26 +17,31 @@ import java.util.TreeMap;
  */
 public final class WebhookRequest {
 
-    private final Map<String, String> headers;
+    private final WebhookHeaders headers;
     private final byte[] body;
     private final Instant receivedAt;
 
+    public WebhookRequest(WebhookHeaders headers, byte[] body, Instant receivedAt) {
+        this.headers = Objects.requireNonNull(headers, "headers");
+        this.body = Objects.requireNonNull(body, "body");
+        this.receivedAt = Objects.requireNonNull(receivedAt, "receivedAt");
+    }
+
     public WebhookRequest(Map<String, String> headers, byte[] body, Instant receivedAt) {
-        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        copy.putAll(headers);
-        this.headers = copy;
-        this.body = body;
-        this.receivedAt = receivedAt;
+        this(new WebhookHeaders(headers), body, receivedAt);
+    }
+
+    public WebhookHeaders headers() {
+        return headers;
     }
 
     public Optional<String> header(String name) {
-        return Optional.ofNullable(headers.get(name)).map(String::trim).filter(v -> !v.isEmpty());
+        return headers.header(name);
     }
 
     /** A header the source always sends; its absence is a 400 naming it. */
     public String requiredHeader(String name) {
-        return header(name).orElseThrow(() -> Rejected.invalidPayload("the " + name + " header is missing",
-                List.of(new FieldError(name, "header is required"))));
+        return headers.requiredHeader(name);
     }
 
     /** The raw bytes, as signed by the sender; callers read them and must not change them. */

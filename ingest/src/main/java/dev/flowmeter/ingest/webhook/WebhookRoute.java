@@ -1,18 +1,22 @@
 package dev.flowmeter.ingest.webhook;
 
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problem;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.http.RequestBody;
 import dev.flowmeter.ingest.http.Responses;
-import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.http.ServerBusy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
 import java.io.IOException;
-import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/<source>}: reads the raw body (within the size limit), lets the source authenticate the call
- * on those exact bytes, maps the payload and publishes the events. 202 with the accepted ids, or 202 with
- * {@code "ignored"} and the reason for a call that changes no metric; 401 naming the header to check; 400 for a
- * payload that cannot be mapped; 413, 415 and 503 as for the events API.
+ * {@code POST /webhooks/<source>}: lets the source authenticate the call on its headers, reads the raw body (within
+ * the size limit and the body budget), lets the source verify a signature on those exact bytes, maps the payload and
+ * publishes the events. 202 with the accepted ids, or 202 with {@code "ignored"} and the reason for a call that
+ * changes no metric; 401 naming the header to check, counted but written nowhere; 400 for a payload that cannot be
+ * mapped or maps to an event too far ahead of the server's clock; 413, 415 and 503 as for the events API. The media
+ * type is looked at only once the call is authentic, so that a stranger never gets as far as the dead letter.
  */
 public final class WebhookRoute {
 
@@ -32,19 +38,17 @@ public final class WebhookRoute {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookRoute.class);
 
     private final WebhookSource source;
-    private final EventPublisher publisher;
-    private final IngestLimits limits;
-    private final Clock clock;
+    private final IngestDependencies dependencies;
+    private final Responses responses;
 
-    public WebhookRoute(WebhookSource source, EventPublisher publisher, IngestLimits limits, Clock clock) {
+    public WebhookRoute(WebhookSource source, IngestDependencies dependencies) {
         this.source = Objects.requireNonNull(source, "source");
-        this.publisher = Objects.requireNonNull(publisher, "publisher");
-        this.limits = Objects.requireNonNull(limits, "limits");
-        this.clock = Objects.requireNonNull(clock, "clock");
+        this.dependencies = Objects.requireNonNull(dependencies, "dependencies");
+        this.responses = new Responses(dependencies, source.name());
     }
 
     public void register(JavalinConfig config) {
-        config.http.maxRequestSize = Math.max(config.http.maxRequestSize, limits.maxBodyBytes());
+        config.http.maxRequestSize = Math.max(config.http.maxRequestSize, dependencies.limits().maxBodyBytes());
         config.routes.post(PATH_PREFIX + source.name(), this::handle);
     }
 
@@ -58,40 +62,70 @@ public final class WebhookRoute {
     }
 
     private void handle(Context ctx) throws IOException {
+        BodyBudget.Reservation reservation = dependencies.bodyBudget().reservation();
         byte[] body = null;
-        WebhookResult result;
         try {
+            WebhookHeaders headers = headers(ctx);
+            source.authenticateHeaders(headers);
+            body = RequestBody.readLimited(ctx, dependencies.limits().maxBodyBytes(), reservation);
+            Instant now = dependencies.clock().instant();
+            WebhookRequest request = new WebhookRequest(headers, body, now);
+            source.authenticateBody(request);
             String contentType = ctx.header(Header.CONTENT_TYPE);
             if (!source.accepts(contentType)) {
-                body = RequestBody.readForDeadLetter(ctx);
                 throw Rejected.unsupportedMediaType("Content-Type '" + contentType + "' is not what a " + source.name()
                         + " webhook sends; configure the webhook to send JSON (application/json)");
             }
-            body = RequestBody.readLimited(ctx, limits.maxBodyBytes());
-            WebhookRequest request = new WebhookRequest(headers(ctx), body, clock.instant());
-            try {
-                source.authenticate(request);
-            } catch (Rejected unauthenticated) {
-                body = null; // an unauthenticated body is not kept anywhere
-                throw unauthenticated;
+            WebhookResult result = source.map(request);
+            if (result.isIgnored()) {
+                LOG.debug("ignored {} webhook: {}", source.name(), result.ignoredReason());
+                responses.ignored(ctx, result.ignoredReason());
+                return;
             }
-            result = source.map(request);
+            List<DeliveryEvent> events = result.events();
+            refuseTimesTooFarAhead(events, now);
+            responses.publishAndAnswer(ctx, events, false, reservation);
+            reservation = null; // answering closes it
         } catch (Rejected rejected) {
-            Responses.refuse(ctx, publisher, clock, source.name(), rejected, body);
-            return;
+            // An unauthenticated body is not kept anywhere; refuse() only counts the 401.
+            responses.refuse(ctx, rejected, body);
+        } catch (ServerBusy busy) {
+            responses.busy(ctx, busy);
+        } finally {
+            if (reservation != null) {
+                reservation.close();
+            }
         }
-        if (result.isIgnored()) {
-            LOG.debug("ignored {} webhook: {}", source.name(), result.ignoredReason());
-            Responses.ignored(ctx, result.ignoredReason());
-            return;
-        }
-        List<DeliveryEvent> events = result.events();
-        Responses.publishAndAnswer(ctx, publisher, source.name(), events);
     }
 
-    private static Map<String, String> headers(Context ctx) {
+    /**
+     * A payload stamped by a skewed clock is refused like any other payload it cannot map, naming the event: the
+     * record would be accepted, but its time would move metrics into a future that has not happened.
+     */
+    private void refuseTimesTooFarAhead(List<DeliveryEvent> events, Instant now) {
+        IngestLimits limits = dependencies.limits();
+        List<FieldError> errors = new ArrayList<>();
+        String detail = null;
+        for (DeliveryEvent event : events) {
+            if (limits.isTooFarAhead(event.time(), now)) {
+                String named = event.type().wireName() + " event '" + event.id() + "'";
+                String problem = limits.tooFarAheadProblem(event.time(), now);
+                errors.add(new FieldError("time", "of the " + named + " " + problem));
+                detail = "the time of the payload's " + named + " " + problem;
+            }
+        }
+        if (errors.size() > 1) {
+            detail = errors.size() + " events of the payload have a time too far ahead of the server's clock ("
+                    + IngestLimits.MAX_FUTURE_VARIABLE + "); see errors";
+        }
+        if (detail != null) {
+            throw Rejected.invalidPayload(detail, errors);
+        }
+    }
+
+    private static WebhookHeaders headers(Context ctx) {
         Map<String, String> headers = new HashMap<>();
         ctx.headerMap().forEach(headers::put);
-        return headers;
+        return new WebhookHeaders(headers);
     }
 }

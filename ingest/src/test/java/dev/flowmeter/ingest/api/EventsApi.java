@@ -5,9 +5,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.webhook.Secret;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.Response;
@@ -21,6 +25,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** The app under test, requests to it, and valid events to break one field at a time. */
 final class EventsApi {
@@ -38,10 +44,29 @@ final class EventsApi {
     }
 
     static Javalin app(FakePublisher publisher, IngestLimits limits) {
+        return app(dependencies(publisher, limits), Optional.empty());
+    }
+
+    /** The production route with its error mapping; {@code token} guards it when present. */
+    static Javalin app(IngestDependencies dependencies, Optional<Secret> token) {
         return Javalin.create(config -> {
             Problems.register(config);
-            new EventsRoute(publisher, limits, CLOCK).register(config);
+            new EventsRoute(dependencies, token).register(config);
         });
+    }
+
+    /**
+     * The clock at {@link #NOW}, answers written on the thread that completed the publish, a fresh 401 count and a
+     * body budget of exactly one largest body.
+     */
+    static IngestDependencies dependencies(FakePublisher publisher, IngestLimits limits) {
+        return new IngestDependencies(publisher, limits, CLOCK, Runnable::run, new UnauthenticatedRequests(),
+                new BodyBudget(limits.maxBodyBytes()));
+    }
+
+    /** Limits of {@code maxBodyBytes} and the default batch size and future bound. */
+    static IngestLimits limits(long maxBodyBytes) {
+        return new IngestLimits(maxBodyBytes, IngestLimits.DEFAULT_MAX_BATCH_SIZE, IngestLimits.DEFAULT_MAX_FUTURE);
     }
 
     static Response postJson(HttpClient client, String body) {
@@ -49,11 +74,16 @@ final class EventsApi {
     }
 
     static Response post(HttpClient client, BodyPublisher body, String contentType) {
+        return post(client, body, contentType, Map.of());
+    }
+
+    static Response post(HttpClient client, BodyPublisher body, String contentType, Map<String, String> headers) {
         return client.request(EventsRoute.PATH, request -> {
             request.post(body);
             if (contentType != null) {
                 request.header("Content-Type", contentType);
             }
+            headers.forEach(request::header);
         });
     }
 

@@ -12,6 +12,7 @@ import static dev.flowmeter.ingest.api.EventsApi.errors;
 import static dev.flowmeter.ingest.api.EventsApi.gateFinished;
 import static dev.flowmeter.ingest.api.EventsApi.gateQueued;
 import static dev.flowmeter.ingest.api.EventsApi.json;
+import static dev.flowmeter.ingest.api.EventsApi.limits;
 import static dev.flowmeter.ingest.api.EventsApi.post;
 import static dev.flowmeter.ingest.api.EventsApi.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,7 +28,11 @@ import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.Rejection;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
+import dev.flowmeter.ingest.kafka.KafkaRefusedException;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
@@ -39,7 +44,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -183,7 +192,7 @@ class EventsRouteTest {
 
     @Test
     void shouldAnswer413NamingTheVariableWhenContentLengthExceedsLimit() {
-        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(100)), (server, client) -> {
             Response response = postJson(client, "x".repeat(101));
 
             assertThat(response.code()).isEqualTo(413);
@@ -201,7 +210,7 @@ class EventsRouteTest {
 
     @Test
     void shouldAnswer413WhenChunkedBodyExceedsLimit() {
-        JavalinTest.test(app(publisher, new IngestLimits(100, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(100)), (server, client) -> {
             Response response = post(client, chunked("x".repeat(101)), "application/json");
 
             assertThat(response.code()).isEqualTo(413);
@@ -216,7 +225,7 @@ class EventsRouteTest {
     void shouldAcceptBodyWhenItIsExactlyAtTheLimit() {
         String event = commit().toString();
         String body = event + " ".repeat(10);
-        JavalinTest.test(app(publisher, new IngestLimits(event.length() + 10, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(event.length() + 10)), (server, client) -> {
             assertThat(postJson(client, body).code()).isEqualTo(202);
             assertThat(post(client, chunked(body), "application/json").code()).isEqualTo(202);
         });
@@ -226,7 +235,7 @@ class EventsRouteTest {
     void shouldDecideBodySizeItselfWhenLimitIsAboveJavalinDefault() {
         // Javalin's own limit defaults to 1,000,000 bytes and would answer 413 in its own format.
         String event = commit().toString();
-        JavalinTest.test(app(publisher, new IngestLimits(2_000_000, 1000)), (server, client) -> {
+        JavalinTest.test(app(publisher, limits(2_000_000)), (server, client) -> {
             Response accepted = postJson(client, event + " ".repeat(1_500_000));
             Response tooLarge = post(client, chunked(event + " ".repeat(2_000_001 - event.length())),
                     "application/json");
@@ -246,7 +255,8 @@ class EventsRouteTest {
     @Test
     void shouldAnswer413NamingTheLimitWhenBatchHoldsTooManyEvents() {
         String body = array(commit(), deployment(), gateQueued());
-        JavalinTest.test(app(publisher, new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 2)), (server, client) -> {
+        JavalinTest.test(app(publisher, new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 2,
+                IngestLimits.DEFAULT_MAX_FUTURE)), (server, client) -> {
             Response response = postJson(client, body);
 
             assertThat(response.code()).isEqualTo(413);
@@ -446,6 +456,207 @@ class EventsRouteTest {
             assertThat(publisher.batches()).isEmpty();
             assertThat(publisher.rejections()).hasSize(garbage.size());
         });
+    }
+
+    // ---- time
+
+    /** The clock reads 2026-05-02T08:00:00Z; one day and one second later is refused. */
+    @Test
+    void shouldAnswer400NamingTimeAndTheServerClockWhenAnEventIsMoreThanADayAhead() {
+        ObjectNode ahead = commit();
+        ahead.put("time", "2026-05-03T08:00:01Z");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, ahead.toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode problem = json(response);
+            assertThat(problem.get("detail").asText()).isEqualTo("1 problem in the request body; see errors");
+            assertThat(errors(problem)).containsExactly(new FieldError("time", "is 2026-05-03T08:00:01Z, more than "
+                    + "1 day (FLOWMETER_MAX_FUTURE) ahead of the server's clock, which reads 2026-05-02T08:00:00Z; "
+                    + "check the sender's clock"));
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_event");
+        });
+    }
+
+    @Test
+    void shouldNameTheIndexAndKeepOtherProblemsWhenABatchedEventIsTooFarAhead() {
+        ObjectNode ahead = gateQueued();
+        ahead.put("time", "2027-01-01T00:00:00+01:00");
+        ahead.remove("gate");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, array(commit(), ahead));
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(errors(json(response))).containsExactly(
+                    new FieldError("[1].gate", "is required"),
+                    new FieldError("[1].time", "is 2026-12-31T23:00:00Z, more than 1 day (FLOWMETER_MAX_FUTURE) "
+                            + "ahead of the server's clock, which reads 2026-05-02T08:00:00Z; check the sender's "
+                            + "clock"));
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
+    /** 10:00 at +02:00 on 2026-05-03 is exactly one day after the clock's 2026-05-02T08:00:00Z. */
+    @Test
+    void shouldAcceptWhenAnEventIsExactlyTheMaximumAhead() {
+        ObjectNode edge = commit();
+        edge.put("time", "2026-05-03T10:00:00+02:00");
+        JavalinTest.test(app(publisher), (server, client) -> {
+            assertThat(postJson(client, edge.toString()).code()).isEqualTo(202);
+            assertThat(publisher.batches().get(0).get(0).time()).isEqualTo(Instant.parse("2026-05-03T08:00:00Z"));
+        });
+    }
+
+    @Test
+    void shouldUseTheConfiguredBoundWhenMaxFutureIsSet() {
+        ObjectNode ahead = commit();
+        ahead.put("time", "2026-05-02T11:00:01Z");
+        IngestLimits limits = new IngestLimits(IngestLimits.DEFAULT_MAX_BODY_BYTES, 1000, Duration.ofHours(3));
+        JavalinTest.test(app(publisher, limits), (server, client) -> {
+            assertThat(errors(json(postJson(client, ahead.toString())))).containsExactly(new FieldError("time",
+                    "is 2026-05-02T11:00:01Z, more than 3 hours (FLOWMETER_MAX_FUTURE) ahead of the server's clock, "
+                            + "which reads 2026-05-02T08:00:00Z; check the sender's clock"));
+        });
+    }
+
+    // ---- permanent Kafka refusals
+
+    @Test
+    void shouldAnswer413NamingTheEventWhenKafkaRefusesItAsTooLarge() {
+        String detail = "event 'deploy-1' is 1200000 bytes as a Kafka record; the limit is 1044480 bytes per event";
+        publisher.failPublishWith(new KafkaRefusedException(KafkaRefusedException.Reason.TOO_LARGE, 1, "deploy-1",
+                detail, null));
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, array(commit(), deployment()));
+
+            assertThat(response.code()).isEqualTo(413);
+            assertThat(response.headers().get("Retry-After")).isNull();
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Content Too Large");
+            assertThat(problem.get("detail").asText()).isEqualTo(detail);
+            assertThat(errors(problem)).containsExactly(new FieldError("[1]", detail));
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::errors)
+                    .containsExactly(tuple("too_large", List.of(new FieldError("[1]", detail))));
+        });
+    }
+
+    @Test
+    void shouldAnswer400NotRetryLaterWhenKafkaRefusesTheRecordTimestamp() {
+        String detail = "Kafka refused the record timestamp of event 'commit-1'";
+        publisher.failPublishWith(new KafkaRefusedException(KafkaRefusedException.Reason.INVALID_TIMESTAMP, 0,
+                "commit-1", detail, null));
+        JavalinTest.test(app(publisher), (server, client) -> {
+            Response response = postJson(client, commit().toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.headers().get("Retry-After")).isNull();
+            JsonNode problem = json(response);
+            assertThat(problem.get("title").asText()).isEqualTo("Refused by Kafka");
+            assertThat(problem.get("detail").asText()).isEqualTo(detail);
+            assertThat(errors(problem)).containsExactly(new FieldError("", detail));
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_timestamp");
+        });
+    }
+
+    // ---- bounded resources
+
+    @Test
+    void shouldWriteTheAnswerOnTheGivenExecutorWhenKafkaAcknowledges() throws InterruptedException {
+        ExecutorService pool = IngestDependencies.answerExecutor(1, 10);
+        List<String> threads = new CopyOnWriteArrayList<>();
+        Executor recording = task -> pool.execute(() -> {
+            threads.add(Thread.currentThread().getName());
+            task.run();
+        });
+        IngestDependencies dependencies = new IngestDependencies(publisher, IngestLimits.defaults(),
+                EventsApi.CLOCK, recording, new UnauthenticatedRequests(),
+                new BodyBudget(IngestLimits.DEFAULT_MAX_BODY_BYTES));
+        CompletableFuture<Void> acknowledgement = new CompletableFuture<>();
+        publisher.acknowledgeWith(acknowledgement);
+        try {
+            JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+                CompletableFuture<Response> response =
+                        CompletableFuture.supplyAsync(() -> postJson(client, commit().toString()));
+                await().atMost(Duration.ofSeconds(5)).until(() -> publisher.batches().size() == 1);
+
+                acknowledgement.complete(null); // as Kafka's I/O thread would
+                assertThat(response.get(5, TimeUnit.SECONDS).code()).isEqualTo(202);
+                assertThat(threads).containsExactly("flowmeter-answer-1");
+            });
+        } finally {
+            pool.shutdown();
+            assertThat(pool.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    /**
+     * Two 600-byte requests in a budget of 1000 bytes: the second is answered 503 while the first waits for Kafka,
+     * and a third is accepted once the first was answered and gave its bytes back.
+     */
+    @Test
+    void shouldHoldTheBodyUntilAnsweredAndRefuseOthersMeanwhileWhenTheBudgetIsFull() {
+        String body = commit() + " ".repeat(600 - commit().toString().length());
+        IngestDependencies dependencies = EventsApi.dependencies(publisher, limits(1000));
+        CompletableFuture<Void> acknowledgement = new CompletableFuture<>();
+        publisher.acknowledgeWith(acknowledgement);
+        JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+            CompletableFuture<Response> first = CompletableFuture.supplyAsync(() -> postJson(client, body));
+            await().atMost(Duration.ofSeconds(5)).until(() -> publisher.batches().size() == 1);
+            assertThat(dependencies.bodyBudget().reservedBytes()).isEqualTo(600);
+
+            Response second = postJson(client, body);
+
+            assertThat(second.code()).isEqualTo(503);
+            assertThat(second.headers().get("Retry-After")).containsExactly("5");
+            assertThat(json(second).get("detail").asText()).isEqualTo("the server is busy with other large "
+                    + "requests: their bodies fill its budget of 1000 bytes held at once "
+                    + "(FLOWMETER_MAX_BUFFERED_BYTES); resend the request later");
+            assertThat(publisher.batches()).hasSize(1);
+            assertThat(publisher.rejections()).isEmpty();
+
+            acknowledgement.complete(null);
+            assertThat(first.get(5, TimeUnit.SECONDS).code()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(5)).until(() -> dependencies.bodyBudget().reservedBytes() == 0);
+            assertThat(postJson(client, body).code()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void shouldGiveTheBodyBackWhenTheRequestIsRefusedOrKafkaIsUnavailable() {
+        IngestDependencies dependencies = EventsApi.dependencies(publisher, limits(1000));
+        ObjectNode noSha = commit();
+        noSha.remove("sha");
+        JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+            assertThat(postJson(client, noSha.toString()).code()).isEqualTo(400);
+            assertThat(postJson(client, "x".repeat(1001)).code()).isEqualTo(413);
+            publisher.failPublishWithKafkaUnavailable();
+            assertThat(postJson(client, commit().toString()).code()).isEqualTo(503);
+            await().atMost(Duration.ofSeconds(5)).until(() -> dependencies.bodyBudget().reservedBytes() == 0);
+        });
+    }
+
+    /**
+     * With 10,000 of 100,000 bytes free, a small chunked body fits: it reserves an 8 KiB chunk, not the body limit.
+     * A 20,000-byte chunked body needs 8 KiB and then 16 KiB, and is refused busy once the second does not fit.
+     */
+    @Test
+    void shouldReserveAChunkedBodyAsItArrivesWhenItDeclaresNoLength() {
+        IngestDependencies dependencies = EventsApi.dependencies(publisher, limits(100_000));
+        BodyBudget.Reservation others = dependencies.bodyBudget().reservation();
+        assertThat(others.tryAdd(90_000)).isTrue();
+        String small = commit().toString();
+        String large = commit() + " ".repeat(20_000);
+        JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+            assertThat(post(client, chunked(small), "application/json").code()).isEqualTo(202);
+            Response busy = post(client, chunked(large), "application/json");
+
+            assertThat(busy.code()).isEqualTo(503);
+            assertThat(publisher.batches()).hasSize(1);
+            await().atMost(Duration.ofSeconds(5))
+                    .until(() -> dependencies.bodyBudget().reservedBytes() == 90_000);
+        });
+        others.close();
     }
 
     private static byte[] invalidUtf8Event() {

@@ -3,12 +3,18 @@ package dev.flowmeter.ingest.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,38 +24,67 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.InvalidTimestampException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class KafkaEventPublisherTest {
 
     private static final String SHA = "0123456789abcdef0123456789abcdef01234567";
-    /** 2026-05-01T10:00:00Z: 20,574 days after the epoch plus ten hours. */
-    private static final long MAY_FIRST_TEN_MILLIS = 1_777_629_600_000L;
 
     private final MockProducer<String, byte[]> producer =
             new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
-    private final KafkaEventPublisher publisher = new KafkaEventPublisher(producer, Duration.ofSeconds(1));
+    private final KafkaEventPublisher publisher = new KafkaEventPublisher(producer, Duration.ofSeconds(1),
+            KafkaEventPublisher.DEFAULT_MAX_EVENT_BYTES);
+
+    private final Logger logger = (Logger) LoggerFactory.getLogger(KafkaEventPublisher.class);
+    private final ListAppender<ILoggingEvent> logged = new ListAppender<>();
 
     private final DeliveryEvent commit =
             new CommitRecorded("commit-1", Instant.parse("2026-05-01T10:00:00Z"), "checkout", SHA, List.of());
     private final DeliveryEvent queued =
             new GateQueued("gate-1", Instant.parse("2026-05-01T10:00:00.250Z"), "payments", "code-review", "17");
 
+    /**
+     * No record timestamp is given, so the producer stamps each record with the time it is written: a broker refuses
+     * timestamps more than an hour ahead of its clock, which an event's own time may be. The event time stays in the
+     * value, where the topology reads it.
+     */
     @Test
-    void shouldWriteEventsKeyedByServiceWithEventTimeWhenPublishing() {
+    void shouldWriteEventsKeyedByServiceStampedWithTheIngestTimeWhenPublishing() {
         publisher.publish(List.of(commit, queued));
 
         List<ProducerRecord<String, byte[]>> records = producer.history();
         assertThat(records).extracting(ProducerRecord::topic)
                 .containsExactly("flowmeter.events.v1", "flowmeter.events.v1");
         assertThat(records).extracting(ProducerRecord::key).containsExactly("checkout", "payments");
-        assertThat(records).extracting(ProducerRecord::timestamp)
-                .containsExactly(MAY_FIRST_TEN_MILLIS, MAY_FIRST_TEN_MILLIS + 250);
+        assertThat(records).extracting(ProducerRecord::timestamp).containsExactly(null, null);
         assertThat(records).extracting(r -> Topics.EVENTS.valueSerde().deserializer().deserialize(r.topic(), r.value()))
                 .containsExactly(commit, queued);
+    }
+
+    @BeforeEach
+    void captureLog() {
+        logged.start();
+        logger.addAppender(logged);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        logger.detachAppender(logged);
+    }
+
+    private static long recordBytes(DeliveryEvent event) {
+        return Topics.EVENTS.valueSerde().serializer().serialize("t", event).length
+                + event.service().getBytes(StandardCharsets.UTF_8).length;
     }
 
     @Test
@@ -81,6 +116,106 @@ class KafkaEventPublisherTest {
                 .cause()
                 .isInstanceOf(KafkaUnavailableException.class)
                 .hasCauseInstanceOf(TimeoutException.class);
+    }
+
+    @Test
+    void shouldRefuseBeforeSendingAnythingWhenAnEventIsTooLargeForOneRecord() {
+        KafkaEventPublisher small = new KafkaEventPublisher(producer, Duration.ofSeconds(1), 200);
+        // The commit fits in 200 bytes with its key ("checkout"); the artifact, with two commits, does not.
+        DeliveryEvent artifact = new ArtifactBuilt("artifact-1", Instant.parse("2026-05-01T10:00:00Z"), "checkout",
+                SHA, List.of(SHA, SHA.replace('0', 'f')));
+        assertThat(Topics.EVENTS.valueSerde().serializer().serialize("t", commit).length + 8).isLessThan(200);
+
+        CompletableFuture<Void> published = small.publish(List.of(commit, artifact));
+
+        assertThat(producer.history()).isEmpty();
+        assertThatThrownBy(published::get).cause().isInstanceOfSatisfying(KafkaRefusedException.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(KafkaRefusedException.Reason.TOO_LARGE);
+            assertThat(refused.index()).isEqualTo(1);
+            assertThat(refused.eventId()).isEqualTo("artifact-1");
+            assertThat(refused.getMessage()).isEqualTo("event 'artifact-1' is " + recordBytes(artifact) + " bytes "
+                    + "as a Kafka record; the limit is 200 bytes per event (the producer's max.request.size less "
+                    + "4096 bytes for the record's framing), so nothing of the request was written; split the event "
+                    + "into smaller ones");
+        });
+    }
+
+    @Test
+    void shouldFailWithRefusedTooLargeWhenTheBrokerRefusesTheRecordAnyway() {
+        CompletableFuture<Void> published = publisher.publish(List.of(commit, queued));
+
+        producer.completeNext();
+        producer.errorNext(new RecordTooLargeException("The message is 2000000 bytes when serialized"));
+
+        assertThatThrownBy(published::get).cause().isInstanceOfSatisfying(KafkaRefusedException.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(KafkaRefusedException.Reason.TOO_LARGE);
+            assertThat(refused.index()).isEqualTo(1);
+            assertThat(refused.eventId()).isEqualTo("gate-1");
+            assertThat(refused.getMessage()).isEqualTo("Kafka refused event 'gate-1' as too large for one record "
+                    + "(RecordTooLargeException: The message is 2000000 bytes when serialized); make the event "
+                    + "smaller. Events before it may have been written; they count once when the request is resent");
+            assertThat(refused).hasCauseInstanceOf(RecordTooLargeException.class);
+        });
+        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR);
+    }
+
+    @Test
+    void shouldFailWithRefusedTimestampNotUnavailableWhenTheBrokerRefusesTheTimestamp() {
+        CompletableFuture<Void> published = publisher.publish(List.of(commit));
+
+        producer.errorNext(new InvalidTimestampException("Timestamp 1777629600000 of message is out of range"));
+
+        assertThatThrownBy(published::get).cause().isInstanceOfSatisfying(KafkaRefusedException.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(KafkaRefusedException.Reason.INVALID_TIMESTAMP);
+            assertThat(refused.index()).isZero();
+            assertThat(refused.getMessage()).startsWith("Kafka refused the record timestamp of event 'commit-1' "
+                    + "(InvalidTimestampException: Timestamp 1777629600000 of message is out of range); records are "
+                    + "stamped with the server's clock");
+        });
+        assertThat(logged.list).extracting(ILoggingEvent::getLevel).containsExactly(Level.ERROR);
+    }
+
+    @Test
+    void shouldFailWithUnavailableWithoutAnErrorLogWhenTheFailureIsRetriable() {
+        CompletableFuture<Void> published = publisher.publish(List.of(commit));
+
+        producer.errorNext(new NotEnoughReplicasException("Messages are rejected since there are fewer in-sync "
+                + "replicas than required"));
+
+        assertThatThrownBy(published::get).cause().isInstanceOf(KafkaUnavailableException.class)
+                .hasCauseInstanceOf(NotEnoughReplicasException.class);
+        assertThat(logged.list).isEmpty();
+    }
+
+    /** The sender cannot fix missing ACLs: 503 keeps its data safe, and the log tells a person what to fix. */
+    @Test
+    void shouldFailWithUnavailableAndLogForAPersonWhenTheServerIsNotAuthorised() {
+        CompletableFuture<Void> published = publisher.publish(List.of(commit, queued));
+
+        producer.errorNext(new TopicAuthorizationException("Not authorized to access topics: [flowmeter.events.v1]"));
+        producer.errorNext(new TopicAuthorizationException("Not authorized to access topics: [flowmeter.events.v1]"));
+
+        assertThatThrownBy(published::get).cause().isInstanceOf(KafkaUnavailableException.class)
+                .hasCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(logged.list).singleElement().satisfies(event -> {
+            assertThat(event.getLevel()).isEqualTo(Level.ERROR);
+            assertThat(event.getFormattedMessage()).isEqualTo("Kafka refused a write for a reason retrying does not "
+                    + "cure; the server's Kafka client settings or the cluster need a look: "
+                    + "org.apache.kafka.common.errors.TopicAuthorizationException: Not authorized to access topics: "
+                    + "[flowmeter.events.v1]");
+        });
+    }
+
+    @Test
+    void shouldTakeTheEventLimitFromMaxRequestSizeWhenOneIsGiven() {
+        assertThat(KafkaEventPublisher.maxEventBytes(Map.of())).isEqualTo(1_044_480);
+        assertThat(KafkaEventPublisher.maxEventBytes(Map.of("max.request.size", 2_097_152))).isEqualTo(2_093_056);
+        assertThat(KafkaEventPublisher.maxEventBytes(Map.of("max.request.size", " 2097152 "))).isEqualTo(2_093_056);
+        assertThatThrownBy(() -> KafkaEventPublisher.maxEventBytes(Map.of("max.request.size", "1MB")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("max.request.size must be a number of bytes, was '1MB'");
+        assertThatThrownBy(() -> KafkaEventPublisher.maxEventBytes(Map.of("max.request.size", 8192)))
+                .hasMessage("max.request.size must be more than 8192 bytes, was 8192");
     }
 
     @Test

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.UnauthenticatedRequests;
+import dev.flowmeter.ingest.kafka.EventPublisher;
 import dev.flowmeter.ingest.webhook.WebhookRoute;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import io.javalin.Javalin;
@@ -26,7 +30,7 @@ import java.util.function.Consumer;
 public final class WebhookTests {
 
     /** Small enough that no test fixture comes near it; the size limit itself is tested with the defaults. */
-    private static final IngestLimits LIMITS = new IngestLimits(1_000_000, 1000);
+    private static final IngestLimits LIMITS = new IngestLimits(1_000_000, 1000, IngestLimits.DEFAULT_MAX_FUTURE);
 
     private WebhookTests() {
     }
@@ -70,14 +74,32 @@ public final class WebhookTests {
 
     /** The production route for {@code source}, with its error mapping, test-sized limits and the clock at now. */
     public static Javalin app(WebhookSource source, FakePublisher publisher, Instant now) {
-        return app(source, publisher, now, LIMITS);
+        return app(source, dependencies(publisher, now, LIMITS));
     }
 
     public static Javalin app(WebhookSource source, FakePublisher publisher, Instant now, IngestLimits limits) {
+        return app(source, dependencies(publisher, now, limits));
+    }
+
+    public static Javalin app(WebhookSource source, IngestDependencies dependencies) {
         return Javalin.create(config -> {
             Problems.register(config);
-            new WebhookRoute(source, publisher, limits, Clock.fixed(now, ZoneOffset.UTC)).register(config);
+            new WebhookRoute(source, dependencies).register(config);
         });
+    }
+
+    /** Test-sized limits and the clock at now; see {@link #dependencies(EventPublisher, Instant, IngestLimits)}. */
+    public static IngestDependencies dependencies(EventPublisher publisher, Instant now) {
+        return dependencies(publisher, now, LIMITS);
+    }
+
+    /**
+     * What the routes share, for one test: answers written on the thread that completed the publish, a fresh 401
+     * count and a body budget of exactly one largest body.
+     */
+    public static IngestDependencies dependencies(EventPublisher publisher, Instant now, IngestLimits limits) {
+        return new IngestDependencies(publisher, limits, Clock.fixed(now, ZoneOffset.UTC), Runnable::run,
+                new UnauthenticatedRequests(), new BodyBudget(limits.maxBodyBytes()));
     }
 
     /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */

@@ -2,23 +2,27 @@ package dev.flowmeter.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.BodyBudget;
+import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.testing.FakePublisher;
+import dev.flowmeter.ingest.testing.WebhookTests;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class WebhookRouteTest {
@@ -28,17 +32,18 @@ class WebhookRouteTest {
     private static final Secret SECRET = Secret.of("s3cret");
 
     private final FakePublisher publisher = new FakePublisher();
+    private IngestDependencies dependencies;
 
     /** A source that wants its secret in X-Token, maps {"sha": ...} to a commit and ignores {"ping": true}. */
-    private static final class TestSource implements WebhookSource {
+    private static class TestSource implements WebhookSource {
         @Override
         public String name() {
             return "test";
         }
 
         @Override
-        public void authenticate(WebhookRequest request) {
-            if (!SECRET.matches(request.header("X-Token").orElse(null))) {
+        public void authenticateHeaders(WebhookHeaders headers) {
+            if (!SECRET.matches(headers.header("X-Token").orElse(null))) {
                 throw Rejected.unauthenticated("X-Token does not match; check TEST_SECRET");
             }
         }
@@ -58,13 +63,56 @@ class WebhookRouteTest {
         }
     }
 
+    /** The test source, but signed like GitHub: {@code X-Signature: sha256=<HMAC of the body under the secret>}. */
+    private static final class SignedSource extends TestSource {
+        @Override
+        public String name() {
+            return "signed";
+        }
+
+        @Override
+        public void authenticateHeaders(WebhookHeaders headers) {
+            Unauthenticated.requireHeader(headers, "X-Signature", "sign the webhook with SIGNED_SECRET");
+        }
+
+        @Override
+        public void authenticateBody(WebhookRequest request) {
+            if (!Hmac.matchesAny(SECRET, request.body(), "sha256=", List.of(request.header("X-Signature").get()))) {
+                throw Unauthenticated.mismatch("X-Signature", "SIGNED_SECRET");
+            }
+        }
+    }
+
     private Javalin app(long maxBodyBytes) {
+        return app(WebhookTests.dependencies(publisher, NOW,
+                new IngestLimits(maxBodyBytes, 1000, IngestLimits.DEFAULT_MAX_FUTURE)));
+    }
+
+    private Javalin app(IngestDependencies shared) {
+        dependencies = shared;
         return Javalin.create(config -> {
             Problems.register(config);
-            new WebhookRoute(new TestSource(), publisher, new IngestLimits(maxBodyBytes, 1000),
-                    Clock.fixed(NOW, ZoneOffset.UTC)).register(config);
+            new WebhookRoute(new TestSource(), shared).register(config);
+            new WebhookRoute(new SignedSource(), shared).register(config);
             WebhookRoute.registerDisabled(config, "other", "OTHER_SECRET");
         });
+    }
+
+    private static Response post(HttpClient client, String path, String body, Map<String, String> headers) {
+        return client.request(path, request -> {
+            request.post(BodyPublishers.ofString(body));
+            request.header("Content-Type", "application/json");
+            request.header("X-Delivery", "d-1");
+            headers.forEach(request::header);
+        });
+    }
+
+    private static String commitAt(String time) {
+        return "{\"sha\":\"" + SHA + "\",\"time\":\"" + time + "\"}";
+    }
+
+    private static String signature(String body) {
+        return "sha256=" + Hmac.sha256Hex(SECRET, body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Response post(HttpClient client, String path, String body, String token, String contentType) {
@@ -103,18 +151,126 @@ class WebhookRouteTest {
     }
 
     @Test
-    void shouldRefuseWith401NamingTheHeaderWhenTheSecretIsWrong() {
+    void shouldRefuseWith401CountedButWrittenNowhereWhenTheSecretIsWrong() {
         JavalinTest.test(app(1_000_000), (server, client) -> {
             Response response = post(client, "/webhooks/test", "{\"sha\":\"" + SHA + "\"}", "guess",
                     "application/json");
 
             assertThat(response.code()).isEqualTo(401);
+            assertThat(response.headers().get("Content-Type")).containsExactly("application/problem+json");
             assertThat(response.body().string()).contains("\"detail\":\"X-Token does not match; check TEST_SECRET\"");
             assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().snapshot()).isEqualTo(Map.of("test", 1L));
+        });
+    }
+
+    /** The body is over the size limit, of the wrong type and does not fit the budget: only the 401 is seen. */
+    @Test
+    void shouldRefuseWith401BeforeReadingTheBodyWhenTheHeaderCredentialIsWrong() {
+        JavalinTest.test(app(100), (server, client) -> {
+            BodyBudget.Reservation full = dependencies.bodyBudget().reservation();
+            assertThat(full.tryAdd(100)).isTrue();
+
+            Response response = post(client, "/webhooks/test", "x".repeat(150), "guess", "text/plain");
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains("\"detail\":\"X-Token does not match; check TEST_SECRET\"");
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().count("test")).isEqualTo(1);
+            full.close();
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401BeforeReadingTheBodyWhenTheSignatureHeaderIsMissing() {
+        JavalinTest.test(app(100), (server, client) -> {
+            Response response = post(client, "/webhooks/signed", "x".repeat(150), Map.of());
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(response.body().string()).contains(
+                    "\"detail\":\"X-Signature is missing; sign the webhook with SIGNED_SECRET\"");
+            assertThat(dependencies.unauthenticated().count("signed")).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void shouldRefuseWith401AfterReadingTheBodyWhenTheSignatureDoesNotMatch() {
+        String body = commitAt("2026-05-01T10:00:00Z");
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response forged = post(client, "/webhooks/signed", body, Map.of("X-Signature", signature(body + " ")));
+            Response unprefixed = post(client, "/webhooks/signed", body,
+                    Map.of("X-Signature", signature(body).substring("sha256=".length())));
+            Response signed = post(client, "/webhooks/signed", body, Map.of("X-Signature", signature(body)));
+
+            assertThat(forged.code()).isEqualTo(401);
+            assertThat(forged.body().string())
+                    .contains("\"detail\":\"X-Signature does not match; check SIGNED_SECRET\"");
+            assertThat(unprefixed.code()).isEqualTo(401);
+            assertThat(unprefixed.body().string())
+                    .contains("\"detail\":\"X-Signature does not match; check SIGNED_SECRET\"");
+            assertThat(signed.code()).isEqualTo(202);
+            assertThat(publisher.rejections()).isEmpty();
+            assertThat(dependencies.unauthenticated().snapshot()).isEqualTo(Map.of("signed", 2L));
+        });
+    }
+
+    /** 2026-05-03T08:00:01Z is one day and one second after the clock's 2026-05-02T08:00:00Z. */
+    @Test
+    void shouldRefuseWith400NamingTimeAndTheEventWhenTheMappedEventIsTooFarAhead() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response ahead = post(client, "/webhooks/test", commitAt("2026-05-03T08:00:01Z"), "s3cret",
+                    "application/json");
+            String problem = "of the commit event 'test:d-1:commit' is 2026-05-03T08:00:01Z, more than 1 day "
+                    + "(FLOWMETER_MAX_FUTURE) ahead of the server's clock, which reads 2026-05-02T08:00:00Z; check "
+                    + "the sender's clock";
+
+            assertThat(ahead.code()).isEqualTo(400);
+            JsonNode body = EventJson.MAPPER.readTree(ahead.body().string());
+            assertThat(body.get("title").asText()).isEqualTo("Invalid payload");
+            assertThat(body.get("detail").asText()).isEqualTo("the time of the payload's commit event "
+                    + "'test:d-1:commit' is 2026-05-03T08:00:01Z, more than 1 day (FLOWMETER_MAX_FUTURE) ahead of the "
+                    + "server's clock, which reads 2026-05-02T08:00:00Z; check the sender's clock");
+            assertThat(body.get("errors").get(0).get("field").asText()).isEqualTo("time");
+            assertThat(body.get("errors").get(0).get("problem").asText()).isEqualTo(problem);
+            assertThat(publisher.batches()).isEmpty();
             assertThat(publisher.rejections()).singleElement().satisfies(r -> {
-                assertThat(r.reason()).isEqualTo("unauthenticated");
-                assertThat(r.body()).isEmpty(); // an unauthenticated body is never kept
+                assertThat(r.reason()).isEqualTo("invalid_payload");
+                assertThat(r.errors()).containsExactly(new FieldError("time", problem));
             });
+        });
+    }
+
+    @Test
+    void shouldAcceptTheEventWhenItIsExactlyTheMaximumAhead() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", commitAt("2026-05-03T08:00:00Z"), "s3cret",
+                    "application/json");
+
+            assertThat(response.code()).isEqualTo(202);
+        });
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWrittenNowhereWhenTheBodyBudgetIsFull() {
+        JavalinTest.test(app(1_000), (server, client) -> {
+            BodyBudget.Reservation other = dependencies.bodyBudget().reservation();
+            assertThat(other.tryAdd(950)).isTrue();
+            String body = commitAt("2026-05-01T10:00:00Z");
+
+            Response busy = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(busy.code()).isEqualTo(503);
+            assertThat(busy.headers().get("Retry-After")).containsExactly("5");
+            assertThat(EventJson.MAPPER.readTree(busy.body().string()).get("detail").asText()).isEqualTo("the "
+                    + "server is busy with other large requests: their bodies fill its budget of 1000 bytes held at "
+                    + "once (FLOWMETER_MAX_BUFFERED_BYTES); resend the request later");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).isEmpty();
+
+            other.close();
+            assertThat(post(client, "/webhooks/test", body, "s3cret", "application/json").code()).isEqualTo(202);
+            assertThat(dependencies.bodyBudget().reservedBytes()).isZero();
         });
     }
 
@@ -143,6 +299,17 @@ class WebhookRouteTest {
     }
 
     @Test
+    void shouldRefuseWith401NotWith415WhenAStrangerSendsAnotherMediaType() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            Response response = post(client, "/webhooks/test", "payload=%7B%7D", "guess",
+                    "application/x-www-form-urlencoded");
+
+            assertThat(response.code()).isEqualTo(401);
+            assertThat(publisher.rejections()).isEmpty();
+        });
+    }
+
+    @Test
     void shouldRefuseWith415WhenTheBodyIsNotJson() {
         JavalinTest.test(app(1_000_000), (server, client) -> {
             Response response = post(client, "/webhooks/test", "payload=%7B%7D", "s3cret",
@@ -165,13 +332,38 @@ class WebhookRouteTest {
     }
 
     @Test
-    void shouldVerifyAnHmacWhenTheHexMatchesInAnyCase() {
+    void shouldVerifyAnHmacWhenTheHexAndThePrefixMatchInAnyCase() {
         byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
         String hex = Hmac.sha256Hex(SECRET, body);
 
-        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.toUpperCase(Locale.ROOT))).isTrue();
-        assertThat(Hmac.matchesSha256Hex(SECRET, body, hex.substring(1) + "0")).isFalse();
-        assertThat(Hmac.matchesSha256Hex(Secret.of("other"), body, hex)).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of("SHA256=" + hex.toUpperCase(Locale.ROOT))))
+                .isTrue();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(" sha256=" + hex + " "))).isTrue();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of("sha256=" + hex.substring(1) + "0"))).isFalse();
+        assertThat(Hmac.matchesAny(Secret.of("other"), body, "sha256=", List.of("sha256=" + hex))).isFalse();
+    }
+
+    @Test
+    void shouldRefuseAnHmacWhenThePrefixIsMissingOrThereIsNoSignature() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        String hex = Hmac.sha256Hex(SECRET, body);
+
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(hex))).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of(""))).isFalse();
+        assertThat(Hmac.matchesAny(SECRET, body, "sha256=", List.of())).isFalse();
+    }
+
+    /** One HMAC, every signature compared with it, in any position: the PagerDuty rotation case. */
+    @Test
+    void shouldMatchWhenAnyOfSeveralSignaturesIsTheHmac() {
+        byte[] body = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] expected = Hmac.sha256Hex(SECRET, body).getBytes(StandardCharsets.US_ASCII);
+        String good = "v1=" + Hmac.sha256Hex(SECRET, body);
+        String old = "v1=" + Hmac.sha256Hex(Secret.of("old"), body);
+
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(good, old))).isTrue();
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(old, "garbage", good))).isTrue();
+        assertThat(Hmac.matchesAny(expected, "v1=", List.of(old, "garbage"))).isFalse();
     }
 
     @Test
