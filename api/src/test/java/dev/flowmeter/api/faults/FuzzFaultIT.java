@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -143,7 +144,7 @@ class FuzzFaultIT {
         env.put("FLOWMETER_MAX_BODY_BYTES", String.valueOf(MAX_BODY_BYTES));
         SoftAssertions softly = new SoftAssertions();
 
-        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env))) {
+        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env), Clock.systemUTC())) {
             String baseUrl = "http://127.0.0.1:" + server.httpPort();
             ServerProbe probe = new ServerProbe(baseUrl);
             await("ingest ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))

@@ -7,6 +7,7 @@ import dev.flowmeter.api.FlowmeterConfig;
 import dev.flowmeter.api.FlowmeterServer;
 import dev.flowmeter.api.broker.EmbeddedKafka;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -69,7 +70,7 @@ class KafkaOutageFaultIT {
         env.put("FLOWMETER_INGEST_TOKEN", TOKEN);
         SoftAssertions softly = new SoftAssertions();
 
-        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env))) {
+        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env), Clock.systemUTC())) {
             String baseUrl = "http://127.0.0.1:" + server.httpPort();
             ServerProbe probe = new ServerProbe(baseUrl);
             await("ingest ready").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200))
