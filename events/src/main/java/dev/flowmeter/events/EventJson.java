@@ -320,7 +320,7 @@ public final class EventJson {
             try {
                 Instant time = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant();
-                // The topology's timestamp extractor reads this time, and Kafka Streams drops a negative one.
+                // Before 1970 is a negative epoch millisecond: the time-ordered expiry indexes cannot hold one.
                 if (time.isBefore(Instant.EPOCH)) {
                     error(field, "must not be before 1970-01-01T00:00:00Z");
                     return null;

@@ -12,10 +12,18 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
  * The one entry point of the streams module: builds the topology that turns delivery events into metric state.
  * Events are keyed by service, so each service's history is in one partition and nothing is repartitioned.
+ *
+ * <p>Record timestamps stay the ingest time, end to end: every metric is computed from the event's own {@code time}
+ * in the payload, never from the record's timestamp. Were the event time extracted as the record timestamp, Kafka
+ * Streams would stamp every changelog write with it, and the broker refuses records more than
+ * {@code message.timestamp.after.max.ms} (1 h) ahead: one event from a sender whose clock runs fast would stop the
+ * topology for good.
  */
 public final class ValueStreamTopology {
 
@@ -24,17 +32,17 @@ public final class ValueStreamTopology {
 
     public static Topology build(TopologySettings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        EventTimeExtractor eventTime = new EventTimeExtractor();
+        TimestampExtractor ingestTime = new UsePartitionTimeOnInvalidTimestamp();
         Topic<String, DeliveryEvent> topic = Topics.EVENTS;
         builder.addStateStore(Aggregates.storeBuilder(Aggregates.STORE));
         KStream<String, DeliveryEvent> events = builder.stream(topic.name(),
                 Consumed.with(topic.keySerde(), topic.valueSerde())
-                        .withTimestampExtractor(eventTime)
+                        .withTimestampExtractor(ingestTime)
                         .withName("events-read-delivery-events"));
         KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
         LeadTime.addTo(builder, firstDeliveries, settings);
         Gates.addTo(builder, firstDeliveries, settings);
-        Rejections.addTo(builder, Topics.DEAD_LETTER, eventTime);
+        Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
         return builder.build();
     }
 }
