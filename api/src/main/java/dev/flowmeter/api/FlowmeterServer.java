@@ -28,6 +28,10 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +45,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +55,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
@@ -79,6 +85,7 @@ public final class FlowmeterServer implements AutoCloseable {
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration READINESS_INTERVAL = Duration.ofSeconds(1);
     private static final int ANSWER_QUEUE = 4096;
+    static final String INSTANCE_ID_FILE = "instance-id";
     /** The durability floor of every topic: a write is acknowledged by two replicas when there are two. */
     static final int MIN_IN_SYNC_REPLICAS = 2;
 
@@ -325,6 +332,10 @@ public final class FlowmeterServer implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, streamsStateDir(config.dataDir()).toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        // Static membership: a process restarted on the same data directory (after a crash, say) takes its
+        // partitions back at once, instead of waiting for the group to notice the old member is gone.
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+                instanceId(config.dataDir()));
         // No single record may stop every metric: one that cannot be read, processed or written is dead-lettered
         // with the reason, counted, and skipped.
         props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, SkipUnreadableRecords.class.getName());
@@ -335,6 +346,25 @@ public final class FlowmeterServer implements AutoCloseable {
         props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), String.valueOf(minInSync));
         config.replicationFactor().ifPresent(rf -> props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) rf));
         return props;
+    }
+
+    /** A name for this process in the Streams group, kept in the data directory so it survives restarts. */
+    static String instanceId(Path dataDir) {
+        Path file = dataDir.resolve(INSTANCE_ID_FILE);
+        try {
+            if (Files.exists(file)) {
+                String id = Files.readString(file, StandardCharsets.UTF_8).strip();
+                if (!id.isEmpty()) {
+                    return id;
+                }
+            }
+            String id = "flowmeter-" + UUID.randomUUID();
+            Files.createDirectories(dataDir);
+            Files.writeString(file, id + "\n", StandardCharsets.UTF_8);
+            return id;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or write " + file + " (FLOWMETER_DATA_DIR)", e);
+        }
     }
 
     static Path streamsStateDir(Path dataDir) {
