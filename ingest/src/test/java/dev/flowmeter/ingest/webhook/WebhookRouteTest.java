@@ -11,6 +11,7 @@ import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.testing.EagerClient;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import dev.flowmeter.ingest.testing.WebhookTests;
 import io.javalin.Javalin;
@@ -317,6 +318,31 @@ class WebhookRouteTest {
 
             assertThat(response.code()).isEqualTo(415);
             assertThat(response.body().string()).contains("configure the webhook to send JSON (application/json)");
+        });
+    }
+
+    /**
+     * The media type is looked at once the call is authentic, after the body was read within the limit and the body
+     * budget, so a client that writes a large body before reading gets the 415; one over the limit gets the 413.
+     * Neither sees a connection reset.
+     */
+    @Test
+    void shouldAnswer415Or413NotAResetWhenALargeBodyIsNotJson() {
+        long size = EagerClient.LARGER_THAN_SOCKET_BUFFERS;
+        JavalinTest.test(app(size), (server, client) -> {
+            Map<String, String> headers = Map.of("Content-Type", "text/plain", "X-Token", "s3cret");
+            for (boolean chunked : List.of(false, true)) {
+                EagerClient.Answer unsupported = EagerClient.post(server.port(), "/webhooks/test", headers, size,
+                        chunked);
+                EagerClient.Answer tooLarge = EagerClient.post(server.port(), "/webhooks/test", headers, size + 1,
+                        chunked);
+
+                assertThat(unsupported.status()).as("chunked: %s", chunked).isEqualTo(415);
+                assertThat(unsupported.body()).contains("configure the webhook to send JSON (application/json)");
+                assertThat(tooLarge.status()).as("chunked: %s", chunked).isEqualTo(413);
+                assertThat(tooLarge.headers()).containsEntry("connection", "close");
+            }
+            assertThat(dependencies.bodyBudget().reservedBytes()).isZero();
         });
     }
 
