@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -133,6 +134,22 @@ public final class EventJson {
             throw new InvalidEventException(fields.errors);
         }
         return event;
+    }
+
+    /**
+     * Why {@code time} cannot be an event's time, if it cannot: the rule {@link #parse} applies to {@code time}, for
+     * sources that turn a time of their own into an event's and must refuse it by their own name for the field.
+     */
+    public static Optional<String> timeProblem(Instant time) {
+        // The topology's timestamp extractor reads this time, and Kafka Streams drops a negative one.
+        if (time.isBefore(Instant.EPOCH)) {
+            return Optional.of("must not be before 1970-01-01T00:00:00Z");
+        }
+        // Past this, epoch milliseconds overflow.
+        if (time.isAfter(LATEST)) {
+            return Optional.of("must not be after 9999-12-31T23:59:59Z");
+        }
+        return Optional.empty();
     }
 
     /** Reads an event back from the bytes {@link #toBytes} wrote. */
@@ -320,14 +337,9 @@ public final class EventJson {
             try {
                 Instant time = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant();
-                // The topology's timestamp extractor reads this time, and Kafka Streams drops a negative one.
-                if (time.isBefore(Instant.EPOCH)) {
-                    error(field, "must not be before 1970-01-01T00:00:00Z");
-                    return null;
-                }
-                // Past this, epoch milliseconds overflow.
-                if (time.isAfter(LATEST)) {
-                    error(field, "must not be after 9999-12-31T23:59:59Z");
+                Optional<String> problem = timeProblem(time);
+                if (problem.isPresent()) {
+                    error(field, problem.get());
                     return null;
                 }
                 return time;

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.PayloadFields;
@@ -119,7 +120,7 @@ final class PayloadReader {
         return time;
     }
 
-    /** A timestamp in any format GitLab uses, or {@code null} when absent. */
+    /** A timestamp in any format GitLab uses, within the times an event may have, or {@code null} when absent. */
     Instant optionalTime(String path) {
         String text = optionalText(path);
         if (text == null) {
@@ -128,6 +129,11 @@ final class PayloadReader {
         Optional<Instant> time = Timestamps.parse(text);
         if (time.isEmpty()) {
             problem(path, "is not a timestamp Flowmeter can read");
+            return null;
+        }
+        Optional<String> outOfRange = EventJson.timeProblem(time.get());
+        if (outOfRange.isPresent()) {
+            problem(path, outOfRange.get());
             return null;
         }
         return time.get();

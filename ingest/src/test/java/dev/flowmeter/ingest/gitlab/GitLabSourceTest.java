@@ -502,6 +502,19 @@ class GitLabSourceTest {
     }
 
     @Test
+    void shouldRefuseNamingTheFieldWhenATimestampIsBefore1970() {
+        byte[] body = editedFixture("gitlab/push.json",
+                json -> ((ObjectNode) json.withArrayProperty("commits").get(1))
+                        .put("timestamp", "1969-07-20 20:17:40 UTC"));
+
+        assertThatThrownBy(() -> map("Push Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.errors()).containsExactly(
+                    new FieldError("commits[1].timestamp", "must not be before 1970-01-01T00:00:00Z"));
+        });
+    }
+
+    @Test
     void shouldRefuseWith400WhenTheProjectPathBreaksTheServiceContract() {
         byte[] body = editedFixture("gitlab/deployment.success.json",
                 json -> json.withObjectProperty("project").put("path_with_namespace", "root/test deployments"));

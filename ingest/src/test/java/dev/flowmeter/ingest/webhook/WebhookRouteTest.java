@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
@@ -18,6 +19,8 @@ import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -401,6 +404,47 @@ class WebhookRouteTest {
                 .contains(Instant.parse("2014-06-30T18:59:12.3660573Z"));
         assertThat(Timestamps.parse("2012-01-03T23:36:29+02:00")).contains(Instant.parse("2012-01-03T21:36:29Z"));
         assertThat(Timestamps.parse("yesterday")).isEmpty();
+    }
+
+    /**
+     * Every source's times pass the contract's range, refused by the payload's name for the field: epoch numbers
+     * beyond Instant's range (which made Instant.ofEpochSecond throw), and times before 1970 or after 9999, which the
+     * topology would drop after the call was acknowledged.
+     */
+    @Test
+    void shouldRefuseNamingTheFieldWhenATimeIsOutsideTheTimesAnEventMayHave() {
+        String before = "must not be before 1970-01-01T00:00:00Z";
+        String after = "must not be after 9999-12-31T23:59:59Z";
+        assertTimeRefused(() -> Timestamps.required(json("{\"at\": {\"t\": -99999999999999999}}"), "at.t"),
+                "at.t", before);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": 1" + "0".repeat(30) + "}"), "t"), "t", after);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": -1}"), "t"), "t", before);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": \"1969-12-31T23:59:59Z\"}"), "t"), "t", before);
+        assertTimeRefused(() -> PayloadFields.time("+10000-01-01T00:00:00Z", "date"), "date", after);
+        assertTimeRefused(() -> PayloadFields.time("1969-12-31 23:59:59 UTC", "date"), "date", before);
+        assertTimeRefused(() -> PayloadFields.epochMillis(-1L, "createdDate"), "createdDate", before);
+
+        assertThat(Timestamps.required(json("{\"t\": 0}"), "t")).isEqualTo(Instant.EPOCH);
+        assertThat(Timestamps.required(json("{\"t\": 253402300799999}"), "t"))
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+        assertThat(PayloadFields.epochMillis(0L, "createdDate")).isEqualTo(Instant.EPOCH);
+    }
+
+    private static void assertTimeRefused(Runnable read, String field, String problem) {
+        assertThatThrownBy(read::run).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.reason()).isEqualTo("invalid_payload");
+            assertThat(rejected.problem().detail()).isEqualTo("the payload's " + field + " " + problem);
+            assertThat(rejected.errors()).containsExactly(new FieldError(field, problem));
+        });
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return EventJson.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
