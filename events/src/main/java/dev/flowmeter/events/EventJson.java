@@ -137,6 +137,15 @@ public final class EventJson {
     }
 
     /**
+     * Checks an event built in code, as a webhook mapper builds them, against the contract: the rules of
+     * {@link #parse} applied to its canonical JSON, which is what the topology's deserializer reads back. An event that
+     * passes is never refused and skipped there; one that does not throws with every problem found.
+     */
+    public static void validate(DeliveryEvent event) {
+        parse(toJson(event));
+    }
+
+    /**
      * Why {@code time} cannot be an event's time, if it cannot: the rule {@link #parse} applies to {@code time}, for
      * sources that turn a time of their own into an event's and must refuse it by their own name for the field.
      */

@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 final class PayloadReader {
 
+    private static final int MAX_ID_LENGTH = 100;
+
     private final JsonNode node;
     private final String prefix;
     private final List<FieldError> errors;
@@ -71,17 +73,20 @@ final class PayloadReader {
         return value.textValue().isBlank() ? null : value.textValue();
     }
 
-    /** A GitLab id: an integer, or a string of one. */
+    /**
+     * A GitLab id: an integer, or a string of one. GitLab's ids are 64-bit integers; at most {@link #MAX_ID_LENGTH}
+     * characters are taken either way, so an id always fits in an event's item and id.
+     */
     String id(String path) {
         JsonNode value = value(path);
         if (absent(value)) {
             problem(path, "is required");
             return null;
         }
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() && value.asText().length() <= MAX_ID_LENGTH) {
             return value.asText();
         }
-        if (value.isTextual() && !value.textValue().isBlank() && value.textValue().length() <= 100) {
+        if (value.isTextual() && !value.textValue().isBlank() && value.textValue().length() <= MAX_ID_LENGTH) {
             return value.textValue();
         }
         problem(path, "must be an integer id");

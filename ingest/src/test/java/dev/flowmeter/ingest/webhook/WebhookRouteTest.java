@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,7 +39,10 @@ class WebhookRouteTest {
     private final FakePublisher publisher = new FakePublisher();
     private IngestDependencies dependencies;
 
-    /** A source that wants its secret in X-Token, maps {"sha": ...} to a commit and ignores {"ping": true}. */
+    /**
+     * A source that wants its secret in X-Token, maps {"sha": ...} to a commit, and each sha of "more" to one more,
+     * and ignores {"ping": true}. Like a careless mapper, it does not check the shas: the route must.
+     */
     private static class TestSource implements WebhookSource {
         @Override
         public String name() {
@@ -62,8 +66,15 @@ class WebhookRouteTest {
                 throw Rejected.invalidPayload("the payload has no sha", List.of(new FieldError("sha", "is required")));
             }
             String delivery = request.requiredHeader("X-Delivery");
-            return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId("test", delivery, "commit"),
-                    Timestamps.required(json, "time"), "org/repo", json.path("sha").asText(), List.of())));
+            Instant time = Timestamps.required(json, "time");
+            List<CommitRecorded> commits = new ArrayList<>();
+            commits.add(new CommitRecorded(Identifiers.eventId("test", delivery, "commit"), time, "org/repo",
+                    json.path("sha").asText(), List.of()));
+            for (JsonNode more : json.path("more")) {
+                commits.add(new CommitRecorded(Identifiers.eventId("test", delivery, "commit", "" + commits.size()),
+                        time, "org/repo", more.asText(), List.of()));
+            }
+            return WebhookResult.of(commits);
         }
     }
 
@@ -288,6 +299,56 @@ class WebhookRouteTest {
             assertThat(response.body().string()).contains("{\"field\":\"sha\",\"problem\":\"is required\"}");
             assertThat(publisher.rejections()).singleElement()
                     .satisfies(r -> assertThat(r.reason()).isEqualTo("invalid_payload"));
+        });
+    }
+
+    /**
+     * The topology's deserializer would refuse a commit with an abbreviated sha and skip it, after the call had been
+     * answered 202: the route refuses the whole call instead, naming the event and its field, and publishes none of
+     * its events, not even the valid first one.
+     */
+    @Test
+    void shouldRefuseWith400NamingTheEventAndPublishNothingWhenAMappedEventBreaksTheContract() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            String body = "{\"sha\":\"" + SHA + "\",\"more\":[\"" + SHA + "\",\"0123abc\"],"
+                    + "\"time\":\"2026-05-01T10:00:00Z\"}";
+            String problem = "of the commit event 'test:d-1:commit:2' must be a full commit id: 40 or 64 hexadecimal "
+                    + "characters";
+
+            Response response = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode answer = EventJson.MAPPER.readTree(response.body().string());
+            assertThat(answer.get("title").asText()).isEqualTo("Invalid payload");
+            assertThat(answer.get("detail").asText()).isEqualTo("the sha of the payload's commit event "
+                    + "'test:d-1:commit:2' must be a full commit id: 40 or 64 hexadecimal characters");
+            assertThat(answer.get("errors").get(0).get("field").asText()).isEqualTo("sha");
+            assertThat(answer.get("errors").get(0).get("problem").asText()).isEqualTo(problem);
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("invalid_payload");
+                assertThat(r.errors()).containsExactly(new FieldError("sha", problem));
+            });
+        });
+    }
+
+    @Test
+    void shouldListEveryProblemOfEveryEventWhenSeveralMappedEventsBreakTheContract() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            String body = "{\"sha\":\"main\",\"more\":[\"" + SHA + "\",\"HEAD~1\"],"
+                    + "\"time\":\"2026-05-01T10:00:00Z\"}";
+
+            Response response = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(EventJson.MAPPER.readTree(response.body().string()).get("detail").asText())
+                    .isEqualTo("the payload maps to events that break the event contract, with 2 problems; see errors");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> assertThat(r.errors()).containsExactly(
+                    new FieldError("sha", "of the commit event 'test:d-1:commit' must be a full commit id: 40 or 64 "
+                            + "hexadecimal characters"),
+                    new FieldError("sha", "of the commit event 'test:d-1:commit:2' must be a full commit id: 40 or "
+                            + "64 hexadecimal characters")));
         });
     }
 
