@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -133,6 +134,31 @@ public final class EventJson {
             throw new InvalidEventException(fields.errors);
         }
         return event;
+    }
+
+    /**
+     * Checks an event built in code, as a webhook mapper builds them, against the contract: the rules of
+     * {@link #parse} applied to its canonical JSON, which is what the topology's deserializer reads back. An event that
+     * passes is never refused and skipped there; one that does not throws with every problem found.
+     */
+    public static void validate(DeliveryEvent event) {
+        parse(toJson(event));
+    }
+
+    /**
+     * Why {@code time} cannot be an event's time, if it cannot: the rule {@link #parse} applies to {@code time}, for
+     * sources that turn a time of their own into an event's and must refuse it by their own name for the field.
+     */
+    public static Optional<String> timeProblem(Instant time) {
+        // Before 1970 is a negative epoch millisecond: the time-ordered expiry indexes cannot hold one.
+        if (time.isBefore(Instant.EPOCH)) {
+            return Optional.of("must not be before 1970-01-01T00:00:00Z");
+        }
+        // Past this, epoch milliseconds overflow.
+        if (time.isAfter(LATEST)) {
+            return Optional.of("must not be after 9999-12-31T23:59:59Z");
+        }
+        return Optional.empty();
     }
 
     /** Reads an event back from the bytes {@link #toBytes} wrote. */
@@ -320,14 +346,9 @@ public final class EventJson {
             try {
                 Instant time = OffsetDateTime.parse(value.textValue(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                         .toInstant();
-                // Before 1970 is a negative epoch millisecond: the time-ordered expiry indexes cannot hold one.
-                if (time.isBefore(Instant.EPOCH)) {
-                    error(field, "must not be before 1970-01-01T00:00:00Z");
-                    return null;
-                }
-                // Past this, epoch milliseconds overflow.
-                if (time.isAfter(LATEST)) {
-                    error(field, "must not be after 9999-12-31T23:59:59Z");
+                Optional<String> problem = timeProblem(time);
+                if (problem.isPresent()) {
+                    error(field, problem.get());
                     return null;
                 }
                 return time;

@@ -49,6 +49,31 @@ class EventJsonTest {
                 + "\"sha\":\"" + SHA + "\",\"status\":\"success\"}");
     }
 
+    /** What a webhook mapper builds is checked with the rules the topology reads it back with. */
+    @Test
+    void shouldNameEveryFieldThatBreaksTheContractWhenValidatingABuiltEvent() {
+        DeliveryEvent tooLong = new IncidentOpened("pagerduty:1", AT, "shop checkout", "P".repeat(201), "prod env",
+                "");
+
+        assertThatThrownBy(() -> EventJson.validate(tooLong)).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("service", "must be 1-200 characters of letters, digits, '.', '_', '/' or '-'"),
+                        new FieldError("incident", "must be at most 200 characters"),
+                        new FieldError("environment",
+                                "must be 1-100 characters of letters, digits, '.', '_', ':' or '-'")));
+        assertThatThrownBy(() -> EventJson.validate(new CommitRecorded("c", Instant.parse("1969-12-31T23:59:59Z"),
+                "shop/checkout", SHA, List.of()))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("time", "must not be before 1970-01-01T00:00:00Z")));
+    }
+
+    @Test
+    void shouldPassWhenABuiltEventMeetsTheContractAtItsLimits() {
+        EventJson.validate(new IncidentOpened("i".repeat(200), Instant.parse("9999-12-31T23:59:59.999Z"),
+                "s".repeat(200), "P".repeat(200), "e".repeat(100), SHA));
+        EventJson.validate(new GateQueued("q", Instant.EPOCH, "shop/checkout", "approval:production", "42"));
+    }
+
     @Test
     void shouldLeaveOutUnknownIncidentFieldsWhenTheSourceDidNotSayThem() {
         DeliveryEvent event = new IncidentResolved("r", AT, "shop/checkout", "PD-17", "", "");

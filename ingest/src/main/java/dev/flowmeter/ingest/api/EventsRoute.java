@@ -67,7 +67,7 @@ public final class EventsRoute {
             authenticate(ctx);
             String contentType = ctx.header(Header.CONTENT_TYPE);
             if (!RequestBody.isJson(contentType)) {
-                body = RequestBody.readForDeadLetter(ctx);
+                body = RequestBody.readForDeadLetter(ctx, limits.maxBodyBytes(), reservation);
                 throw Rejected.unsupportedMediaType(mediaTypeProblem(contentType));
             }
             body = RequestBody.readLimited(ctx, limits.maxBodyBytes(), reservation);

@@ -366,8 +366,8 @@ final class GitHubMapper {
     }
 
     private static Instant time(String value, String field) {
-        return Timestamps.parse(required(value, field))
-                .orElseThrow(() -> invalid(field, "is not a timestamp Flowmeter can read"));
+        return Timestamps.eventTime(Timestamps.parse(required(value, field))
+                .orElseThrow(() -> invalid(field, "is not a timestamp Flowmeter can read")), field);
     }
 
     private static String required(String value, String field) {

@@ -1,10 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.flowmeter.events.DeliveryEvent;
-import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
-import dev.flowmeter.events.InvalidEventException;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
@@ -63,7 +60,7 @@ public final class GitLabSource implements WebhookSource {
         String event = request.requiredHeader(EVENT_HEADER);
         switch (event) {
             case "Push Hook":
-                return checked(mapper.push(delivery(request), GitLabPayloads.push(request.json())));
+                return mapper.push(delivery(request), GitLabPayloads.push(request.json()));
             case "Merge Request Hook": {
                 String delivery = delivery(request);
                 JsonNode json = request.json();
@@ -71,10 +68,10 @@ public final class GitLabSource implements WebhookSource {
                 if (!GitLabMapper.mapsMergeRequestAction(action)) {
                     return WebhookResult.ignored("merge request action '" + action + "' changes no metric");
                 }
-                return checked(mapper.mergeRequest(delivery, GitLabPayloads.mergeRequest(json)));
+                return mapper.mergeRequest(delivery, GitLabPayloads.mergeRequest(json));
             }
             case "Pipeline Hook":
-                return checked(mapper.pipeline(delivery(request), GitLabPayloads.pipeline(request.json())));
+                return mapper.pipeline(delivery(request), GitLabPayloads.pipeline(request.json()));
             case "Deployment Hook": {
                 String delivery = delivery(request);
                 JsonNode json = request.json();
@@ -83,7 +80,7 @@ public final class GitLabSource implements WebhookSource {
                     return WebhookResult.ignored("deployment status '" + status
                             + "' is not an end; only success and failed are deployments");
                 }
-                return checked(mapper.deployment(delivery, GitLabPayloads.deployment(json)));
+                return mapper.deployment(delivery, GitLabPayloads.deployment(json));
             }
             case "Job Hook":
                 return WebhookResult.ignored("a job hook does not say whether the job is manual; Flowmeter reads "
@@ -105,21 +102,5 @@ public final class GitLabSource implements WebhookSource {
                                         + " is missing"),
                                 new FieldError(EVENT_UUID, "header is required when " + IDEMPOTENCY_KEY
                                         + " is missing"))));
-    }
-
-    /**
-     * Only valid events may reach the topic. The payload readers check what they read; this catches the rest (a
-     * project path or an id that breaks the event contract) as a 400 instead of a bad record.
-     */
-    private static WebhookResult checked(WebhookResult result) {
-        for (DeliveryEvent event : result.events()) {
-            try {
-                EventJson.parse(EventJson.toJson(event));
-            } catch (InvalidEventException e) {
-                throw Rejected.invalidPayload("the GitLab payload maps to an event Flowmeter cannot accept: "
-                        + e.getMessage(), e.errors());
-            }
-        }
-        return result;
     }
 }

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.PayloadFields;
@@ -16,6 +17,8 @@ import java.util.Optional;
  * the sender has to fix. A reader for an element of an array ({@link #element}) shares the problems of its parent.
  */
 final class PayloadReader {
+
+    private static final int MAX_ID_LENGTH = 100;
 
     private final JsonNode node;
     private final String prefix;
@@ -70,17 +73,20 @@ final class PayloadReader {
         return value.textValue().isBlank() ? null : value.textValue();
     }
 
-    /** A GitLab id: an integer, or a string of one. */
+    /**
+     * A GitLab id: an integer, or a string of one. GitLab's ids are 64-bit integers; at most {@link #MAX_ID_LENGTH}
+     * characters are taken either way, so an id always fits in an event's item and id.
+     */
     String id(String path) {
         JsonNode value = value(path);
         if (absent(value)) {
             problem(path, "is required");
             return null;
         }
-        if (value.isIntegralNumber()) {
+        if (value.isIntegralNumber() && value.asText().length() <= MAX_ID_LENGTH) {
             return value.asText();
         }
-        if (value.isTextual() && !value.textValue().isBlank() && value.textValue().length() <= 100) {
+        if (value.isTextual() && !value.textValue().isBlank() && value.textValue().length() <= MAX_ID_LENGTH) {
             return value.textValue();
         }
         problem(path, "must be an integer id");
@@ -119,7 +125,7 @@ final class PayloadReader {
         return time;
     }
 
-    /** A timestamp in any format GitLab uses, or {@code null} when absent. */
+    /** A timestamp in any format GitLab uses, within the times an event may have, or {@code null} when absent. */
     Instant optionalTime(String path) {
         String text = optionalText(path);
         if (text == null) {
@@ -128,6 +134,11 @@ final class PayloadReader {
         Optional<Instant> time = Timestamps.parse(text);
         if (time.isEmpty()) {
             problem(path, "is not a timestamp Flowmeter can read");
+            return null;
+        }
+        Optional<String> outOfRange = EventJson.timeProblem(time.get());
+        if (outOfRange.isPresent()) {
+            problem(path, outOfRange.get());
             return null;
         }
         return time.get();

@@ -146,16 +146,37 @@ public final class RequestBody {
         }
     }
 
-    /** Up to {@link #MAX_KEPT_BYTES} of a body that is refused anyway, for the dead letter; null when larger. */
-    public static byte[] readForDeadLetter(Context ctx) throws IOException {
-        return ctx.req().getContentLengthLong() <= MAX_KEPT_BYTES
-                ? readAtMost(ctx.bodyInputStream(), MAX_KEPT_BYTES) : null;
-    }
-
-    /** The whole body, or {@code null} as soon as it proves longer than {@code limit} bytes. */
-    private static byte[] readAtMost(InputStream in, long limit) throws IOException {
-        byte[] bytes = in.readNBytes(Math.toIntExact(limit + 1));
-        return bytes.length > limit ? null : bytes;
+    /**
+     * Up to {@link #MAX_KEPT_BYTES} (and at most {@code limit}) bytes of a body that is refused anyway, for the dead
+     * letter; null when it is larger, or when the body budget cannot hold it now: the refusal matters more than the
+     * copy, so a full budget does not turn it into a 503. The kept bytes are reserved in {@code reservation} before
+     * they are read. A larger body is read to its end, at most {@code limit} bytes, through a small buffer and thrown
+     * away, and the connection is closed after the answer, as for a body that is too large: a client that writes its
+     * whole body before reading would otherwise see a connection reset instead of the answer.
+     */
+    public static byte[] readForDeadLetter(Context ctx, long limit, BodyBudget.Reservation reservation)
+            throws IOException {
+        int kept = (int) Math.min(MAX_KEPT_BYTES, limit);
+        long declaredBytes = ctx.req().getContentLengthLong();
+        if (declaredBytes > kept) {
+            discardAndClose(ctx, Math.min(declaredBytes, limit));
+            return null;
+        }
+        int wanted = declaredBytes < 0 ? kept : (int) declaredBytes;
+        if (!reservation.tryAdd(wanted)) {
+            discardAndClose(ctx, declaredBytes < 0 ? limit : declaredBytes);
+            return null;
+        }
+        InputStream in = ctx.bodyInputStream();
+        byte[] bytes = in.readNBytes(wanted);
+        reservation.giveBack(wanted - bytes.length);
+        // A chunked body declares no length: one byte more than is kept says it is longer.
+        if (declaredBytes < 0 && bytes.length == kept && in.read() >= 0) {
+            reservation.giveBack(bytes.length);
+            discardAndClose(ctx, limit - kept - 1);
+            return null;
+        }
+        return bytes;
     }
 
     /** The body as text for the dead letter, or "" when it is absent, too large or not UTF-8. */

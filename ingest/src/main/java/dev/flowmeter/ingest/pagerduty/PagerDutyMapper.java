@@ -3,8 +3,11 @@ package dev.flowmeter.ingest.pagerduty;
 import static dev.flowmeter.ingest.pagerduty.PagerDutySource.NAME;
 
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Event;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Incident;
 import dev.flowmeter.ingest.pagerduty.PagerDutyPayload.Reference;
@@ -33,13 +36,26 @@ final class PagerDutyMapper {
     WebhookResult map(Event event) {
         String delivery = PayloadFields.required(event.id(), "event.id");
         Incident incident = PayloadFields.required(event.data(), "event.data");
-        String id = PayloadFields.required(incident.id(), "event.data.id");
+        String id = incidentId(PayloadFields.required(incident.id(), "event.data.id"));
         Instant time = PayloadFields.time(event.occurredAt(), "event.occurred_at");
         String service = service(PayloadFields.required(incident.service(), "event.data.service"));
         DeliveryEvent mapped = event.eventType().equals(TRIGGERED)
                 ? new IncidentOpened(Identifiers.eventId(NAME, delivery), time, service, id, "", "")
                 : new IncidentResolved(Identifiers.eventId(NAME, delivery), time, service, id, "", "");
         return WebhookResult.of(List.of(mapped));
+    }
+
+    /**
+     * PagerDuty incident ids are short codes ({@code PGR0VU2}), so one longer than an event's incident may be is not
+     * PagerDuty's and is refused, rather than replaced by a hash that would hide what was sent.
+     */
+    private static String incidentId(String id) {
+        if (id.length() > EventJson.MAX_ITEM_LENGTH) {
+            String problem = "must be at most " + EventJson.MAX_ITEM_LENGTH + " characters";
+            throw Rejected.invalidPayload("the payload's event.data.id " + problem + "; PagerDuty incident ids are "
+                    + "short codes such as PGR0VU2", List.of(new FieldError("event.data.id", problem)));
+        }
+        return id;
     }
 
     /**

@@ -52,14 +52,16 @@ public final class PayloadFields {
         return value;
     }
 
+    /** A timestamp in a format {@link Timestamps} reads, within the times an event may have, or a 400. */
     public static Instant time(String text, String field) {
-        return Timestamps.parse(required(text, field)).orElseThrow(() -> Rejected.invalidPayload(
+        return Timestamps.eventTime(Timestamps.parse(required(text, field)).orElseThrow(() -> Rejected.invalidPayload(
                 "the payload's " + field + " is not a timestamp",
-                List.of(new FieldError(field, "is not a timestamp Flowmeter can read"))));
+                List.of(new FieldError(field, "is not a timestamp Flowmeter can read")))), field);
     }
 
+    /** Epoch milliseconds, within the times an event may have, or a 400. */
     public static Instant epochMillis(Long millis, String field) {
-        return Instant.ofEpochMilli(required(millis, field));
+        return Timestamps.eventTime(Instant.ofEpochMilli(required(millis, field)), field);
     }
 
     /** A full commit id in lower case, or a 400: lead time can only follow full ids. */

@@ -1,7 +1,9 @@
 package dev.flowmeter.ingest.webhook;
 
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
+import dev.flowmeter.events.InvalidEventException;
 import dev.flowmeter.ingest.http.BodyBudget;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
@@ -29,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * the size limit and the body budget), lets the source verify a signature on those exact bytes, maps the payload and
  * publishes the events. 202 with the accepted ids, or 202 with {@code "ignored"} and the reason for a call that
  * changes no metric; 401 naming the header to check, counted but written nowhere; 400 for a payload that cannot be
- * mapped or maps to an event too far ahead of the server's clock; 413, 415 and 503 as for the events API. The media
- * type is looked at only once the call is authentic, so that a stranger never gets as far as the dead letter.
+ * mapped, or maps to an event that breaks the event contract or lies too far ahead of the server's clock (all or
+ * nothing: then none of its events is published); 413, 415 and 503 as for the events API. The media type is looked
+ * at only once the call is authentic, so that a stranger never gets as far as the dead letter.
  */
 public final class WebhookRoute {
 
@@ -83,6 +86,7 @@ public final class WebhookRoute {
                 return;
             }
             List<DeliveryEvent> events = result.events();
+            refuseEventsBreakingTheContract(events);
             refuseTimesTooFarAhead(events, now);
             responses.publishAndAnswer(ctx, events, false, reservation);
             reservation = null; // answering closes it
@@ -99,6 +103,35 @@ public final class WebhookRoute {
     }
 
     /**
+     * Every mapped event must pass the checks the topology applies when it reads the event back
+     * ({@link EventJson#validate}); otherwise it would be acknowledged with a 202 and then skipped, never counted. A
+     * mapper that lets such a value through (an id longer than the contract allows, say) is refused like a payload it
+     * cannot map, naming the event and its field, and nothing of the call is published.
+     */
+    private static void refuseEventsBreakingTheContract(List<DeliveryEvent> events) {
+        List<FieldError> errors = new ArrayList<>();
+        String detail = null;
+        for (DeliveryEvent event : events) {
+            try {
+                EventJson.validate(event);
+            } catch (InvalidEventException e) {
+                String named = named(event);
+                for (FieldError error : e.errors()) {
+                    errors.add(new FieldError(error.field(), "of the " + named + " " + error.problem()));
+                    detail = "the " + error.field() + " of the payload's " + named + " " + error.problem();
+                }
+            }
+        }
+        if (errors.size() > 1) {
+            detail = "the payload maps to events that break the event contract, with " + errors.size()
+                    + " problems; see errors";
+        }
+        if (detail != null) {
+            throw Rejected.invalidPayload(detail, errors);
+        }
+    }
+
+    /**
      * A payload stamped by a skewed clock is refused like any other payload it cannot map, naming the event: the
      * record would be accepted, but its time would move metrics into a future that has not happened.
      */
@@ -108,7 +141,7 @@ public final class WebhookRoute {
         String detail = null;
         for (DeliveryEvent event : events) {
             if (limits.isTooFarAhead(event.time(), now)) {
-                String named = event.type().wireName() + " event '" + event.id() + "'";
+                String named = named(event);
                 String problem = limits.tooFarAheadProblem(event.time(), now);
                 errors.add(new FieldError("time", "of the " + named + " " + problem));
                 detail = "the time of the payload's " + named + " " + problem;
@@ -121,6 +154,13 @@ public final class WebhookRoute {
         if (detail != null) {
             throw Rejected.invalidPayload(detail, errors);
         }
+    }
+
+    /** How a refusal names one event of the payload: its type and id, the id cut short if it is too long. */
+    private static String named(DeliveryEvent event) {
+        String id = event.id().length() <= EventJson.MAX_ID_LENGTH
+                ? event.id() : event.id().substring(0, EventJson.MAX_ID_LENGTH) + "...";
+        return event.type().wireName() + " event '" + id + "'";
     }
 
     private static WebhookHeaders headers(Context ctx) {

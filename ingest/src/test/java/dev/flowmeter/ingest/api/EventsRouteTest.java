@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -33,6 +34,7 @@ import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.KafkaRefusedException;
+import dev.flowmeter.ingest.testing.EagerClient;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
@@ -303,6 +305,65 @@ class EventsRouteTest {
                     "application/json; charset=ISO-8859-1");
 
             assertThat(response.code()).isEqualTo(415);
+        });
+    }
+
+    /**
+     * A client that writes its whole body before reading the answer gets the 415, not a connection reset: a body
+     * larger than the dead letter keeps is read to its end (within the limit) and thrown away, and the connection is
+     * closed after the answer. Both with a declared length and chunked.
+     */
+    @Test
+    void shouldAnswer415AndCloseTheConnectionWhenTheBodyIsLargerThan64KiB() {
+        long size = EagerClient.LARGER_THAN_SOCKET_BUFFERS;
+        JavalinTest.test(app(publisher, limits(2 * size)), (server, client) -> {
+            Map<String, String> headers = Map.of("Content-Type", "text/plain");
+            for (boolean chunked : List.of(false, true)) {
+                EagerClient.Answer answer = EagerClient.post(server.port(), EventsRoute.PATH, headers, size, chunked);
+
+                assertThat(answer.status()).as("chunked: %s", chunked).isEqualTo(415);
+                assertThat(answer.headers()).as("chunked: %s", chunked).containsEntry("connection", "close");
+                assertThat(EventJson.MAPPER.readTree(answer.body()).get("detail").asText())
+                        .isEqualTo("Content-Type must be application/json (UTF-8), not 'text/plain'");
+            }
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body).containsExactly(
+                    tuple("unsupported_media_type", ""), tuple("unsupported_media_type", ""));
+        });
+    }
+
+    /**
+     * Draining reserves nothing: with the whole budget held by others, a huge 415 is still answered 415 (not 503) and
+     * holds no bytes afterwards; a small one is answered too, without its body in the dead letter, which the full
+     * budget could not hold.
+     */
+    @Test
+    void shouldAnswer415WithoutHoldingTheBodyWhenTheBudgetIsFull() {
+        IngestDependencies dependencies = EventsApi.dependencies(publisher, limits(1024 * 1024));
+        BodyBudget.Reservation others = dependencies.bodyBudget().reservation();
+        assertThat(others.tryAdd(1024 * 1024)).isTrue();
+        JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+            Response huge = post(client, BodyPublishers.ofString("x".repeat(1024 * 1024)), "text/plain");
+            Response small = post(client, BodyPublishers.ofString("id=1"), "text/plain");
+
+            assertThat(huge.code()).isEqualTo(415);
+            assertThat(small.code()).isEqualTo(415);
+            assertThat(publisher.rejections()).extracting(Rejection::reason, Rejection::body).containsExactly(
+                    tuple("unsupported_media_type", ""), tuple("unsupported_media_type", ""));
+            assertThat(dependencies.bodyBudget().reservedBytes()).isEqualTo(1024 * 1024);
+        });
+        others.close();
+    }
+
+    /** The kept copy of a small refused body is reserved while the request is answered, then given back. */
+    @Test
+    void shouldGiveTheKeptBytesBackWhenA415IsAnswered() {
+        IngestDependencies dependencies = EventsApi.dependencies(publisher, limits(1000));
+        JavalinTest.test(app(dependencies, Optional.empty()), (server, client) -> {
+            assertThat(post(client, chunked("id=1"), "text/plain").code()).isEqualTo(415);
+            assertThat(post(client, BodyPublishers.ofString("id=2"), "text/plain").code()).isEqualTo(415);
+
+            assertThat(publisher.rejections()).extracting(Rejection::body).containsExactly("id=1", "id=2");
+            assertThat(dependencies.bodyBudget().reservedBytes()).isZero();
         });
     }
 

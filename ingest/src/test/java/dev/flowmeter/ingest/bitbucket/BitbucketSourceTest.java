@@ -5,6 +5,7 @@ import static dev.flowmeter.ingest.testing.WebhookTests.fixture;
 import static dev.flowmeter.ingest.testing.WebhookTests.fixtureJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.GateFinished;
@@ -122,6 +123,29 @@ class BitbucketSourceTest {
                             List.of(c1)),
                     new CommitRecorded(cloudId("commit", c1), Instant.parse("2026-04-30T07:00:00Z"), CLOUD_REPO, c1,
                             List.of(base))));
+        });
+    }
+
+    /**
+     * An event holds at most 100 parents; a commit listing more was acknowledged and then skipped by the topology.
+     * The whole push is refused, naming the event, and none of its commits is published.
+     */
+    @Test
+    void shouldRefuseTheWholePushWhenACloudCommitListsMoreParentsThanAnEventHolds() {
+        ObjectNode push = fixtureJson("bitbucket/repo.push.several-commits.json");
+        ArrayNode parents = ((ObjectNode) push.at("/push/changes/0/commits/1")).putArray("parents");
+        for (int i = 1; i <= 101; i++) {
+            parents.addObject().put("hash", String.format("%040x", i));
+        }
+
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = cloud(client, "repo:push", push.toString());
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("{\"field\":\"parents\",\"problem\":\"of the commit "
+                    + "event '" + cloudId("commit", "c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1") + "' holds 101 commit "
+                    + "ids, more than the limit of 100 per event");
+            assertThat(publisher.batches()).isEmpty();
         });
     }
 

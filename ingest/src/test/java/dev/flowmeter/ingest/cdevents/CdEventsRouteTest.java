@@ -4,6 +4,7 @@ import static dev.flowmeter.ingest.cdevents.CdEventRequests.fixture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.Rejection;
 import dev.flowmeter.ingest.cdevents.CdEventRequests.Mode;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.testing.FakePublisher;
@@ -182,6 +183,26 @@ class CdEventsRouteTest {
                     .contains("\"detail\":\"the CloudEvents specversion is not one Flowmeter reads; send 1.0\"");
             assertThat(publisher.rejections()).extracting(r -> r.reason()).containsExactly("invalid_payload",
                     "malformed_json", "invalid_payload", "invalid_payload", "invalid_payload");
+        });
+    }
+
+    /** Long.MIN_VALUE epoch seconds made Instant.ofEpochSecond throw, and the server answer 500. */
+    @Test
+    void shouldRefuseWith400NamingTheFieldNot500WhenContextTimestampIsBeyondInstantsRange() {
+        JavalinTest.test(app(), (server, client) -> {
+            ObjectNode queued = fixture("v0.5.1", "build.queued");
+            ObjectNode beyond = queued.deepCopy();
+            ((ObjectNode) beyond.path("context")).put("timestamp", Long.MIN_VALUE);
+
+            Response response = post(client, CdEventRequests.headers(Mode.BINARY, queued),
+                    CdEventRequests.body(Mode.BINARY, beyond));
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains(
+                    "\"detail\":\"the payload's context.timestamp must not be before 1970-01-01T00:00:00Z\"",
+                    "{\"field\":\"context.timestamp\",\"problem\":\"must not be before 1970-01-01T00:00:00Z\"}");
+            assertThat(publisher.batches()).isEqualTo(List.of());
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_payload");
         });
     }
 

@@ -26,10 +26,12 @@ import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -362,6 +364,56 @@ class CdEventsSourceTest {
                         .putArray("content")),
                 "the CDEvent's subject.content does not have the shape the CDEvents schema gives it",
                 "subject.content");
+    }
+
+    /**
+     * context.timestamp read as epoch seconds (milliseconds above 10^11) or text: a number beyond Instant's range
+     * (which made Instant.ofEpochSecond throw and the server answer 500), a time before 1970 or after 9999 (which the
+     * topology would drop) is a 400 naming the field. The headers come from the unedited CDEvent, so that the
+     * CloudEvents ce-time attribute stays valid and only the CDEvent's own field is wrong.
+     */
+    @Test
+    void shouldRefuseWith400NamingContextTimestampWhenItIsOutsideTheTimesAnEventMayHave() {
+        String before = "must not be before 1970-01-01T00:00:00Z";
+        String after = "must not be after 9999-12-31T23:59:59Z";
+        assertTimestampRefused(node -> node.put("timestamp", -99_999_999_999_999_999L), before);
+        assertTimestampRefused(node -> node.put("timestamp", Long.MIN_VALUE), before);
+        assertTimestampRefused(node -> node.put("timestamp", new BigInteger("-1" + "0".repeat(30))), before);
+        assertTimestampRefused(node -> node.put("timestamp", new BigInteger("1" + "0".repeat(30))), after);
+        assertTimestampRefused(node -> node.put("timestamp", -1), before);
+        assertTimestampRefused(node -> node.put("timestamp", "1969-12-31T23:59:59Z"), before);
+        assertTimestampRefused(node -> node.put("timestamp", "+10000-01-01T00:00:00Z"), after);
+    }
+
+    @Test
+    void shouldReadContextTimestampAsEpochSecondsOrMillisecondsWhenItIsANumber() {
+        assertThat(mapTimestamp(node -> node.put("timestamp", 0))).isEqualTo(Instant.EPOCH);
+        assertThat(mapTimestamp(node -> node.put("timestamp", 1_777_708_800)))
+                .isEqualTo(Instant.parse("2026-05-02T08:00:00Z"));
+        assertThat(mapTimestamp(node -> node.put("timestamp", 253_402_300_799_999L)))
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+    }
+
+    private Instant mapTimestamp(Consumer<ObjectNode> editContext) {
+        ObjectNode original = fixture("v0.4.1", "build.queued");
+        ObjectNode edited = original.deepCopy();
+        editContext.accept((ObjectNode) edited.path("context"));
+        List<DeliveryEvent> events = map(request(CdEventRequests.headers(Mode.BINARY, original),
+                CdEventRequests.body(Mode.BINARY, edited)));
+        return events.get(0).time();
+    }
+
+    private void assertTimestampRefused(Consumer<ObjectNode> editContext, String problem) {
+        ObjectNode original = fixture("v0.4.1", "build.queued");
+        ObjectNode edited = original.deepCopy();
+        editContext.accept((ObjectNode) edited.path("context"));
+        Rejected rejected = rejection(request(CdEventRequests.headers(Mode.BINARY, original),
+                CdEventRequests.body(Mode.BINARY, edited)));
+
+        assertThat(rejected.problem().status()).as("%s", edited.path("context").path("timestamp")).isEqualTo(400);
+        assertThat(rejected.reason()).isEqualTo("invalid_payload");
+        assertThat(rejected.problem().detail()).isEqualTo("the payload's context.timestamp " + problem);
+        assertThat(rejected.errors()).containsExactly(new FieldError("context.timestamp", problem));
     }
 
     private void assertRefused(ObjectNode cdevent, String detail, String field) {

@@ -449,6 +449,17 @@ class GitHubSourceTest {
                 new FieldError("commits[1].id", "must be a full commit id: 40 or 64 hexadecimal characters"));
     }
 
+    /** The topology reads no event from before 1970; the commit is refused by its field, not acknowledged and lost. */
+    @Test
+    void shouldRefuseNamingTheFieldWhenATimestampIsBefore1970() {
+        byte[] body = editedFixture("github/push.json",
+                json -> ((ObjectNode) json.get("commits").get(0)).put("timestamp", "1969-12-31T23:59:59-00:00"));
+
+        assertRejected(() -> map(source, "push", body), 400,
+                "the payload's commits[0].timestamp must not be before 1970-01-01T00:00:00Z",
+                new FieldError("commits[0].timestamp", "must not be before 1970-01-01T00:00:00Z"));
+    }
+
     @Test
     void shouldRefuseNamingTheFieldWhenATimestampCannotBeRead() {
         byte[] body = editedFixture("github/push.json",

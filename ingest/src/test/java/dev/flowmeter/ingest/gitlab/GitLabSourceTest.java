@@ -28,6 +28,7 @@ import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -502,14 +503,45 @@ class GitLabSourceTest {
     }
 
     @Test
+    void shouldRefuseNamingTheFieldWhenATimestampIsBefore1970() {
+        byte[] body = editedFixture("gitlab/push.json",
+                json -> ((ObjectNode) json.withArrayProperty("commits").get(1))
+                        .put("timestamp", "1969-07-20 20:17:40 UTC"));
+
+        assertThatThrownBy(() -> map("Push Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.errors()).containsExactly(
+                    new FieldError("commits[1].timestamp", "must not be before 1970-01-01T00:00:00Z"));
+        });
+    }
+
+    /**
+     * GitLab project paths hold no spaces, so one that does is refused rather than renamed. The route checks every
+     * mapped event against the contract, as the topology reads it back, and names the event.
+     */
+    @Test
     void shouldRefuseWith400WhenTheProjectPathBreaksTheServiceContract() {
         byte[] body = editedFixture("gitlab/deployment.success.json",
                 json -> json.withObjectProperty("project").put("path_with_namespace", "root/test deployments"));
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, body, headers());
 
-        assertThatThrownBy(() -> map("Deployment Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
-            assertThat(rejected.problem().status()).isEqualTo(400);
-            assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("service");
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("{\"field\":\"service\",\"problem\":\"of the deployment "
+                    + "event 'gitlab:" + KEY + ":deployment:");
+            assertThat(publisher.batches()).isEmpty();
         });
+    }
+
+    /** GitLab ids are 64-bit integers; a longer one would make an item the topology refuses, after a 202. */
+    @Test
+    void shouldRefuseNamingTheFieldWhenAnIdIsAnIntegerTooLongForAnId() {
+        byte[] body = editedFixture("gitlab/merge_request.open.json", json -> json.withObjectProperty(
+                "object_attributes").put("iid", new BigInteger("9".repeat(201))));
+
+        assertThatThrownBy(() -> map("Merge Request Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected ->
+                assertThat(rejected.errors()).containsExactly(
+                        new FieldError("object_attributes.iid", "must be an integer id")));
     }
 
     // ---- helpers

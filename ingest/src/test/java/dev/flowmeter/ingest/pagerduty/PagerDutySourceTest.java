@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.events.Rejection;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import dev.flowmeter.ingest.testing.WebhookTests;
 import dev.flowmeter.ingest.webhook.Hmac;
@@ -217,6 +218,32 @@ class PagerDutySourceTest {
             assertThat(response.code()).isEqualTo(400);
             assertThat(response.body().string()).contains("\"detail\":\"the payload has no event.id\"")
                     .contains("{\"field\":\"event.id\",\"problem\":\"is required\"}");
+        });
+    }
+
+    /**
+     * An incident id longer than an event's incident may be was acknowledged and then skipped by the topology; a
+     * PagerDuty incident id is a short code, so it is refused by its field. Exactly 200 characters still pass.
+     */
+    @Test
+    void shouldRefuseWith400NamingEventDataIdWhenTheIncidentIdIsLongerThan200Characters() {
+        ObjectNode tooLong = fixtureJson("pagerduty/incident.triggered.json");
+        ((ObjectNode) tooLong.at("/event/data")).put("id", "Q".repeat(201));
+        ObjectNode longest = fixtureJson("pagerduty/incident.triggered.json");
+        ((ObjectNode) longest.at("/event/data")).put("id", "Q".repeat(200));
+
+        JavalinTest.test(app(), (server, client) -> {
+            Response refused = post(client, tooLong.toString());
+            Response accepted = post(client, longest.toString());
+
+            assertThat(refused.code()).isEqualTo(400);
+            assertThat(refused.body().string()).contains("\"detail\":\"the payload's event.data.id must be at most "
+                    + "200 characters; PagerDuty incident ids are short codes such as PGR0VU2\"",
+                    "{\"field\":\"event.data.id\",\"problem\":\"must be at most 200 characters\"}");
+            assertThat(accepted.code()).isEqualTo(202);
+            assertThat(publisher.batches()).singleElement().satisfies(events -> assertThat(events)
+                    .extracting(event -> ((IncidentOpened) event).incident()).containsExactly("Q".repeat(200)));
+            assertThat(publisher.rejections()).extracting(Rejection::reason).containsExactly("invalid_payload");
         });
     }
 

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.events.CommitRecorded;
@@ -11,15 +12,19 @@ import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.Rejected;
+import dev.flowmeter.ingest.testing.EagerClient;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import dev.flowmeter.ingest.testing.WebhookTests;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,7 +39,10 @@ class WebhookRouteTest {
     private final FakePublisher publisher = new FakePublisher();
     private IngestDependencies dependencies;
 
-    /** A source that wants its secret in X-Token, maps {"sha": ...} to a commit and ignores {"ping": true}. */
+    /**
+     * A source that wants its secret in X-Token, maps {"sha": ...} to a commit, and each sha of "more" to one more,
+     * and ignores {"ping": true}. Like a careless mapper, it does not check the shas: the route must.
+     */
     private static class TestSource implements WebhookSource {
         @Override
         public String name() {
@@ -58,8 +66,15 @@ class WebhookRouteTest {
                 throw Rejected.invalidPayload("the payload has no sha", List.of(new FieldError("sha", "is required")));
             }
             String delivery = request.requiredHeader("X-Delivery");
-            return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId("test", delivery, "commit"),
-                    Timestamps.required(json, "time"), "org/repo", json.path("sha").asText(), List.of())));
+            Instant time = Timestamps.required(json, "time");
+            List<CommitRecorded> commits = new ArrayList<>();
+            commits.add(new CommitRecorded(Identifiers.eventId("test", delivery, "commit"), time, "org/repo",
+                    json.path("sha").asText(), List.of()));
+            for (JsonNode more : json.path("more")) {
+                commits.add(new CommitRecorded(Identifiers.eventId("test", delivery, "commit", "" + commits.size()),
+                        time, "org/repo", more.asText(), List.of()));
+            }
+            return WebhookResult.of(commits);
         }
     }
 
@@ -287,6 +302,56 @@ class WebhookRouteTest {
         });
     }
 
+    /**
+     * The topology's deserializer would refuse a commit with an abbreviated sha and skip it, after the call had been
+     * answered 202: the route refuses the whole call instead, naming the event and its field, and publishes none of
+     * its events, not even the valid first one.
+     */
+    @Test
+    void shouldRefuseWith400NamingTheEventAndPublishNothingWhenAMappedEventBreaksTheContract() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            String body = "{\"sha\":\"" + SHA + "\",\"more\":[\"" + SHA + "\",\"0123abc\"],"
+                    + "\"time\":\"2026-05-01T10:00:00Z\"}";
+            String problem = "of the commit event 'test:d-1:commit:2' must be a full commit id: 40 or 64 hexadecimal "
+                    + "characters";
+
+            Response response = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            JsonNode answer = EventJson.MAPPER.readTree(response.body().string());
+            assertThat(answer.get("title").asText()).isEqualTo("Invalid payload");
+            assertThat(answer.get("detail").asText()).isEqualTo("the sha of the payload's commit event "
+                    + "'test:d-1:commit:2' must be a full commit id: 40 or 64 hexadecimal characters");
+            assertThat(answer.get("errors").get(0).get("field").asText()).isEqualTo("sha");
+            assertThat(answer.get("errors").get(0).get("problem").asText()).isEqualTo(problem);
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> {
+                assertThat(r.reason()).isEqualTo("invalid_payload");
+                assertThat(r.errors()).containsExactly(new FieldError("sha", problem));
+            });
+        });
+    }
+
+    @Test
+    void shouldListEveryProblemOfEveryEventWhenSeveralMappedEventsBreakTheContract() {
+        JavalinTest.test(app(1_000_000), (server, client) -> {
+            String body = "{\"sha\":\"main\",\"more\":[\"" + SHA + "\",\"HEAD~1\"],"
+                    + "\"time\":\"2026-05-01T10:00:00Z\"}";
+
+            Response response = post(client, "/webhooks/test", body, "s3cret", "application/json");
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(EventJson.MAPPER.readTree(response.body().string()).get("detail").asText())
+                    .isEqualTo("the payload maps to events that break the event contract, with 2 problems; see errors");
+            assertThat(publisher.batches()).isEmpty();
+            assertThat(publisher.rejections()).singleElement().satisfies(r -> assertThat(r.errors()).containsExactly(
+                    new FieldError("sha", "of the commit event 'test:d-1:commit' must be a full commit id: 40 or 64 "
+                            + "hexadecimal characters"),
+                    new FieldError("sha", "of the commit event 'test:d-1:commit:2' must be a full commit id: 40 or "
+                            + "64 hexadecimal characters")));
+        });
+    }
+
     @Test
     void shouldRefuseWith413WhenTheBodyIsOverTheLimit() {
         JavalinTest.test(app(2048), (server, client) -> {
@@ -317,6 +382,31 @@ class WebhookRouteTest {
 
             assertThat(response.code()).isEqualTo(415);
             assertThat(response.body().string()).contains("configure the webhook to send JSON (application/json)");
+        });
+    }
+
+    /**
+     * The media type is looked at once the call is authentic, after the body was read within the limit and the body
+     * budget, so a client that writes a large body before reading gets the 415; one over the limit gets the 413.
+     * Neither sees a connection reset.
+     */
+    @Test
+    void shouldAnswer415Or413NotAResetWhenALargeBodyIsNotJson() {
+        long size = EagerClient.LARGER_THAN_SOCKET_BUFFERS;
+        JavalinTest.test(app(size), (server, client) -> {
+            Map<String, String> headers = Map.of("Content-Type", "text/plain", "X-Token", "s3cret");
+            for (boolean chunked : List.of(false, true)) {
+                EagerClient.Answer unsupported = EagerClient.post(server.port(), "/webhooks/test", headers, size,
+                        chunked);
+                EagerClient.Answer tooLarge = EagerClient.post(server.port(), "/webhooks/test", headers, size + 1,
+                        chunked);
+
+                assertThat(unsupported.status()).as("chunked: %s", chunked).isEqualTo(415);
+                assertThat(unsupported.body()).contains("configure the webhook to send JSON (application/json)");
+                assertThat(tooLarge.status()).as("chunked: %s", chunked).isEqualTo(413);
+                assertThat(tooLarge.headers()).containsEntry("connection", "close");
+            }
+            assertThat(dependencies.bodyBudget().reservedBytes()).isZero();
         });
     }
 
@@ -375,6 +465,47 @@ class WebhookRouteTest {
                 .contains(Instant.parse("2014-06-30T18:59:12.3660573Z"));
         assertThat(Timestamps.parse("2012-01-03T23:36:29+02:00")).contains(Instant.parse("2012-01-03T21:36:29Z"));
         assertThat(Timestamps.parse("yesterday")).isEmpty();
+    }
+
+    /**
+     * Every source's times pass the contract's range, refused by the payload's name for the field: epoch numbers
+     * beyond Instant's range (which made Instant.ofEpochSecond throw), and times before 1970 or after 9999, which the
+     * topology would drop after the call was acknowledged.
+     */
+    @Test
+    void shouldRefuseNamingTheFieldWhenATimeIsOutsideTheTimesAnEventMayHave() {
+        String before = "must not be before 1970-01-01T00:00:00Z";
+        String after = "must not be after 9999-12-31T23:59:59Z";
+        assertTimeRefused(() -> Timestamps.required(json("{\"at\": {\"t\": -99999999999999999}}"), "at.t"),
+                "at.t", before);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": 1" + "0".repeat(30) + "}"), "t"), "t", after);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": -1}"), "t"), "t", before);
+        assertTimeRefused(() -> Timestamps.required(json("{\"t\": \"1969-12-31T23:59:59Z\"}"), "t"), "t", before);
+        assertTimeRefused(() -> PayloadFields.time("+10000-01-01T00:00:00Z", "date"), "date", after);
+        assertTimeRefused(() -> PayloadFields.time("1969-12-31 23:59:59 UTC", "date"), "date", before);
+        assertTimeRefused(() -> PayloadFields.epochMillis(-1L, "createdDate"), "createdDate", before);
+
+        assertThat(Timestamps.required(json("{\"t\": 0}"), "t")).isEqualTo(Instant.EPOCH);
+        assertThat(Timestamps.required(json("{\"t\": 253402300799999}"), "t"))
+                .isEqualTo(Instant.parse("9999-12-31T23:59:59.999Z"));
+        assertThat(PayloadFields.epochMillis(0L, "createdDate")).isEqualTo(Instant.EPOCH);
+    }
+
+    private static void assertTimeRefused(Runnable read, String field, String problem) {
+        assertThatThrownBy(read::run).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.reason()).isEqualTo("invalid_payload");
+            assertThat(rejected.problem().detail()).isEqualTo("the payload's " + field + " " + problem);
+            assertThat(rejected.errors()).containsExactly(new FieldError(field, problem));
+        });
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            return EventJson.MAPPER.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test
