@@ -132,7 +132,7 @@ public final class RequestBody {
      * server closes with the body unread. So up to {@code discard} more bytes (at most the limit again) are read and
      * thrown away first, through a small buffer; past that the connection is simply closed.
      */
-    private static void discardAndClose(Context ctx, long discard) throws IOException {
+    public static void discardAndClose(Context ctx, long discard) throws IOException {
         ctx.header("Connection", "close");
         InputStream in = ctx.bodyInputStream();
         byte[] buffer = new byte[DISCARD_BUFFER_BYTES];

@@ -11,6 +11,7 @@ import dev.flowmeter.ingest.kafka.KafkaRefusedException;
 import dev.flowmeter.ingest.kafka.KafkaUnavailableException;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -88,12 +89,17 @@ public final class Responses {
 
     /**
      * Answers the rejection's problem and keeps a copy (with the body, when small) in the dead-letter topic. A 401 is
-     * only counted: a stranger's calls write nothing to Kafka and are not logged above DEBUG.
+     * only counted: a stranger's calls write nothing to Kafka and are not logged above DEBUG. Its body, when still
+     * unread, is read and thrown away through a small buffer (up to the body limit) before the connection closes:
+     * closing on unread bytes resets the connection, and the person who mistyped a token would never see the 401.
      */
     public void refuse(Context ctx, Rejected rejected, byte[] body) {
         if (Rejected.UNAUTHENTICATED.equals(rejected.reason())) {
             dependencies.unauthenticated().record(source);
             LOG.debug("unauthenticated request: source={}: {}", source, rejected.problem().detail());
+            if (body == null) {
+                discardUnread(ctx);
+            }
             Problems.respond(ctx, rejected.problem());
             return;
         }
@@ -142,6 +148,14 @@ public final class Responses {
             return;
         }
         throw new CompletionException(cause);
+    }
+
+    private void discardUnread(Context ctx) {
+        try {
+            RequestBody.discardAndClose(ctx, dependencies.limits().maxBodyBytes());
+        } catch (IOException e) {
+            LOG.debug("client went away while an unauthenticated body was discarded: {}", e.toString());
+        }
     }
 
     private static void logLostRejection(Rejection rejection, Throwable failure) {

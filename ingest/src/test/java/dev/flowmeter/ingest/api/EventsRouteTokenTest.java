@@ -6,9 +6,11 @@ import static dev.flowmeter.ingest.api.EventsApi.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.ingest.http.BodyBudget;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
+import dev.flowmeter.ingest.testing.EagerClient;
 import dev.flowmeter.ingest.testing.FakePublisher;
 import dev.flowmeter.ingest.webhook.Secret;
 import io.javalin.Javalin;
@@ -119,6 +121,25 @@ class EventsRouteTokenTest {
             assertThat(small.unauthenticated().count("api")).isEqualTo(1);
         });
         full.close();
+    }
+
+    /**
+     * A client that writes its whole body before it reads (48 MiB, more than the socket buffers hold) must still read
+     * the 401: closing on an unread body would reset the connection and lose the answer.
+     */
+    @Test
+    void shouldLetAClientThatWritesItsWholeBodyFirstReadThe401WhenTheTokenIsWrong() throws Exception {
+        long size = EagerClient.LARGER_THAN_SOCKET_BUFFERS;
+        IngestDependencies large = EventsApi.dependencies(publisher, limits(2 * size));
+        JavalinTest.test(EventsApi.app(large, Optional.of(Secret.of(TOKEN))), (server, client) -> {
+            EagerClient.Answer answer = EagerClient.post(server.port(), EventsRoute.PATH,
+                    Map.of("Content-Type", "application/json", "Authorization", "Bearer guess"), size, false);
+
+            assertThat(answer.status()).isEqualTo(401);
+            assertThat(answer.headers()).containsEntry("connection", "close");
+            assertThat(EventJson.MAPPER.readTree(answer.body()).get("detail").asText()).isEqualTo(MISMATCH);
+            assertThat(publisher.rejections()).isEmpty();
+        });
     }
 
     @Test
