@@ -90,7 +90,7 @@ public final class Responses {
     /**
      * Answers the rejection's problem and keeps a copy (with the body, when small) in the dead-letter topic. A 401 is
      * only counted: a stranger's calls write nothing to Kafka and are not logged above DEBUG. Its body, when still
-     * unread, is read and thrown away through a small buffer (up to the body limit) before the connection closes:
+     * unread, is read and thrown away through a small buffer (up to twice the body limit) before the connection closes:
      * closing on unread bytes resets the connection, and the person who mistyped a token would never see the 401.
      */
     public void refuse(Context ctx, Rejected rejected, byte[] body) {
@@ -152,7 +152,8 @@ public final class Responses {
 
     private void discardUnread(Context ctx) {
         try {
-            RequestBody.discardAndClose(ctx, dependencies.limits().maxBodyBytes());
+            // As for a body that is too large: up to twice the limit is read and dropped, past that it is a reset.
+            RequestBody.discardAndClose(ctx, 2 * dependencies.limits().maxBodyBytes());
         } catch (IOException e) {
             LOG.debug("client went away while an unauthenticated body was discarded: {}", e.toString());
         }
