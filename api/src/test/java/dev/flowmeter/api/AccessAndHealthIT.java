@@ -48,6 +48,9 @@ class AccessAndHealthIT {
             HttpResponse<String> right = server.get("/metrics", Map.of("Authorization", "Bearer " + READ_TOKEN));
             assertThat(right.statusCode()).isEqualTo(200);
             assertThat(right.body()).contains("flowmeter_state_ready");
+            // Kafka's own client metrics, through Micrometer's binders: the producer's and Kafka Streams'.
+            assertThat(right.body()).contains("kafka_producer_record_send_total", "kafka_stream_thread_");
+            assertThat(right.body()).contains("flowmeter_requests_unauthenticated_total{source=\"api\"} 0.0");
 
             assertThat(server.get("/health/live", Map.of()).statusCode()).isEqualTo(200);
             assertThat(server.get("/health/ready", Map.of()).statusCode()).isEqualTo(200);
@@ -62,6 +65,36 @@ class AccessAndHealthIT {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(server.get("/health/query", Map.of()).body()).isEqualTo("streams RUNNING"));
         }
+    }
+
+    /** An answer written from a new thread per request cost 1,716 thread starts for about 1,700 requests. */
+    @Test
+    void shouldNotStartAThreadPerRequestWhenEventsArePosted() {
+        try (TestServer server = TestServer.start(dataDir, NOW, Map.of())) {
+            assertThat(server.post("/api/v1/events", event(0)).statusCode()).isEqualTo(202);
+            double before = threadsStarted(server);
+            for (int i = 1; i <= 500; i++) {
+                assertThat(server.post("/api/v1/events", event(i)).statusCode()).isEqualTo(202);
+            }
+            double started = threadsStarted(server) - before;
+
+            // Kafka's and Jetty's own pools may start a few threads meanwhile; 500 requests must not start 500.
+            assertThat(started).isLessThan(25);
+        }
+    }
+
+    private static String event(int n) {
+        return "{\"id\":\"t-" + n + "\",\"type\":\"gate.queued\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"threads\",\"gate\":\"qa\",\"item\":\"" + n + "\"}";
+    }
+
+    private static double threadsStarted(TestServer server) {
+        for (String line : server.get("/metrics", Map.of()).body().split("\n")) {
+            if (line.startsWith("jvm_threads_started_threads_total ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("no jvm_threads_started_threads_total in the scrape");
     }
 
     @Test
