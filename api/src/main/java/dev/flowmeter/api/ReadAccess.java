@@ -1,8 +1,9 @@
 package dev.flowmeter.api;
 
-import dev.flowmeter.ingest.http.Problem;
 import dev.flowmeter.ingest.http.ProblemException;
+import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.Unauthenticated;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
@@ -17,7 +18,7 @@ import java.util.Optional;
 final class ReadAccess {
 
     static final String HEALTH_PREFIX = "/health/";
-    private static final String BEARER = "Bearer ";
+    private static final String CREDENTIAL = "Authorization bearer token";
 
     private ReadAccess() {
     }
@@ -31,22 +32,18 @@ final class ReadAccess {
         if (!read || ctx.path().startsWith(HEALTH_PREFIX)) {
             return;
         }
-        String header = ctx.header(Header.AUTHORIZATION);
-        if (header == null || header.isBlank()) {
-            throw unauthorized(ctx, "the Authorization header is missing; send Authorization: Bearer <token> with "
-                    + "the value of " + FlowmeterConfig.API_TOKEN);
-        }
-        boolean bearer = header.regionMatches(true, 0, BEARER, 0, BEARER.length());
-        // Compared whatever the header holds, so the time taken says nothing about the token.
-        boolean matches = token.matches(bearer ? header.substring(BEARER.length()).trim() : header);
-        if (!bearer || !matches) {
-            throw unauthorized(ctx, "the Authorization bearer token does not match; check "
+        // Worded and parsed as the events API's ingest token is, so both read alike to whoever sets them up.
+        Optional<String> presented = Unauthenticated.bearerToken(ctx.header(Header.AUTHORIZATION));
+        Rejected refused = null;
+        if (presented.isEmpty()) {
+            refused = Unauthenticated.missing(CREDENTIAL, "send 'Authorization: Bearer <token>' with the value of "
                     + FlowmeterConfig.API_TOKEN);
+        } else if (!token.matches(presented.get())) {
+            refused = Unauthenticated.mismatch(CREDENTIAL, FlowmeterConfig.API_TOKEN);
         }
-    }
-
-    private static ProblemException unauthorized(Context ctx, String detail) {
-        ctx.header(Header.WWW_AUTHENTICATE, "Bearer");
-        return new ProblemException(Problem.of(401, "Unauthorized", detail));
+        if (refused != null) {
+            ctx.header(Header.WWW_AUTHENTICATE, "Bearer");
+            throw new ProblemException(refused.problem());
+        }
     }
 }

@@ -35,12 +35,12 @@ class AccessAndHealthIT {
             HttpResponse<String> missing = server.get("/metrics", Map.of());
             assertThat(missing.statusCode()).isEqualTo(401);
             assertThat(missing.headers().firstValue("WWW-Authenticate")).contains("Bearer");
-            assertThat(missing.body()).contains("the Authorization header is missing; send Authorization: Bearer"
-                    + " <token> with the value of FLOWMETER_API_TOKEN");
+            assertThat(missing.body()).contains("Authorization bearer token is missing; send 'Authorization: Bearer"
+                    + " <token>' with the value of FLOWMETER_API_TOKEN");
 
             HttpResponse<String> wrong = server.get("/metrics", Map.of("Authorization", "Bearer guess"));
             assertThat(wrong.statusCode()).isEqualTo(401);
-            assertThat(wrong.body()).contains("the Authorization bearer token does not match; check "
+            assertThat(wrong.body()).contains("Authorization bearer token does not match; check "
                     + "FLOWMETER_API_TOKEN");
             HttpResponse<String> notBearer = server.get("/metrics", Map.of("Authorization", READ_TOKEN));
             assertThat(notBearer.statusCode()).isEqualTo(401);
