@@ -118,9 +118,12 @@ public final class FlowmeterServer implements AutoCloseable {
      */
     public static FlowmeterServer start(FlowmeterConfig config, Clock clock, Runnable onFatal) {
         LOG.info("Starting Flowmeter with {}", config.describe());
-        if (config.ingestToken().isEmpty()) {
-            LOG.warn("No {} is set: POST /api/v1/events accepts anyone who can reach {}; the server listens there "
-                    + "only", FlowmeterConfig.INGEST_TOKEN, config.http().host());
+        if (config.ingestToken().isEmpty() && config.http().loopbackOnly()) {
+            LOG.warn("No {} is set, so the server listens on {} only: only this machine can write events",
+                    FlowmeterConfig.INGEST_TOKEN, config.http().host());
+        } else if (config.ingestToken().isEmpty()) {
+            LOG.warn("No {} is set and {}=true: anyone who reaches {} can write events",
+                    FlowmeterConfig.INGEST_TOKEN, FlowmeterConfig.ALLOW_UNAUTHENTICATED, config.http().host());
         }
         List<AutoCloseable> started = new ArrayList<>();
         try {
