@@ -3,6 +3,7 @@ package dev.flowmeter.api.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowmeter.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
@@ -98,6 +101,35 @@ class KillNineFaultIT {
         }
     }
 
+    /**
+     * Promise 3: once Kafka Streams has stopped for good (here its input topic is deleted under it), the process exits
+     * with status 70, so a supervisor restarts it, instead of answering 202 while no metric moves.
+     */
+    @Test
+    void shouldExitWithStatus70WhenKafkaStreamsStopsForGood() throws Exception {
+        int[] ports = FreePorts.pick(3);
+        Map<String, String> env = Map.of(
+                "FLOWMETER_DATA_DIR", Files.createDirectories(work.resolve("fatal")).toString(),
+                "FLOWMETER_HTTP_PORT", String.valueOf(ports[0]),
+                "FLOWMETER_KAFKA_PORT", String.valueOf(ports[1]),
+                "FLOWMETER_KAFKA_CONTROLLER_PORT", String.valueOf(ports[2]),
+                "FLOWMETER_PARTITIONS", "1");
+        ServerProbe probe = new ServerProbe("http://127.0.0.1:" + ports[0]);
+        try (ChildServer server = new ChildServer(jar(), env, work.resolve("fatal.log"))) {
+            server.start();
+            awaitServing(server, probe);
+
+            try (Admin admin = Admin.create(Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    "127.0.0.1:" + ports[1]))) {
+                admin.deleteTopics(List.of(Topics.EVENTS.name())).all().get(60, TimeUnit.SECONDS);
+            }
+
+            assertThat(server.awaitExit(Duration.ofSeconds(120))).as("exit status; the log ends:%n%s",
+                    server.logTail()).isEqualTo(70);
+            assertThat(server.logTail()).contains("Kafka Streams stopped for good");
+        }
+    }
+
     /** Waits for ingest readiness and query readiness, failing at once with the log if the process exits. */
     private static void awaitServing(ChildServer server, ServerProbe probe) {
         await("the server ready for ingest and queries").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
@@ -150,6 +182,11 @@ class KillNineFaultIT {
 
         boolean isAlive() {
             return process.isAlive();
+        }
+
+        /** The exit status, once the process has exited by itself within {@code timeout}; -1 if it has not. */
+        int awaitExit(Duration timeout) throws InterruptedException {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
         }
 
         String logTail() {
