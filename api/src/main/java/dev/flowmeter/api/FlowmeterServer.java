@@ -60,6 +60,7 @@ import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -423,10 +424,20 @@ public final class FlowmeterServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for an admin call at start-up. A refused login is named as such: the admin client reports it at once,
+     * and the person reading the error needs the variable to fix rather than the topic that could not be created.
+     */
     private static <T> T await(KafkaFuture<T> future, Map<String, Object> client)
             throws ExecutionException {
         try {
             return future.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof SaslAuthenticationException) {
+                throw new IllegalStateException("Kafka refused Flowmeter's credentials: " + e.getCause().getMessage()
+                        + "; check KAFKA_SASL_JAAS_CONFIG", e);
+            }
+            throw e;
         } catch (TimeoutException e) {
             throw new IllegalStateException("Kafka at " + client.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
                     + " did not answer within " + ADMIN_TIMEOUT + " (KAFKA_BOOTSTRAP_SERVERS)", e);

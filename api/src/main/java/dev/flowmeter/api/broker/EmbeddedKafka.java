@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -70,6 +71,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws IllegalStateException if the broker does not become ready within {@link #READY_TIMEOUT}
      */
     public static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort) {
+        return start(dataDir, brokerPort, controllerPort, Map.of(), Map.of());
+    }
+
+    /**
+     * Like {@link #start(Path, int, int)}, with {@code brokerOverrides} replacing or adding entries of
+     * {@link #brokerConfig} and {@code clientProperties} added to the readiness check's admin client. It exists for
+     * tests that need a broker unlike Flowmeter's own, which is always plain on loopback: one whose client listener
+     * requires SASL, say. Overrides that name a port (listeners) need fixed ports, not 0.
+     */
+    static EmbeddedKafka start(Path dataDir, int brokerPort, int controllerPort, Map<String, String> brokerOverrides,
+            Map<String, Object> clientProperties) {
         checkPort("brokerPort", brokerPort);
         checkPort("controllerPort", controllerPort);
         if (brokerPort != 0 && brokerPort == controllerPort) {
@@ -82,12 +94,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         requireFree(ports[1], "FLOWMETER_KAFKA_CONTROLLER_PORT");
         String clusterId = formatIfNew(dir);
 
-        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(brokerConfig(dir, ports[0], ports[1]), false),
-                Time.SYSTEM);
+        Map<String, String> config = brokerConfig(dir, ports[0], ports[1]);
+        config.putAll(brokerOverrides);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config, false), Time.SYSTEM);
         EmbeddedKafka kafka = new EmbeddedKafka(server, ports[0], ports[1]);
         try {
             server.startup();
-            kafka.awaitReady(READY_TIMEOUT);
+            kafka.awaitReady(READY_TIMEOUT, clientProperties);
         } catch (RuntimeException e) {
             try {
                 kafka.close();
@@ -258,13 +271,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /** Waits until the broker is registered, unfenced and answering metadata requests on its client port. */
-    private void awaitReady(Duration timeout) {
+    private void awaitReady(Duration timeout, Map<String, Object> clientProperties) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, Object> adminConfig = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.CLIENT_ID_CONFIG, "flowmeter-embedded-kafka-ready",
-                AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100,
-                AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 500);
+        Map<String, Object> adminConfig = new HashMap<>(clientProperties);
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        adminConfig.put(AdminClientConfig.CLIENT_ID_CONFIG, "flowmeter-embedded-kafka-ready");
+        adminConfig.put(AdminClientConfig.RETRY_BACKOFF_MS_CONFIG, 100);
+        adminConfig.put(AdminClientConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 500);
         String lastProblem = "no answer";
         try (Admin admin = Admin.create(adminConfig)) {
             while (true) {
