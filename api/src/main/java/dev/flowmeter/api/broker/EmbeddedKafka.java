@@ -184,11 +184,6 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Replaces port 0 with a free port. Kafka could bind port 0 itself for the broker, but the static controller
-     * voter needs its port before start, and callers must learn both to restart on the same directory. A port is
-     * free when picked and could in theory be taken before Kafka binds it; the start then fails at bind time.
-     */
-    /**
      * Fails with the variable to change when a port is taken (say by another Kafka on 9092), instead of letting the
      * broker stop the whole process on a bind error.
      */
@@ -203,6 +198,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Replaces port 0 with a free port. Kafka could bind port 0 itself for the broker, but the static controller
+     * voter needs its port before start, and callers must learn both to restart on the same directory. A port is
+     * free when picked and could in theory be taken before Kafka binds it; the start then fails at bind time.
+     */
     private static int[] resolvePorts(int brokerPort, int controllerPort) {
         InetAddress loopback;
         try {
