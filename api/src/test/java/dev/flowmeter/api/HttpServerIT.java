@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,6 +22,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -84,6 +88,49 @@ class HttpServerIT {
             assertThat(held).isLessThan(Duration.ofSeconds(20));
             String text = new String(answer, StandardCharsets.US_ASCII);
             assertThat(text.isEmpty() || !text.startsWith("HTTP/1.1 5")).as(text).isTrue();
+        }
+    }
+
+    /**
+     * A client that never goes idle but sends its body at 50 bytes a second, far below the minimum rate of 1 KiB/s,
+     * is cut off long before the idle timeout (30 s) or the end of its body (2,000 s) would end the request.
+     */
+    @Test
+    void shouldCutOffAClientThatSendsItsBodyBelowTheMinimumRate() throws Exception {
+        Map<String, String> env = env();
+        env.put("FLOWMETER_HTTP_MIN_DATA_RATE", "1024");
+        try (FlowmeterServer server = FlowmeterServer.start(FlowmeterConfig.fromEnv(env),
+                Clock.fixed(NOW, ZoneOffset.UTC));
+             Socket socket = new Socket("127.0.0.1", server.httpPort())) {
+            socket.setSoTimeout((int) TimeUnit.SECONDS.toMillis(60));
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /api/v1/events HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 100000\r\n\r\n[").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long start = System.nanoTime();
+            // The slow sender: 10 bytes every 200 ms, until the server stops taking them.
+            ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+            sender.scheduleAtFixedRate(() -> {
+                try {
+                    out.write(" ".repeat(10).getBytes(StandardCharsets.US_ASCII));
+                    out.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }, 200, 200, TimeUnit.MILLISECONDS);
+            try {
+                byte[] answer = socket.getInputStream().readAllBytes(); // returns when the server closes
+                Duration held = Duration.ofNanos(System.nanoTime() - start);
+
+                assertThat(held).isLessThan(Duration.ofSeconds(25));
+                String text = new String(answer, StandardCharsets.US_ASCII);
+                assertThat(text.isEmpty() || !text.startsWith("HTTP/1.1 5")).as(text).isTrue();
+            } catch (SocketException e) {
+                // A reset is also the server cutting the client off; it must just come in time.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(25));
+            } finally {
+                sender.shutdownNow();
+            }
         }
     }
 
