@@ -21,6 +21,7 @@ import dev.flowmeter.streams.errors.SkipUnreadableRecords;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -168,6 +169,10 @@ public final class FlowmeterServer implements AutoCloseable {
             PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             started.add(registry::close);
             new JvmMemoryMetrics().bindTo(registry);
+            // GC pauses for the internals dashboard; it listens to GC notifications, so it is closed with the rest.
+            JvmGcMetrics gcMetrics = new JvmGcMetrics();
+            gcMetrics.bindTo(registry);
+            started.add(gcMetrics);
             new JvmThreadMetrics().bindTo(registry);
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
