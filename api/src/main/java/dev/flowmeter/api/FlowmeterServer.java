@@ -174,7 +174,7 @@ public final class FlowmeterServer implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
-            MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
+            MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits());
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
