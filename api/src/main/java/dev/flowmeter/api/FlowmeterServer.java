@@ -388,7 +388,8 @@ public final class FlowmeterServer implements AutoCloseable {
                 NewTopic newTopic = new NewTopic(topic.name(), Optional.of(config.partitions()),
                         config.replicationFactor());
                 // Delivery events are the source of truth the state can be rebuilt from: keep them. Dead letters
-                // are for a person to look at, so a week is plenty.
+                // are for a person to look at, and stall records for systems that react within minutes, so a week
+                // is plenty.
                 newTopic.configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,
                         topic == Topics.EVENTS ? "-1" : String.valueOf(Duration.ofDays(7).toMillis()),
