@@ -18,6 +18,7 @@ import dev.flowmeter.streams.ValueStreamTopology;
 import dev.flowmeter.streams.errors.SkipFailedRecords;
 import dev.flowmeter.streams.errors.SkipOversizedWrites;
 import dev.flowmeter.streams.errors.SkipUnreadableRecords;
+import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -175,6 +176,7 @@ public final class FlowmeterServer implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits());
+            GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()));
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -198,6 +200,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 events.register(cfg);
                 sources.add(EventsRoute.SOURCE);
                 sources.addAll(Webhooks.register(cfg, config.webhooks(), ingest));
+                gates.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));
