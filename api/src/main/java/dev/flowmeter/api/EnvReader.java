@@ -8,9 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Reads typed values from environment variables, failing with a message that names the variable. */
 final class EnvReader {
@@ -66,10 +68,40 @@ final class EnvReader {
     /** ISO-8601 ({@code P7D}, {@code PT12H}) or a number with a unit: {@code 7d}, {@code 12h}, {@code 30m}. */
     Duration duration(String name, Duration fallback) {
         Optional<String> value = optional(name);
+        return value.isEmpty() ? fallback : parseDuration(name, value.get());
+    }
+
+    /**
+     * A comma-separated list of {@code name=duration} pairs, such as {@code code-review=24h, qa=48h}, each duration
+     * as {@link #duration} reads it and each name matching {@code namePattern}; empty when the variable is not set.
+     */
+    Map<String, Duration> durations(String name, Pattern namePattern, String nameRule) {
+        Optional<String> value = optional(name);
+        Map<String, Duration> parsed = new LinkedHashMap<>();
         if (value.isEmpty()) {
-            return fallback;
+            return parsed;
         }
-        String text = value.get().toLowerCase(Locale.ROOT);
+        for (String entry : value.get().split(",", -1)) {
+            String pair = entry.trim();
+            int equals = pair.indexOf('=');
+            if (equals < 0) {
+                throw new IllegalArgumentException(name + " must be a comma-separated list of name=duration such as"
+                        + " code-review=24h, default=72h; got '" + pair + "'");
+            }
+            String key = pair.substring(0, equals).trim();
+            if (!namePattern.matcher(key).matches()) {
+                throw new IllegalArgumentException(name + ": '" + key + "' " + nameRule);
+            }
+            if (parsed.containsKey(key)) {
+                throw new IllegalArgumentException(name + " sets " + key + " twice");
+            }
+            parsed.put(key, parseDuration(name + " (" + key + ")", pair.substring(equals + 1).trim()));
+        }
+        return parsed;
+    }
+
+    private static Duration parseDuration(String name, String value) {
+        String text = value.toLowerCase(Locale.ROOT);
         Duration parsed;
         try {
             if (text.startsWith("p")) {
@@ -88,10 +120,10 @@ final class EnvReader {
             }
         } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
             throw new IllegalArgumentException(name + " must be a duration such as 7d, 12h, 30m, 10s or P7D, got '"
-                    + value.get() + "'", e);
+                    + value + "'", e);
         }
         if (parsed.isNegative() || parsed.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, got '" + value.get() + "'");
+            throw new IllegalArgumentException(name + " must be positive, got '" + value + "'");
         }
         return parsed;
     }

@@ -3,11 +3,13 @@ package dev.flowmeter.api;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.streams.TopologySettings;
+import dev.flowmeter.streams.gates.GateLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server can be told, read once from environment variables. A bad value stops start-up with a message
@@ -58,6 +60,7 @@ public record FlowmeterConfig(
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
     public static final String ALLOW_UNAUTHENTICATED = "FLOWMETER_ALLOW_UNAUTHENTICATED";
     public static final String HTTP_HOST = "FLOWMETER_HTTP_HOST";
+    public static final String GATE_LIMITS = "FLOWMETER_GATE_LIMITS";
 
     public static final String DEFAULT_DATA_DIR = "./data";
     /** Where the server listens without an ingest token: nobody else can write. */
@@ -79,6 +82,11 @@ public record FlowmeterConfig(
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(1);
     /** A quarter of the heap, at most 256 MiB: ten 25 MiB uploads at once, and room left for Kafka and Streams. */
     public static final long DEFAULT_MAX_BUFFERED_BYTES_CAP = 256L * 1024 * 1024;
+    /**
+     * A gate name as events spell it, without ':': the issue's {@code gate:environment} form needs gate events that
+     * carry an environment, which they do not yet, so it is refused rather than read as a gate of that name.
+     */
+    private static final Pattern GATE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
     public static FlowmeterConfig fromEnv(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
@@ -123,7 +131,10 @@ public record FlowmeterConfig(
                         read.duration("FLOWMETER_RETENTION", TopologySettings.DEFAULT_RETENTION),
                         read.duration("FLOWMETER_GATE_ITEM_RETENTION", TopologySettings.DEFAULT_GATE_ITEM_RETENTION),
                         read.duration("FLOWMETER_GATE_REORDER_WINDOW",
-                                TopologySettings.DEFAULT_GATE_REORDER_WINDOW)),
+                                TopologySettings.DEFAULT_GATE_REORDER_WINDOW),
+                        GateLimits.of(read.durations(GATE_LIMITS, GATE_NAME, "is not a gate name: 1-100 letters,"
+                                + " digits, '.', '_' or '-' (limits per environment, gate:environment, are not"
+                                + " supported: gate events carry no environment)"))),
                 maxBodyBytes,
                 read.integer("FLOWMETER_MAX_BATCH_SIZE", DEFAULT_MAX_BATCH_SIZE, 1, 100_000),
                 read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT),

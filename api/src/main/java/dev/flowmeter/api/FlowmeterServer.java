@@ -18,6 +18,7 @@ import dev.flowmeter.streams.ValueStreamTopology;
 import dev.flowmeter.streams.errors.SkipFailedRecords;
 import dev.flowmeter.streams.errors.SkipOversizedWrites;
 import dev.flowmeter.streams.errors.SkipUnreadableRecords;
+import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -179,7 +180,8 @@ public final class FlowmeterServer implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
-            MetricsQuery query = new MetricsQuery(storesOf(streams), clock);
+            MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits());
+            GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()));
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -203,6 +205,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 events.register(cfg);
                 sources.add(EventsRoute.SOURCE);
                 sources.addAll(Webhooks.register(cfg, config.webhooks(), ingest));
+                gates.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));
@@ -393,7 +396,8 @@ public final class FlowmeterServer implements AutoCloseable {
                 NewTopic newTopic = new NewTopic(topic.name(), Optional.of(config.partitions()),
                         config.replicationFactor());
                 // Delivery events are the source of truth the state can be rebuilt from: keep them. Dead letters
-                // are for a person to look at, so a week is plenty.
+                // are for a person to look at, and stall records for systems that react within minutes, so a week
+                // is plenty.
                 newTopic.configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,
                         topic == Topics.EVENTS ? "-1" : String.valueOf(Duration.ofDays(7).toMillis()),

@@ -28,6 +28,7 @@ class FlowmeterConfigTest {
         assertThat(config.replicationFactor()).isEmpty();
         assertThat(config.topology().dedupRetention()).isEqualTo(Duration.ofDays(7));
         assertThat(config.topology().walkLimit()).isEqualTo(10_000);
+        assertThat(config.topology().gateLimits().isEmpty()).isTrue(); // no limits: nothing stalls until set
         assertThat(config.maxBodyBytes()).isEqualTo(26_214_400L);
         assertThat(config.maxBatchSize()).isEqualTo(1000);
         assertThat(config.kafkaTimeout()).isEqualTo(Duration.ofSeconds(10));
@@ -67,6 +68,7 @@ class FlowmeterConfigTest {
                 Map.entry("FLOWMETER_RETENTION", "30d"),
                 Map.entry("FLOWMETER_GATE_ITEM_RETENTION", "14d"),
                 Map.entry("FLOWMETER_GATE_REORDER_WINDOW", "500ms"),
+                Map.entry("FLOWMETER_GATE_LIMITS", "code-review=24h, qa=48h,change-approval = PT4H, default=72h"),
                 Map.entry("FLOWMETER_PURGE_INTERVAL", "1m"),
                 Map.entry("FLOWMETER_MAX_FUTURE", "2h"),
                 Map.entry("FLOWMETER_MAX_BUFFERED_BYTES", "4194304"),
@@ -92,6 +94,10 @@ class FlowmeterConfigTest {
         assertThat(config.topology().retention()).isEqualTo(Duration.ofDays(30));
         assertThat(config.topology().gateItemRetention()).isEqualTo(Duration.ofDays(14));
         assertThat(config.topology().gateReorderWindow()).isEqualTo(Duration.ofMillis(500));
+        assertThat(config.topology().gateLimits().asMap()).containsExactly(
+                Map.entry("change-approval", Duration.ofHours(4)), Map.entry("code-review", Duration.ofHours(24)),
+                Map.entry("default", Duration.ofHours(72)), Map.entry("qa", Duration.ofHours(48)));
+        assertThat(config.topology().gateLimits().limitFor("security")).contains(Duration.ofHours(72));
         assertThat(config.topology().purgeInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(config.maxFuture()).isEqualTo(Duration.ofHours(2));
         assertThat(config.maxBufferedBytes()).isEqualTo(4_194_304L);
@@ -180,5 +186,36 @@ class FlowmeterConfigTest {
         assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_DEDUP_RETENTION", "7")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("FLOWMETER_DEDUP_RETENTION must be a duration such as 7d, 12h, 30m, 10s or P7D, got '7'");
+    }
+
+    @Test
+    void shouldNameTheVariableAndTheGateWhenAGateLimitIsNotADuration() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "code-review=24h, qa=2 days")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GATE_LIMITS (qa) must be a duration such as 7d, 12h, 30m, 10s or P7D,"
+                        + " got '2 days'");
+    }
+
+    @Test
+    void shouldNameTheVariableWhenAGateLimitIsMalformed() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "code-review 24h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GATE_LIMITS must be a comma-separated list of name=duration such as"
+                        + " code-review=24h, default=72h; got 'code-review 24h'");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "qa=1h, qa=2h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GATE_LIMITS sets qa twice");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "qa=0s")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GATE_LIMITS (qa) must be positive, got '0s'");
+    }
+
+    @Test
+    void shouldRefuseAPerEnvironmentGateLimitWhenGateEventsCarryNoEnvironment() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS",
+                "change-approval=4h, change-approval:production=2h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_GATE_LIMITS: 'change-approval:production' is not a gate name")
+                .hasMessageContaining("gate events carry no environment");
     }
 }

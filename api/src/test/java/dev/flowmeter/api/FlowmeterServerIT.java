@@ -35,7 +35,8 @@ class FlowmeterServerIT {
     @Test
     void shouldServeExactMetricsAndKeepThemWhenTheServerRestarts() {
         Map<String, String> expected = expectedSeries();
-        try (TestServer server = TestServer.start(dataDir, NOW, Map.of())) {
+        Map<String, String> env = Map.of("FLOWMETER_GATE_LIMITS", "qa=1h, default=72h");
+        try (TestServer server = TestServer.start(dataDir, NOW, env)) {
             HttpResponse<String> accepted = server.post(PATH, """
                     [
                       {"id":"c1","type":"commit","time":"2026-05-01T06:00:00Z","service":"shop/checkout","sha":"%s"},
@@ -80,6 +81,11 @@ class FlowmeterServerIT {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
             Map<String, String> before = server.flowmeterSeries();
+            HttpResponse<String> stalled = server.get("/api/v1/gates?status=stalled", Map.of());
+            assertThat(stalled.statusCode()).isEqualTo(200);
+            assertThat(stalled.body()).isEqualTo("{\"status\":\"stalled\",\"items\":[{\"service\":\"shop/checkout\","
+                    + "\"gate\":\"qa\",\"item\":\"PR-2\",\"since\":\"2026-05-01T10:30:00Z\",\"ageSeconds\":5400,"
+                    + "\"limitSeconds\":3600,\"stalled\":true}],\"truncated\":false}");
 
             server.restart();
 
@@ -94,7 +100,7 @@ class FlowmeterServerIT {
      * Worked out by hand. Commits at 06:00, 07:00, 08:00; deployed to production at 10:00: lead times 4 h, 3 h, 2 h
      * = 14400 + 10800 + 7200 = 32400 s, all at or below the 14400 s bucket, one at or below 7200 s. QA: PR-1 waited
      * 20 min (1200 s) and took 30 min (1800 s); PR-2 has waited since 10:30, so 5400 s at 12:00. Code review: item 17
-     * waited 45 min (2700 s) and got no start, so no duration.
+     * waited 45 min (2700 s) and got no start, so no duration. With qa's limit of 1 h, PR-2 (5400 s) is stalled.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -120,6 +126,10 @@ class FlowmeterServerIT {
                 + "}", "1800.0");
         expected.put("flowmeter_gate_waiting_items{" + QA + "}", "1.0");
         expected.put("flowmeter_gate_oldest_wait_seconds{" + QA + "}", "5400.0");
+        expected.put("flowmeter_gate_stalled_items{" + QA + "}", "1.0");
+        expected.put("flowmeter_gate_stalled_items{" + REVIEW + "}", "0.0");
+        expected.put("flowmeter_gate_limit_seconds{gate=\"qa\"}", "3600.0");
+        expected.put("flowmeter_gate_limit_seconds{gate=\"default\"}", "259200.0");
         expected.put("flowmeter_gate_queue_wait_seconds_sum{" + REVIEW + "}", "2700.0");
         expected.put("flowmeter_gate_waiting_items{" + REVIEW + "}", "0.0");
         expected.put("flowmeter_gate_oldest_wait_seconds{" + REVIEW + "}", "0.0");

@@ -14,7 +14,14 @@ public final class Topics {
     public static final Topic<String, Rejection> DEAD_LETTER =
             new Topic<>("flowmeter.events.dead-letter.v1", Serdes.String(), new RejectionSerde());
 
-    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTER);
+    /**
+     * {@code gate.stalled} and {@code gate.unstalled} records, keyed by service, for other systems (chat bots,
+     * ticketing) to react to; written by the topology, read by nothing of ours.
+     */
+    public static final Topic<String, GateStall> GATES_STALLED =
+            new Topic<>("flowmeter.gates.stalled.v1", Serdes.String(), new GateStallSerde());
+
+    public static final List<Topic<?, ?>> ALL = List.of(EVENTS, DEAD_LETTER, GATES_STALLED);
 
     private Topics() {
     }

@@ -1,5 +1,6 @@
 package dev.flowmeter.streams;
 
+import dev.flowmeter.streams.gates.GateLimits;
 import java.time.Duration;
 
 /**
@@ -13,9 +14,11 @@ import java.time.Duration;
  * @param gateItemRetention how long an item may wait at a gate before it is closed as abandoned
  * @param gateReorderWindow how long (wall clock) the events of one gate item are held so that they count in event-time
  *                          order, whatever order they arrive in
+ * @param gateLimits how long an item may wait at each gate before it is reported stalled; by default none, so
+ *                   nothing stalls until limits are set: a stall pages someone, so the team decides what is too long
  */
 public record TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval, Duration retention,
-        Duration gateItemRetention, Duration gateReorderWindow) {
+        Duration gateItemRetention, Duration gateReorderWindow, GateLimits gateLimits) {
 
     public static final int DEFAULT_WALK_LIMIT = 10_000;
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
@@ -23,6 +26,7 @@ public record TopologySettings(int walkLimit, Duration dedupRetention, Duration 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(400);
     public static final Duration DEFAULT_GATE_ITEM_RETENTION = Duration.ofDays(90);
     public static final Duration DEFAULT_GATE_REORDER_WINDOW = Duration.ofSeconds(5);
+    public static final GateLimits DEFAULT_GATE_LIMITS = GateLimits.NONE;
 
     public TopologySettings {
         if (walkLimit < 1) {
@@ -33,41 +37,54 @@ public record TopologySettings(int walkLimit, Duration dedupRetention, Duration 
         requirePositive(retention, "retention");
         requirePositive(gateItemRetention, "gateItemRetention");
         requirePositive(gateReorderWindow, "gateReorderWindow");
+        gateLimits = gateLimits == null ? DEFAULT_GATE_LIMITS : gateLimits;
+    }
+
+    /** The settings with the default gate limits (none). */
+    public TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval, Duration retention,
+            Duration gateItemRetention, Duration gateReorderWindow) {
+        this(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention, gateReorderWindow,
+                DEFAULT_GATE_LIMITS);
     }
 
     public static TopologySettings defaults() {
         return new TopologySettings(DEFAULT_WALK_LIMIT, DEFAULT_DEDUP_RETENTION, DEFAULT_PURGE_INTERVAL,
-                DEFAULT_RETENTION, DEFAULT_GATE_ITEM_RETENTION, DEFAULT_GATE_REORDER_WINDOW);
+                DEFAULT_RETENTION, DEFAULT_GATE_ITEM_RETENTION, DEFAULT_GATE_REORDER_WINDOW, DEFAULT_GATE_LIMITS);
     }
 
     public TopologySettings withWalkLimit(int limit) {
         return new TopologySettings(limit, dedupRetention, purgeInterval, retention, gateItemRetention,
-                gateReorderWindow);
+                gateReorderWindow, gateLimits);
     }
 
     public TopologySettings withDedupRetention(Duration duration) {
         return new TopologySettings(walkLimit, duration, purgeInterval, retention, gateItemRetention,
-                gateReorderWindow);
+                gateReorderWindow, gateLimits);
     }
 
     public TopologySettings withPurgeInterval(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, duration, retention, gateItemRetention,
-                gateReorderWindow);
+                gateReorderWindow, gateLimits);
     }
 
     public TopologySettings withRetention(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, duration, gateItemRetention,
-                gateReorderWindow);
+                gateReorderWindow, gateLimits);
     }
 
     public TopologySettings withGateItemRetention(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, duration,
-                gateReorderWindow);
+                gateReorderWindow, gateLimits);
     }
 
     public TopologySettings withGateReorderWindow(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
-                duration);
+                duration, gateLimits);
+    }
+
+    public TopologySettings withGateLimits(GateLimits limits) {
+        return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
+                gateReorderWindow, limits);
     }
 
     private static void requirePositive(Duration duration, String name) {

@@ -8,6 +8,7 @@ import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
@@ -28,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -47,6 +49,7 @@ final class TopologyFixture implements AutoCloseable {
     private final TopologyTestDriver driver;
     private final TestInputTopic<String, DeliveryEvent> events;
     private final TestInputTopic<String, Rejection> deadLetters;
+    private final TestOutputTopic<String, GateStall> stalls;
     private final AtomicInteger ids = new AtomicInteger();
     private boolean closed;
 
@@ -72,6 +75,8 @@ final class TopologyFixture implements AutoCloseable {
                 Topics.EVENTS.valueSerde().serializer());
         deadLetters = driver.createInputTopic(Topics.DEAD_LETTER.name(), Topics.DEAD_LETTER.keySerde().serializer(),
                 Topics.DEAD_LETTER.valueSerde().serializer());
+        stalls = driver.createOutputTopic(Topics.GATES_STALLED.name(),
+                Topics.GATES_STALLED.keySerde().deserializer(), Topics.GATES_STALLED.valueSerde().deserializer());
     }
 
     TopologyTestDriver driver() {
@@ -109,11 +114,17 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The metrics as a scrape at {@code now} would see them. */
     MetricsSnapshot metricsAt(Instant now) {
-        return new MetricsQuery(driver::getKeyValueStore, Clock.fixed(now, ZoneOffset.UTC)).snapshot();
+        return new MetricsQuery(driver::getKeyValueStore, Clock.fixed(now, ZoneOffset.UTC), settings.gateLimits())
+                .snapshot();
     }
 
     MetricsSnapshot metrics() {
         return metricsAt(WALL_CLOCK_START);
+    }
+
+    /** The gate.stalled and gate.unstalled records written since the last call, in order. */
+    List<GateStall> stalls() {
+        return stalls.readValuesToList();
     }
 
     String nextId() {

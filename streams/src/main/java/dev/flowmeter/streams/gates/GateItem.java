@@ -6,11 +6,14 @@ import java.util.List;
 /**
  * Everything kept for one (service, gate, item): the pass as settled so far, the events held since (applied in
  * event-time order when the item settles), the latest event time seen (what retention ages), and the wall-clock
- * time the last held event arrived ({@code null} when nothing is held), which is when the reorder window started.
+ * time the last held event arrived ({@code null} when nothing is held), which is when the reorder window started,
+ * and the queued time of the settled pass reported stalled ({@code null} unless a {@code gate.stalled} record was
+ * written for it and no {@code gate.unstalled} yet). That mark is committed with the record it stands for, so each
+ * is written once per pass, restarts included.
  */
-record GateItem(GatePass pass, List<GateEvent> held, long latestEventAt, Long heldSince) {
+record GateItem(GatePass pass, List<GateEvent> held, long latestEventAt, Long heldSince, Long stalledSince) {
 
-    static final GateItem NEW = new GateItem(GatePass.NEW, List.of(), 0, null);
+    static final GateItem NEW = new GateItem(GatePass.NEW, List.of(), 0, null, null);
 
     GateItem {
         pass = pass == null ? GatePass.NEW : pass;
@@ -22,7 +25,7 @@ record GateItem(GatePass pass, List<GateEvent> held, long latestEventAt, Long he
         List<GateEvent> next = new ArrayList<>(held.size() + 1);
         next.addAll(held);
         next.add(event);
-        return new GateItem(pass, next, Math.max(latestEventAt, event.time()), now);
+        return new GateItem(pass, next, Math.max(latestEventAt, event.time()), now, stalledSince);
     }
 
     /** The held events in the order they are applied. */
@@ -41,7 +44,12 @@ record GateItem(GatePass pass, List<GateEvent> held, long latestEventAt, Long he
         return next;
     }
 
-    GateItem settled(GatePass settledPass) {
-        return new GateItem(settledPass, List.of(), latestEventAt, null);
+    /** Settled as {@code settledPass}, still marked stalled since {@code stalled} ({@code null}: not stalled). */
+    GateItem settled(GatePass settledPass, Long stalled) {
+        return new GateItem(settledPass, List.of(), latestEventAt, null, stalled);
+    }
+
+    GateItem stalled(Long since) {
+        return new GateItem(pass, held, latestEventAt, heldSince, since);
     }
 }

@@ -3,6 +3,7 @@ package dev.flowmeter.streams.gates;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.metrics.Aggregates;
@@ -10,8 +11,11 @@ import dev.flowmeter.streams.metrics.Metric;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.StoreKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,9 +26,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Holds each item's events for the reorder window (wall clock, since the item's last event), then settles the item:
  * applies the held events in event-time order and observes the waits and durations they complete. A wall-clock
  * punctuator settles due items, closes items that waited past the gate item retention as abandoned, and purges items
- * past the retention, all through one time-ordered index and a bounded number of items per run.
+ * past the retention, all through one time-ordered index and a bounded number of items per run. The same punctuator
+ * reports items waiting longer than their gate's limit: one {@code gate.stalled} record forwarded when the limit
+ * passes, one {@code gate.unstalled} when the stalled item moves on.
  */
-final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void> {
+final class GateProcessor implements Processor<String, DeliveryEvent, String, GateStall> {
 
     /** Most events held for one item; one more settles it at once, so that a flood cannot grow its record. */
     static final int MAX_HELD = 32;
@@ -34,6 +40,9 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
     private static final String SETTLE = "settle"; // indexed by the wall-clock arrival of the last held event
     private static final String ABANDON = "abandon"; // by the queued time of a settled, waiting pass
     private static final String RETAIN = "retain"; // by the latest event time of the item
+    private static final String STALL = "stall"; // by the queued time plus the gate's limit, of a settled waiting pass
+    private static final String ABANDONED = "abandoned";
+    private static final String PURGED = "purged";
     private static final Duration MIN_TICK = Duration.ofMillis(100);
     private static final Duration MAX_TICK = Duration.ofSeconds(1);
 
@@ -42,7 +51,8 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
     private final long retentionMillis;
     private final long purgeIntervalMillis;
     private final Duration tick;
-    private ProcessorContext<Void, Void> context;
+    private final GateLimits limits;
+    private ProcessorContext<String, GateStall> context;
     private KeyValueStore<String, GateItem> items;
     private KeyValueStore<String, Long> waiting;
     private ExpiryIndex expiry;
@@ -55,6 +65,7 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
         this.itemRetentionMillis = settings.gateItemRetention().toMillis();
         this.retentionMillis = settings.retention().toMillis();
         this.purgeIntervalMillis = settings.purgeInterval().toMillis();
+        this.limits = settings.gateLimits();
         // The window itself, but at most a second (an item settles within a second of its window ending) and at
         // least 100 ms (each tick reads the index once, however little is due).
         Duration window = settings.gateReorderWindow();
@@ -66,7 +77,7 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
     }
 
     @Override
-    public void init(ProcessorContext<Void, Void> context) {
+    public void init(ProcessorContext<String, GateStall> context) {
         this.context = context;
         items = context.getStateStore(Gates.ITEMS_STORE);
         waiting = context.getStateStore(Gates.WAITING_STORE);
@@ -122,6 +133,9 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
                 settle(due.key(), item, now);
             }
         }
+        // Every tick rather than every purge interval: a stall is reported within a second of its limit passing,
+        // at the cost of one index read per tick, as for settling.
+        stallOverdue(now);
         if (now >= nextPurgeAt || purgeBehind) {
             int abandoned = abandonOverdue(now);
             int purged = purgeExpired(now);
@@ -152,23 +166,44 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
         };
         GatePass before = item.pass();
         GatePass pass = before;
+        Long stalled = item.stalledSince();
+        String movedOn = null;
         for (GateEvent event : item.heldInEventTimeOrder()) {
             pass = pass.apply(event, measures);
+            if (stalled != null && movedOn == null) {
+                if (stillStalled(pass, stalled)) {
+                    stalled = pass.queuedAt(); // an earlier request of the same pass: stalled since then
+                } else {
+                    movedOn = event.kind().name().toLowerCase(Locale.ROOT);
+                }
+            }
         }
         if (pass.waiting() && pass.queuedAt() < now - itemRetentionMillis) {
             pass = abandon(service, gate, pass);
+            if (stalled != null && movedOn == null) {
+                movedOn = ABANDONED;
+            }
+        }
+        if (movedOn != null) {
+            unstall(key, stalled, movedOn, now);
+            stalled = null;
         }
         Long waitedSince = before.waiting() ? before.queuedAt() : null;
         Long waitsSince = pass.waiting() ? pass.queuedAt() : null;
         if (!Objects.equals(waitedSince, waitsSince)) {
+            Optional<Duration> limit = limits.limitFor(gate);
             if (waitedSince != null) {
                 expiry.remove(ABANDON, waitedSince, key);
+                limit.ifPresent(l -> expiry.remove(STALL, waitedSince + l.toMillis(), key));
             }
             if (waitsSince != null) {
                 expiry.add(ABANDON, waitsSince, key);
+                if (stalled == null) {
+                    limit.ifPresent(l -> expiry.add(STALL, waitsSince + l.toMillis(), key));
+                }
             }
         }
-        GateItem settled = item.settled(pass);
+        GateItem settled = item.settled(pass, stalled);
         items.put(key, settled);
         showWaiting(key, pass);
         return settled;
@@ -188,7 +223,11 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
                 settle(entry.key(), item, now);
             } else if (item.pass().waiting() && item.pass().queuedAt() == entry.timeMillis()) {
                 String[] parts = StoreKey.split(entry.key(), 3);
-                items.put(entry.key(), item.settled(abandon(parts[0], parts[1], item.pass())));
+                if (item.stalledSince() != null) {
+                    unstall(entry.key(), item.stalledSince(), ABANDONED, now);
+                }
+                removeStallEntry(entry.key(), parts[1], item.pass());
+                items.put(entry.key(), item.settled(abandon(parts[0], parts[1], item.pass()), null));
                 waiting.delete(entry.key());
             }
         }
@@ -212,11 +251,67 @@ final class GateProcessor implements Processor<String, DeliveryEvent, Void, Void
                 String[] parts = StoreKey.split(entry.key(), 3);
                 abandon(parts[0], parts[1], item.pass());
                 expiry.remove(ABANDON, item.pass().queuedAt(), entry.key());
+                removeStallEntry(entry.key(), parts[1], item.pass());
+                if (item.stalledSince() != null) {
+                    unstall(entry.key(), item.stalledSince(), PURGED, now);
+                }
             }
             items.delete(entry.key());
             waiting.delete(entry.key());
         }
         return due.size();
+    }
+
+    /**
+     * Reports settled passes that have waited longer than their gate's limit, each once: the mark on the item, written
+     * with the record it stands for, keeps a later run (or a restart) from writing it again.
+     */
+    private void stallOverdue(long now) {
+        for (ExpiryIndex.Entry due : expiry.expire(STALL, now, BATCH)) {
+            GateItem item = items.get(due.key());
+            if (item == null) {
+                continue;
+            }
+            if (item.heldSince() != null) {
+                // Events came in meanwhile: they may end the wait, so apply them before calling it stalled.
+                expiry.remove(SETTLE, item.heldSince(), due.key());
+                item = settle(due.key(), item, now);
+            }
+            GatePass pass = item.pass();
+            if (item.stalledSince() != null || !pass.waiting()) {
+                continue;
+            }
+            String[] parts = StoreKey.split(due.key(), 3);
+            Optional<Duration> limit = limits.limitFor(parts[1]);
+            if (limit.isEmpty()) {
+                continue; // the limit was removed since the entry was written
+            }
+            long deadline = pass.queuedAt() + limit.get().toMillis();
+            if (deadline >= now) {
+                // The limit was lengthened since the entry was written: look again when the new one passes.
+                expiry.add(STALL, deadline, due.key());
+                continue;
+            }
+            context.forward(new Record<>(parts[0], GateStall.stalled(parts[0], parts[1], parts[2],
+                    Instant.ofEpochMilli(pass.queuedAt()), limit.get().toSeconds(), Instant.ofEpochMilli(now)), now));
+            items.put(due.key(), item.stalled(pass.queuedAt()));
+        }
+    }
+
+    /** Still the stalled pass (queued at {@code stalledSince} or, after an earlier request, before) and waiting. */
+    private static boolean stillStalled(GatePass pass, long stalledSince) {
+        return pass.waiting() && pass.queuedAt() <= stalledSince;
+    }
+
+    private void unstall(String key, long stalledSince, String reason, long now) {
+        String[] parts = StoreKey.split(key, 3);
+        long limitSeconds = limits.limitFor(parts[1]).map(Duration::toSeconds).orElse(0L);
+        context.forward(new Record<>(parts[0], GateStall.unstalled(parts[0], parts[1], parts[2],
+                Instant.ofEpochMilli(stalledSince), limitSeconds, Instant.ofEpochMilli(now), reason), now));
+    }
+
+    private void removeStallEntry(String key, String gate, GatePass pass) {
+        limits.limitFor(gate).ifPresent(l -> expiry.remove(STALL, pass.queuedAt() + l.toMillis(), key));
     }
 
     private GatePass abandon(String service, String gate, GatePass pass) {

@@ -3,7 +3,10 @@ package dev.flowmeter.streams.gates;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateQueued;
+import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.Topic;
+import dev.flowmeter.events.Topics;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.state.ExpiryIndex;
@@ -12,6 +15,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -19,7 +23,9 @@ import org.apache.kafka.streams.state.Stores;
  * started) minus queued, duration = finish minus first start. An item's events are held for a short wall-clock
  * reorder window and then applied in event-time order, so the measures do not depend on the arrival order of events
  * that arrive close together. Items still waiting are kept in their own store so that a scrape can count them and age
- * the oldest cheaply; an item that waits too long is closed as abandoned, and old items are purged.
+ * the oldest cheaply; an item that waits too long is closed as abandoned, and old items are purged. An item waiting
+ * longer than its gate's limit is reported on {@link Topics#GATES_STALLED}, once when it stalls and once when it moves
+ * on.
  */
 public final class Gates {
 
@@ -40,10 +46,13 @@ public final class Gates {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+        Topic<String, GateStall> stalled = Topics.GATES_STALLED;
         events.filter((service, event) -> event instanceof GateQueued || event instanceof GateStarted
                                 || event instanceof GateFinished,
                         Named.as("gates-select-gate-events"))
                 .process(() -> new GateProcessor(settings), Named.as("gates-measure-items"),
-                        ITEMS_STORE, WAITING_STORE, EXPIRY_STORE, Aggregates.STORE);
+                        ITEMS_STORE, WAITING_STORE, EXPIRY_STORE, Aggregates.STORE)
+                .to(stalled.name(), Produced.with(stalled.keySerde(), stalled.valueSerde())
+                        .withName("gates-write-stalled-items"));
     }
 }

@@ -28,6 +28,13 @@ public enum Metric {
     GATE_OLDEST_WAIT("flowmeter_gate_oldest_wait_seconds", Kind.GAUGE,
             "Age of the oldest item still waiting at a gate, 0 when none waits.",
             Buckets.NONE, List.of("service", "gate")),
+    GATE_STALLED_ITEMS("flowmeter_gate_stalled_items", Kind.GAUGE,
+            "Items waiting at a gate longer than its limit in FLOWMETER_GATE_LIMITS; 0 at a gate with no limit.",
+            Buckets.NONE, List.of("service", "gate")),
+    GATE_LIMIT("flowmeter_gate_limit_seconds", Kind.GAUGE,
+            "How long an item may wait at a gate before it counts as stalled, per FLOWMETER_GATE_LIMITS; the gate"
+                    + " named default is the limit of every gate not named.",
+            Buckets.NONE, List.of("gate")),
     GATE_ABANDONED("flowmeter_gate_abandoned", Kind.COUNTER,
             "Items closed as abandoned after waiting at a gate longer than FLOWMETER_GATE_ITEM_RETENTION.",
             Buckets.NONE, List.of("service", "gate")),

@@ -1,8 +1,10 @@
 package dev.flowmeter.streams.metrics;
 
+import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.state.StoreKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +19,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * Reads the metric state stores and turns them into a {@link MetricsSnapshot}. Values of the same series from
- * several partitions are added up. The only wall-clock input is the age of waiting gate items, measured at read time.
+ * several partitions are added up. The only wall-clock input is the age of waiting gate items, measured at read time:
+ * the oldest wait, and how many have waited longer than their gate's limit.
  */
 public final class MetricsQuery {
 
@@ -32,17 +35,26 @@ public final class MetricsQuery {
 
     private final StoreLookup stores;
     private final Clock clock;
+    private final GateLimits limits;
 
+    /** A query with no gate limits: nothing counts as stalled. */
     public MetricsQuery(StoreLookup stores, Clock clock) {
+        this(stores, clock, GateLimits.NONE);
+    }
+
+    /** @param limits the same gate limits the topology runs with */
+    public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits) {
         this.stores = stores;
         this.clock = clock;
+        this.limits = limits;
     }
 
     public MetricsSnapshot snapshot() {
         boolean complete = true;
         // TreeMap: a stable series order makes the exposition easy to read and diff.
         Map<String, Aggregate> aggregates = new TreeMap<>();
-        Map<String, long[]> waiting = new TreeMap<>(); // service|gate -> {count, oldest queued-at}
+        long now = clock.millis();
+        Map<String, long[]> waiting = new TreeMap<>(); // service|gate -> {count, oldest queued-at, stalled}
         try {
             readAggregates(Aggregates.STORE, aggregates);
         } catch (InvalidStateStoreException e) {
@@ -54,7 +66,7 @@ public final class MetricsQuery {
             complete = false;
         }
         try {
-            readWaiting(waiting);
+            readWaiting(waiting, now);
         } catch (InvalidStateStoreException e) {
             complete = false;
         }
@@ -83,14 +95,17 @@ public final class MetricsQuery {
         for (String key : waiting.keySet()) {
             gates.put(key, List.of(StoreKey.split(key, 2)));
         }
-        long now = clock.millis();
         for (Map.Entry<String, List<String>> gate : gates.entrySet()) {
             long[] waitingAtGate = waiting.get(gate.getKey());
             long count = waitingAtGate == null ? 0 : waitingAtGate[0];
             double oldestSeconds = waitingAtGate == null ? 0 : Math.max(0, now - waitingAtGate[1]) / 1000.0;
             scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_WAITING_ITEMS, gate.getValue(), count));
             scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_OLDEST_WAIT, gate.getValue(), oldestSeconds));
+            long stalled = waitingAtGate == null ? 0 : waitingAtGate[2];
+            scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_STALLED_ITEMS, gate.getValue(), stalled));
         }
+        limits.asMap().forEach((gate, limit) ->
+                scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_LIMIT, List.of(gate), limit.toMillis() / 1000.0)));
         return new MetricsSnapshot(histograms, scalars, complete);
     }
 
@@ -104,16 +119,22 @@ public final class MetricsQuery {
         }
     }
 
-    private void readWaiting(Map<String, long[]> into) {
+    /** Counts, per gate, the waiting items, the oldest queued time and the items waiting longer than the limit. */
+    private void readWaiting(Map<String, long[]> into, long now) {
         ReadOnlyKeyValueStore<String, Long> store = stores.store(Gates.WAITING_STORE);
         try (KeyValueIterator<String, Long> all = store.all()) {
             while (all.hasNext()) {
                 KeyValue<String, Long> entry = all.next();
                 String[] parts = StoreKey.split(entry.key, 3);
                 long[] stats = into.computeIfAbsent(StoreKey.of(parts[0], parts[1]),
-                        k -> new long[] {0, Long.MAX_VALUE});
+                        k -> new long[] {0, Long.MAX_VALUE, 0});
                 stats[0]++;
                 stats[1] = Math.min(stats[1], entry.value);
+                Duration limit = limits.limitFor(parts[1]).orElse(null);
+                // The same rule as the topology's gate.stalled records: waited strictly longer than the limit.
+                if (limit != null && now - entry.value > limit.toMillis()) {
+                    stats[2]++;
+                }
             }
         }
     }
