@@ -1,0 +1,536 @@
+package dev.flowmeter.api.prometheus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.api.TestServer;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.GateStall;
+import dev.flowmeter.events.Topics;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Debian's real Prometheus scraping a real Flowmeter fed with a scenario, loading the shipped rule files: every PromQL
+ * expression of every dashboard panel and rule file is evaluated through Prometheus' HTTP API, and a gate item left
+ * waiting past a short limit drives FlowmeterGateStalled and the stalled-gates topic, then resolves when it starts.
+ * Fails, never skips, without the prometheus binary, so CI cannot pass without having run it.
+ */
+class PrometheusEndToEndIT {
+
+    private static final Path ROOT = repositoryRoot();
+    private static final String EVENTS = "/api/v1/events";
+    private static final String SERVICE = "shop/checkout";
+    private static final String OTHER_SERVICE = "shop/payments";
+    private static final String STUCK_ITEM = "build-stuck";
+    private static final Duration TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    /**
+     * Panels that cannot have data in any scenario this test can build, each with its reason. Keep it short: prefer
+     * making the scenario produce the data.
+     */
+    private static final Map<String, String> NO_DATA_ALLOWED = Map.of();
+
+    /** Grafana's variables, replaced the way Grafana would with "All" selected (multi-value, {@code =~}). */
+    private static final Map<String, String> GRAFANA_VARIABLES = Map.of(
+            "service", ".*",
+            "team", ".*",
+            "environment", ".*",
+            "__rate_interval", "1m",
+            "__interval", "15s",
+            "__range", "1h");
+    private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::[^}]*)?}|\\$(\\w+)");
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @TempDir
+    Path prometheusDir;
+
+    @Test
+    void shouldEvaluateEveryDashboardAndRuleExpressionAndAlertOnTheStalledGateWhenScrapedByPrometheus()
+            throws Exception {
+        Path binary = onPath("prometheus");
+        if (binary == null) {
+            fail("prometheus is not on the PATH. It comes with Debian's package prometheus, which .ci/run installs "
+                    + "when missing; install it (apt-get install prometheus) or run .ci/run.");
+        }
+        Map<String, String> env = Map.of(
+                "FLOWMETER_GATE_LIMITS", "qa=5s, default=72h",
+                "FLOWMETER_GATE_REORDER_WINDOW", "500ms");
+        long started = System.nanoTime();
+        try (TestServer server = TestServer.start(dataDir, Clock.systemUTC(), env)) {
+            int port = freePort();
+            Path config = writeConfig(Integer.parseInt(server.baseUrl().replaceAll(".*:", "")));
+            Path log = prometheusDir.resolve("prometheus.log");
+            Process prometheus = new ProcessBuilder(binary.toString(),
+                    "--config.file=" + config,
+                    "--storage.tsdb.path=" + prometheusDir.resolve("data"),
+                    "--web.listen-address=127.0.0.1:" + port)
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            String prometheusUrl = "http://127.0.0.1:" + port;
+            try (KafkaConsumer<String, GateStall> stalls = stallConsumer(server)) {
+                run(server, prometheusUrl, stalls);
+            } catch (Throwable e) {
+                System.out.println("Prometheus' output:\n" + Files.readString(log, StandardCharsets.UTF_8));
+                throw e;
+            } finally {
+                prometheus.destroy();
+                if (!prometheus.waitFor(20, TimeUnit.SECONDS)) {
+                    prometheus.destroyForcibly();
+                }
+            }
+        }
+        System.out.printf("PrometheusEndToEndIT took %d s%n", Duration.ofNanos(System.nanoTime() - started)
+                .toSeconds());
+    }
+
+    private void run(TestServer server, String prometheus, KafkaConsumer<String, GateStall> stallTopic)
+            throws IOException {
+        long start = System.nanoTime();
+        await("Prometheus ready and the Flowmeter target up").atMost(TIMEOUT).pollInterval(POLL)
+                .untilAsserted(() -> assertThat(targetHealth(prometheus)).isEqualTo("up"));
+
+        phase(start, "target up");
+        // Round 1 creates every series; round 2, once Prometheus has scraped them, makes the counters and histograms
+        // move, so rates, increases and quantiles have real values rather than a first sample only.
+        Instant now = Clock.systemUTC().instant();
+        postRound(server, 1, now);
+        await("round 1 scraped by Prometheus").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() ->
+                assertThat(query(prometheus, "count(flowmeter_gate_duration_seconds_count) >= 4 "
+                        + "and count(flowmeter_lead_time_seconds_count) >= 2")).isNotEmpty());
+        postRound(server, 2, Clock.systemUTC().instant());
+        Instant queued = Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS);
+        post(server, gate("stuck-q", "gate.queued", queued, SERVICE, "qa", STUCK_ITEM, null));
+
+        await("flowmeter_gate_stalled_items > 0 and FlowmeterGateStalled pending or firing")
+                .atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+                    assertThat(query(prometheus,
+                            "flowmeter_gate_stalled_items{service=\"" + SERVICE + "\",gate=\"qa\"} > 0")).isNotEmpty();
+                    // `for: 2m` in the shipped rule: the test asserts pending (or firing, should it get that far).
+                    assertThat(stalledAlertStates(prometheus)).isNotEmpty().isSubsetOf("pending", "firing");
+                });
+        phase(start, "stalled, alert pending");
+        List<GateStall> records = new ArrayList<>();
+        await("a gate.stalled record for " + STUCK_ITEM).atMost(TIMEOUT).untilAsserted(() -> {
+            poll(stallTopic, records);
+            assertThat(records).anySatisfy(r -> {
+                assertThat(r.type()).isEqualTo(GateStall.STALLED);
+                assertThat(r.service()).isEqualTo(SERVICE);
+                assertThat(r.gate()).isEqualTo("qa");
+                assertThat(r.item()).isEqualTo(STUCK_ITEM);
+                assertThat(r.waitingSince()).isEqualTo(queued);
+                assertThat(r.limitSeconds()).isEqualTo(5);
+            });
+        });
+
+        // While the item is stalled and the alert pending, every panel (ALERTS included) has data to show.
+        List<String> errors = new ArrayList<>();
+        Map<String, String> panels = panelExpressions(errors);
+        Map<String, String> rules = ruleExpressions();
+        Map<String, String> all = new TreeMap<>(panels);
+        all.putAll(rules);
+        all.forEach((name, expr) -> {
+            String error = queryError(prometheus, expr);
+            if (error != null) {
+                errors.add(name + ": " + expr + "\n    -> " + error);
+            }
+        });
+        System.out.printf("Evaluating %d dashboard panel expressions and %d rule expressions%n", panels.size(),
+                rules.size());
+        assertThat(errors).as("expressions that Prometheus refuses:%n%s", String.join("\n", errors)).isEmpty();
+        // Most expressions have data at once; the per-partition Kafka consumer series (the lag panel) appear only
+        // when Micrometer's Kafka binder looks for new client metrics, once a minute after the server started.
+        await("data for every dashboard panel and recording rule").atMost(TIMEOUT.multipliedBy(2)).pollInterval(POLL)
+                .untilAsserted(() -> {
+                    List<String> empty = new ArrayList<>();
+                    Map<String, String> needData = new TreeMap<>(panels);
+                    rules.forEach((name, expr) -> {
+                        if (name.startsWith("record ")) {
+                            needData.put(name, expr);
+                        }
+                    });
+                    needData.forEach((name, expr) -> {
+                        JsonNode result = query(prometheus, expr);
+                        if (!NO_DATA_ALLOWED.containsKey(name) && !hasData(result)) {
+                            empty.add(name + ": " + expr + "\n    -> " + abbreviate(result.toString()));
+                        }
+                    });
+                    assertThat(empty).as("expressions with no data (no series, or only NaN) for the scenario:%n%s",
+                            String.join("\n", empty)).isEmpty();
+                });
+
+        phase(start, "every expression has data");
+        post(server, gate("stuck-s", "gate.started", Clock.systemUTC().instant(), SERVICE, "qa", STUCK_ITEM, null));
+        await("FlowmeterGateStalled resolved and a gate.unstalled record for " + STUCK_ITEM)
+                .atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+                    assertThat(stalledAlertStates(prometheus)).isEmpty();
+                    poll(stallTopic, records);
+                    assertThat(records).anySatisfy(r -> {
+                        assertThat(r.type()).isEqualTo(GateStall.UNSTALLED);
+                        assertThat(r.item()).isEqualTo(STUCK_ITEM);
+                        assertThat(r.reason()).isEqualTo("started");
+                    });
+                });
+        assertThat(query(prometheus, "sum(flowmeter_gate_stalled_items) > 0")).isEmpty();
+        phase(start, "alert resolved, gate.unstalled read");
+    }
+
+    private static void phase(long start, String what) {
+        System.out.printf("PrometheusEndToEndIT: %s after %d ms%n", what,
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+
+    /**
+     * One round of the scenario for two services, times relative to {@code now}: a chain of three commits (continuing
+     * the previous round's), a successful deployment to staging, a failed then a successful one to production, a
+     * redelivery, a rejected request, and items through code-review (passed), qa (failed) and change-approval
+     * (passed, never started).
+     */
+    private static void postRound(TestServer server, int round, Instant now) {
+        for (String service : List.of(SERVICE, OTHER_SERVICE)) {
+            String tag = round + "-" + service.substring(5);
+            String parent = round == 1 ? null : sha(service, round - 1, 3);
+            List<String> events = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                events.add(commit("c" + tag + "-" + i, now.minusSeconds(7200 - 600L * i), service,
+                        sha(service, round, i), i == 1 ? parent : sha(service, round, i - 1)));
+            }
+            events.add(deployment("ds" + tag, now.minusSeconds(3000), service, "staging", sha(service, round, 2),
+                    "success"));
+            events.add(deployment("dpf" + tag, now.minusSeconds(2400), service, "production", sha(service, round, 3),
+                    "failure"));
+            events.add(deployment("dps" + tag, now.minusSeconds(1800), service, "production", sha(service, round, 3),
+                    "success"));
+            String item = "PR-" + round;
+            events.add(gate("rq" + tag, "gate.queued", now.minusSeconds(3600), service, "code-review", item, null));
+            events.add(gate("rs" + tag, "gate.started", now.minusSeconds(3000), service, "code-review", item, null));
+            events.add(gate("rf" + tag, "gate.finished", now.minusSeconds(2400), service, "code-review", item,
+                    "passed"));
+            events.add(gate("qq" + tag, "gate.queued", now.minusSeconds(2000), service, "qa", item, null));
+            events.add(gate("qs" + tag, "gate.started", now.minusSeconds(1500), service, "qa", item, null));
+            events.add(gate("qf" + tag, "gate.finished", now.minusSeconds(1000), service, "qa", item, "failed"));
+            events.add(gate("aq" + tag, "gate.queued", now.minusSeconds(1200), service, "change-approval", item, null));
+            events.add(gate("af" + tag, "gate.finished", now.minusSeconds(600), service, "change-approval", item,
+                    "passed"));
+            HttpResponse<String> accepted = server.post(EVENTS, "[" + String.join(",", events) + "]");
+            assertThat(accepted.statusCode()).as("POST %s: %s", EVENTS, accepted.body()).isEqualTo(202);
+            post(server, events.get(5)); // a redelivery of the successful production deployment
+        }
+        HttpResponse<String> rejected = server.post(EVENTS, "{\"id\":\"bad-" + round + "\",\"type\":\"deployment\","
+                + "\"time\":\"" + now + "\",\"service\":\"" + SERVICE + "\",\"environment\":\"production\","
+                + "\"status\":\"success\"}");
+        assertThat(rejected.statusCode()).as("a deployment without sha: %s", rejected.body()).isEqualTo(400);
+    }
+
+    private static void post(TestServer server, String event) {
+        HttpResponse<String> response = server.post(EVENTS, event);
+        assertThat(response.statusCode()).as("POST %s: %s", event, response.body()).isEqualTo(202);
+    }
+
+    private static String sha(String service, int round, int i) {
+        return String.format("%08x%032x", service.hashCode(), round * 10 + i);
+    }
+
+    private static String commit(String id, Instant time, String service, String sha, String parent) {
+        return "{\"id\":\"" + id + "\",\"type\":\"commit\",\"time\":\"" + time + "\",\"service\":\"" + service
+                + "\",\"sha\":\"" + sha + "\"" + (parent == null ? "" : ",\"parents\":[\"" + parent + "\"]") + "}";
+    }
+
+    private static String deployment(String id, Instant time, String service, String environment, String sha,
+            String status) {
+        return "{\"id\":\"" + id + "\",\"type\":\"deployment\",\"time\":\"" + time + "\",\"service\":\"" + service
+                + "\",\"environment\":\"" + environment + "\",\"sha\":\"" + sha + "\",\"status\":\"" + status + "\"}";
+    }
+
+    private static String gate(String id, String type, Instant time, String service, String gate, String item,
+            String outcome) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\"" + service
+                + "\",\"gate\":\"" + gate + "\",\"item\":\"" + item + "\""
+                + (outcome == null ? "" : ",\"outcome\":\"" + outcome + "\"") + "}";
+    }
+
+    /**
+     * The shipped prometheus.yml cut down to what runs here: its rule files (from the repository's prometheus/), the
+     * flowmeter job scraping the test server every second, and no Alertmanager or DNS discovery.
+     */
+    private Path writeConfig(int flowmeterPort) throws IOException {
+        Path shipped = ROOT.resolve("prometheus/prometheus.yml");
+        List<String> ruleFiles = new ArrayList<>();
+        boolean inRuleFiles = false;
+        for (String line : Files.readAllLines(shipped, StandardCharsets.UTF_8)) {
+            if (line.startsWith("rule_files:")) {
+                inRuleFiles = true;
+            } else if (inRuleFiles && line.matches("\\s+-\\s+\\S+")) {
+                ruleFiles.add(ROOT.resolve("prometheus").resolve(line.replaceFirst("\\s+-\\s+", "")).toString());
+            } else if (!line.isBlank() && !line.startsWith(" ") && !line.startsWith("#")) {
+                inRuleFiles = false;
+            }
+        }
+        String text = Files.readString(shipped, StandardCharsets.UTF_8);
+        assertThat(text).as("shipped prometheus.yml").contains("job_name: flowmeter", "metrics_path: /metrics");
+        assertThat(ruleFiles).as("rule_files of %s", shipped).isNotEmpty().allSatisfy(file ->
+                assertThat(Path.of(file)).isRegularFile());
+        StringBuilder config = new StringBuilder()
+                .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
+                .append("rule_files:\n");
+        ruleFiles.forEach(file -> config.append("  - \"").append(file).append("\"\n"));
+        config.append("scrape_configs:\n  - job_name: flowmeter\n    metrics_path: /metrics\n")
+                .append("    static_configs:\n      - targets: [\"127.0.0.1:").append(flowmeterPort).append("\"]\n");
+        Path file = prometheusDir.resolve("prometheus.yml");
+        Files.writeString(file, config, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** Every panel's target expressions with Grafana's variables substituted, named "dashboard / panel / refId". */
+    private static Map<String, String> panelExpressions(List<String> errors) throws IOException {
+        Map<String, String> expressions = new TreeMap<>();
+        List<Path> dashboards;
+        try (Stream<Path> files = Files.list(ROOT.resolve("grafana/dashboards"))) {
+            dashboards = files.filter(f -> f.toString().endsWith(".json")).sorted().collect(Collectors.toList());
+        }
+        assertThat(dashboards).as("dashboards").isNotEmpty();
+        for (Path dashboard : dashboards) {
+            JsonNode root = EventJson.MAPPER.readTree(dashboard.toFile());
+            collectPanels(dashboard.getFileName().toString(), root.path("panels"), expressions, errors);
+        }
+        return expressions;
+    }
+
+    private static void collectPanels(String dashboard, JsonNode panels, Map<String, String> into,
+            List<String> errors) {
+        for (JsonNode panel : panels) {
+            collectPanels(dashboard, panel.path("panels"), into, errors); // rows nest their panels
+            for (JsonNode target : panel.path("targets")) {
+                if (!target.hasNonNull("expr")) {
+                    continue;
+                }
+                String name = dashboard + " / " + panel.path("title").asText() + " / " + target.path("refId").asText();
+                String expr = substitute(target.get("expr").asText());
+                if (expr.contains("$")) {
+                    errors.add(name + ": a Grafana variable this test does not know: " + expr);
+                } else {
+                    into.put(name, expr);
+                }
+            }
+        }
+    }
+
+    private static String substitute(String expr) {
+        Matcher matcher = VARIABLE.matcher(expr);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String variable = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
+            String value = GRAFANA_VARIABLES.get(variable);
+            matcher.appendReplacement(out, Matcher.quoteReplacement(value == null ? matcher.group() : value));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /**
+     * Every rule's expression, named "record NAME" or "alert NAME". Read line by line: {@code expr:} is either on one
+     * line or a folded block ({@code >-}) of the lines indented below it.
+     */
+    private static Map<String, String> ruleExpressions() throws IOException {
+        Map<String, String> expressions = new TreeMap<>();
+        List<Path> files;
+        try (Stream<Path> list = Files.list(ROOT.resolve("prometheus/rules"))) {
+            files = list.filter(f -> f.toString().endsWith(".yml")).sorted().collect(Collectors.toList());
+        }
+        for (Path file : files) {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            String name = null;
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).trim();
+                if (line.startsWith("- record:") || line.startsWith("- alert:")) {
+                    name = line.substring(2).replaceFirst(":", "").trim();
+                } else if (line.startsWith("expr:") && name != null) {
+                    String value = line.substring("expr:".length()).trim();
+                    if (value.equals(">-") || value.equals(">")) {
+                        int indent = indentOf(lines.get(i + 1));
+                        List<String> block = new ArrayList<>();
+                        while (i + 1 < lines.size() && indentOf(lines.get(i + 1)) >= indent
+                                && !lines.get(i + 1).isBlank()) {
+                            block.add(lines.get(++i).trim());
+                        }
+                        value = String.join(" ", block);
+                    }
+                    expressions.put(name, value);
+                    name = null;
+                }
+            }
+        }
+        assertThat(expressions).as("rules in prometheus/rules").isNotEmpty();
+        return expressions;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 400 ? text : text.substring(0, 400) + "...";
+    }
+
+    private static int indentOf(String line) {
+        int n = 0;
+        while (n < line.length() && line.charAt(n) == ' ') {
+            n++;
+        }
+        return n;
+    }
+
+    private static boolean hasData(JsonNode data) {
+        for (JsonNode sample : data) {
+            String value = sample.path("value").path(1).asText();
+            if (!value.equals("NaN")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The result of an instant query as a list of samples (a scalar becomes one sample). */
+    private JsonNode query(String prometheus, String expr) {
+        JsonNode answer = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        assertThat(answer.path("status").asText()).as("query %s: %s", expr, answer).isEqualTo("success");
+        JsonNode data = answer.path("data");
+        if (data.path("resultType").asText().equals("scalar")) {
+            return EventJson.MAPPER.createArrayNode().add(EventJson.MAPPER.createObjectNode()
+                    .set("value", data.path("result")));
+        }
+        return data.path("result");
+    }
+
+    private String queryError(String prometheus, String expr) {
+        JsonNode answer = get(prometheus + "/api/v1/query?query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8));
+        return answer.path("status").asText().equals("success") ? null
+                : answer.path("errorType").asText() + ": " + answer.path("error").asText();
+    }
+
+    private String targetHealth(String prometheus) {
+        JsonNode targets = get(prometheus + "/api/v1/targets").path("data").path("activeTargets");
+        for (JsonNode target : targets) {
+            if (target.path("labels").path("job").asText().equals("flowmeter")) {
+                return target.path("health").asText();
+            }
+        }
+        return "no flowmeter target";
+    }
+
+    private List<String> stalledAlertStates(String prometheus) {
+        List<String> states = new ArrayList<>();
+        for (JsonNode alert : get(prometheus + "/api/v1/alerts").path("data").path("alerts")) {
+            JsonNode labels = alert.path("labels");
+            if (labels.path("alertname").asText().equals("FlowmeterGateStalled")
+                    && labels.path("service").asText().equals(SERVICE) && labels.path("gate").asText().equals("qa")) {
+                states.add(alert.path("state").asText());
+            }
+        }
+        return states;
+    }
+
+    private JsonNode get(String url) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return EventJson.MAPPER.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KafkaConsumer<String, GateStall> stallConsumer(TestServer server) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                server.server().embeddedKafka().orElseThrow().bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"); // the topology writes exactly-once
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, GateStall> consumer = new KafkaConsumer<>(props,
+                Topics.GATES_STALLED.keySerde().deserializer(), Topics.GATES_STALLED.valueSerde().deserializer());
+        List<TopicPartition> partitions = consumer.partitionsFor(Topics.GATES_STALLED.name()).stream()
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .collect(Collectors.toList());
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    private static void poll(KafkaConsumer<String, GateStall> consumer, List<GateStall> into) {
+        for (ConsumerRecord<String, GateStall> record : consumer.poll(Duration.ofMillis(200))) {
+            into.add(record.value());
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** The executable of that name in a folder of the PATH, or null. */
+    private static Path onPath(String name) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String folder : path.split(File.pathSeparator)) {
+            Path candidate = folder.isEmpty() ? null : Paths.get(folder, name);
+            if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /** Failsafe runs in the module's folder; the repository root is the nearest parent holding prometheus/. */
+    private static Path repositoryRoot() {
+        Path folder = Paths.get("").toAbsolutePath();
+        while (folder != null) {
+            if (Files.isRegularFile(folder.resolve("prometheus/prometheus.yml"))
+                    && Files.isRegularFile(folder.resolve("pom.xml"))) {
+                return folder;
+            }
+            folder = folder.getParent();
+        }
+        throw new IllegalStateException("no prometheus/prometheus.yml above " + Paths.get("").toAbsolutePath());
+    }
+}
