@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 
 /**
  * The served OpenAPI document as a test oracle: {@link #validate} fails a test unless a real response's status, media
@@ -76,38 +75,38 @@ final class OpenApiContract {
      * the document: {@code /webhooks/{source}}): its status, its Content-Type and, for JSON, its body.
      */
     void validate(String method, String pathTemplate, HttpResponse<String> response) {
-        String operation = method.toUpperCase(Locale.ROOT) + " " + pathTemplate;
+        List<String> problems = problems(method, pathTemplate, response.statusCode(),
+                response.headers().firstValue("Content-Type").orElse(""), response.body());
+        if (!problems.isEmpty()) {
+            fail("%s %s answered %d, not as openapi.json says:%n%s%nbody: %s", method, pathTemplate,
+                    response.statusCode(), String.join(System.lineSeparator(), problems), response.body());
+        }
+    }
+
+    /** What does not match the document in such an answer, in the validator's words; empty when all does. */
+    List<String> problems(String method, String pathTemplate, int status, String contentType, String body) {
         JsonNode op = document.path("paths").path(pathTemplate).path(method.toLowerCase(Locale.ROOT));
         if (op.isMissingNode()) {
-            fail("openapi.json has no operation %s", operation);
+            return List.of("  no operation " + method.toUpperCase(Locale.ROOT) + " " + pathTemplate);
         }
-        int status = response.statusCode();
         JsonNode described = op.path("responses").path(String.valueOf(status));
         if (described.isMissingNode()) {
-            fail("openapi.json does not document status %d for %s (it documents %s); body: %s", status, operation,
-                    names(op.path("responses")), response.body());
+            return List.of("  status " + status + " is not documented (" + names(op.path("responses")) + " are)");
         }
-        described = resolve(described);
-        String contentType = response.headers().firstValue("Content-Type").orElse("");
+        JsonNode content = resolve(described).path("content");
         String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-        JsonNode content = described.path("content");
         JsonNode media = content.path(mediaType);
         if (media.isMissingNode()) {
-            fail("%s answered %d as '%s', but openapi.json documents %s", operation, status, contentType,
-                    names(content));
+            return List.of("  Content-Type '" + contentType + "' is not documented (" + names(content) + " are)");
         }
         if (!mediaType.endsWith("json")) {
-            return;
+            return List.of();
         }
         // The schema, with its references made absolute so that they resolve against the document.
         String schemaText = media.path("schema").toString().replace("\"$ref\":\"#/", "\"$ref\":\"" + BASE + "#/");
         Schema schema = registry.getSchema(schemaText, InputFormat.JSON);
-        List<Error> errors = schema.validate(response.body(), InputFormat.JSON);
-        if (!errors.isEmpty()) {
-            fail("%s answered %d with a body that does not match openapi.json:%n%s%nbody: %s", operation, status,
-                    errors.stream().map(error -> "  " + error).collect(Collectors.joining(System.lineSeparator())),
-                    response.body());
-        }
+        List<Error> errors = schema.validate(body, InputFormat.JSON);
+        return errors.stream().map(error -> "  " + error).toList();
     }
 
     /** Follows a {@code $ref} to {@code #/components/...}. */
