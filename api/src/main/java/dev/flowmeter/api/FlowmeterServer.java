@@ -211,6 +211,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));
                 cfg.routes.get("/health/ready", ctx -> ready(ctx, kafka));
                 cfg.routes.get("/health/query", ctx -> queryable(ctx, streamsHealth));
+                OpenApiDocument.register(cfg);
             });
             started.add(http::stop);
             started.add(IngestMetrics.bind(registry, unauthenticated, sources, budget, publisher));
@@ -249,6 +250,12 @@ public final class FlowmeterServer implements AutoCloseable {
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Every route the HTTP server registered, as {@code "GET /path"}: the OpenAPI document must list them all. */
+    List<String> routes() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(parsed -> parsed.endpoint.method.name() + " " + parsed.endpoint.path).sorted().toList();
     }
 
     /** The embedded broker, when this server runs one. */
