@@ -7,27 +7,16 @@ import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.Topics;
+import dev.flowmeter.streams.ChangelogRestore;
 import dev.flowmeter.streams.TopologySettings;
-import dev.flowmeter.streams.ValueStreamTopology;
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StoreKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,23 +32,24 @@ class GateStallRestartTest {
     private static final Instant WALL_CLOCK = Instant.parse("2026-05-10T00:00:00Z");
     private static final TopologySettings SETTINGS = TopologySettings.defaults()
             .withGateLimits(GateLimits.of(Map.of("code-review", Duration.ofHours(6))));
-    private static final Map<String, Deserializer<?>> VALUES = Map.of(
+    private static final ChangelogRestore RESTORE = new ChangelogRestore(APPLICATION, SETTINGS, Map.of(
             Gates.ITEMS_STORE, new JsonSerde<>(GateItem.class).deserializer(),
             Gates.WAITING_STORE, Serdes.Long().deserializer(),
-            Gates.EXPIRY_STORE, Serdes.String().deserializer());
+            Gates.EXPIRY_STORE, Serdes.String().deserializer()));
 
     @Test
     void shouldNotWriteTheStalledRecordAgainWhenTheTopologyIsRestoredAfterWritingIt() {
         Instant queued = Instant.parse("2026-05-09T20:00:00Z");
         Instant restartedAt = Instant.parse("2026-05-10T02:00:05Z");
-        try (TopologyTestDriver first = start(WALL_CLOCK); TopologyTestDriver second = start(restartedAt)) {
+        try (TopologyTestDriver first = RESTORE.start(WALL_CLOCK);
+                TopologyTestDriver second = RESTORE.start(restartedAt)) {
             send(first, new GateQueued("q-1", queued, S, "code-review", "PR-1"));
             first.advanceWallClockTime(Duration.ofSeconds(5)); // settled at 00:00:05
             first.advanceWallClockTime(Duration.ofHours(2)); // 02:00:05: 6 h 0 m 5 s > 6 h
             assertThat(stalls(first)).containsExactly(
                     GateStall.stalled(S, "code-review", "PR-1", queued, 21600, restartedAt));
 
-            VALUES.keySet().forEach(store -> restore(first, second, store));
+            RESTORE.restoreAll(first, second);
             GateItem item = second.<String, GateItem>getKeyValueStore(Gates.ITEMS_STORE)
                     .get(StoreKey.of(S, "code-review", "PR-1"));
             assertThat(item.stalledSince()).isEqualTo(queued.toEpochMilli());
@@ -74,34 +64,6 @@ class GateStallRestartTest {
                     Instant.parse("2026-05-10T04:00:10Z"), "started"));
         }
     }
-
-    private static TopologyTestDriver start(Instant wallClock) {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("flowmeter-stall-restart").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new TopologyTestDriver(ValueStreamTopology.build(SETTINGS), props, wallClock);
-    }
-
-    /** Replays a store's changelog, in order and with its deletes, into the same store of another topology. */
-    private static void restore(TopologyTestDriver from, TopologyTestDriver to, String store) {
-        String topic = APPLICATION + "-" + store + "-changelog";
-        TestOutputTopic<String, byte[]> changelog = from.createOutputTopic(topic, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        KeyValueStore<String, Object> target = to.getKeyValueStore(store);
-        for (KeyValue<String, byte[]> record : changelog.readKeyValuesToList()) {
-            if (record.value == null) {
-                target.delete(record.key);
-            } else {
-                target.put(record.key, VALUES.get(store).deserialize(topic, record.value));
-            }
-        }
-    }
-
     private static List<GateStall> stalls(TopologyTestDriver driver) {
         return driver.createOutputTopic(Topics.GATES_STALLED.name(), Topics.GATES_STALLED.keySerde().deserializer(),
                 Topics.GATES_STALLED.valueSerde().deserializer()).readValuesToList();

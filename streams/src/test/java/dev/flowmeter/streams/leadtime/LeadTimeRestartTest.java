@@ -7,33 +7,22 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.events.Topics;
+import dev.flowmeter.streams.ChangelogRestore;
 import dev.flowmeter.streams.TopologySettings;
-import dev.flowmeter.streams.ValueStreamTopology;
 import dev.flowmeter.streams.metrics.Metric;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StoreKey;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,27 +43,29 @@ class LeadTimeRestartTest {
     private static final Instant WALL_CLOCK = Instant.parse("2026-05-10T00:00:00Z");
 
     /** The serde each lead-time store writes its values with, the way LeadTime builds them. */
-    private static final Map<String, Deserializer<?>> VALUES = Map.of(
-            LeadTime.NODES_STORE, new JsonSerde<>(CommitNode.class).deserializer(),
-            LeadTime.PARENTS_STORE, Serdes.Integer().deserializer(),
-            LeadTime.SHIPPED_STORE, new JsonSerde<>(ShippedMark.class).deserializer(),
-            LeadTime.AWAITING_STORE, new JsonSerde<>(AwaitedDeployment.class).deserializer(),
-            LeadTime.EXPIRY_STORE, Serdes.String().deserializer());
+    private static final ChangelogRestore RESTORE = new ChangelogRestore(APPLICATION, TopologySettings.defaults(),
+            Map.of(
+                    LeadTime.NODES_STORE, new JsonSerde<>(CommitNode.class).deserializer(),
+                    LeadTime.PARENTS_STORE, Serdes.Integer().deserializer(),
+                    LeadTime.SHIPPED_STORE, new JsonSerde<>(ShippedMark.class).deserializer(),
+                    LeadTime.AWAITING_STORE, new JsonSerde<>(AwaitedDeployment.class).deserializer(),
+                    LeadTime.EXPIRY_STORE, Serdes.String().deserializer()));
 
     private int ids;
 
     @Test
     void shouldGoOnWhereItStoppedWhenTheLeadTimeStoresAreRestoredFromTheirChangelogs() {
         Map<String, Map<String, Object>> before = new TreeMap<>();
-        try (TopologyTestDriver first = start(); TopologyTestDriver second = start()) {
+        try (TopologyTestDriver first = RESTORE.start(WALL_CLOCK);
+                TopologyTestDriver second = RESTORE.start(WALL_CLOCK)) {
             send(first, commit(A, "2026-05-01T08:00:00Z"));
             send(first, commit(B, "2026-05-01T09:00:00Z", A));
             send(first, deployed("production", B, "2026-05-01T10:00:00Z"));
             send(first, deployed("staging", X, "2026-05-01T11:00:00Z"));
             LeadTime.STORES.forEach(store -> before.put(store, contents(first, store)));
 
-            assertThat(VALUES).containsOnlyKeys(LeadTime.STORES);
-            LeadTime.STORES.forEach(store -> restore(first, second, store));
+            assertThat(RESTORE.stores()).containsExactlyInAnyOrderElementsOf(LeadTime.STORES);
+            RESTORE.restoreAll(first, second);
 
             LeadTime.STORES.forEach(store -> assertThat(contents(second, store)).as(store)
                     .isEqualTo(before.get(store)));
@@ -98,34 +89,6 @@ class LeadTimeRestartTest {
             assertThat(staging.sum()).isEqualTo(1800);
         }
     }
-
-    private static TopologyTestDriver start() {
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try {
-            props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("flowmeter-restart").toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new TopologyTestDriver(ValueStreamTopology.build(TopologySettings.defaults()), props, WALL_CLOCK);
-    }
-
-    /** Replays a store's changelog, in order and with its deletes, into the same store of another topology. */
-    private static void restore(TopologyTestDriver from, TopologyTestDriver to, String store) {
-        String topic = APPLICATION + "-" + store + "-changelog";
-        TestOutputTopic<String, byte[]> changelog = from.createOutputTopic(topic, new StringDeserializer(),
-                new ByteArrayDeserializer());
-        KeyValueStore<String, Object> target = to.getKeyValueStore(store);
-        for (KeyValue<String, byte[]> record : changelog.readKeyValuesToList()) {
-            if (record.value == null) {
-                target.delete(record.key);
-            } else {
-                target.put(record.key, VALUES.get(store).deserialize(topic, record.value));
-            }
-        }
-    }
-
     private static Map<String, Object> contents(TopologyTestDriver driver, String store) {
         Map<String, Object> records = new TreeMap<>();
         try (KeyValueIterator<String, Object> all = driver.<String, Object>getKeyValueStore(store).all()) {
