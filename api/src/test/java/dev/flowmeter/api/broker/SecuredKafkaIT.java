@@ -12,11 +12,10 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.AppenderBase;
 import dev.flowmeter.api.TestServer;
+import dev.flowmeter.api.testing.FreePorts;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,14 +65,10 @@ class SecuredKafkaIT {
 
     @BeforeAll
     static void startSecuredBroker() throws IOException {
-        int brokerPort;
-        int controllerPort;
-        // Two sockets open at once give two distinct free ports; the listeners below need them before start.
-        try (ServerSocket first = new ServerSocket(0, 1, InetAddress.getByName(HOST));
-             ServerSocket second = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
-            brokerPort = first.getLocalPort();
-            controllerPort = second.getLocalPort();
-        }
+        // The listeners below need both ports before start.
+        int[] ports = FreePorts.pick(2);
+        int brokerPort = ports[0];
+        int controllerPort = ports[1];
         String listener = LISTENER + "://" + HOST + ":" + brokerPort;
         Map<String, String> overrides = Map.of(
                 "listeners", listener + ",CONTROLLER://" + HOST + ":" + controllerPort,

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.flowmeter.api.FlowmeterConfig;
 import dev.flowmeter.api.FlowmeterServer;
 import dev.flowmeter.api.broker.EmbeddedKafka;
+import dev.flowmeter.api.testing.FreePorts;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

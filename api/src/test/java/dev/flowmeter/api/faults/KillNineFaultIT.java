@@ -3,6 +3,7 @@ package dev.flowmeter.api.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowmeter.api.testing.FreePorts;
 import dev.flowmeter.events.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.flowmeter.api.TestServer;
+import dev.flowmeter.api.testing.FreePorts;
+import dev.flowmeter.api.testing.Repository;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.Topics;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -21,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrometheusEndToEndIT {
 
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = Repository.root();
     private static final String EVENTS = "/api/v1/events";
     private static final String SERVICE = "shop/checkout";
     private static final String OTHER_SERVICE = "shop/payments";
@@ -86,7 +85,7 @@ class PrometheusEndToEndIT {
     @Test
     void shouldEvaluateEveryDashboardAndRuleExpressionAndAlertOnTheStalledGateWhenScrapedByPrometheus()
             throws Exception {
-        Path binary = onPath("prometheus");
+        Path binary = Repository.executable("prometheus").orElse(null);
         if (binary == null) {
             fail("prometheus is not on the PATH. It comes with Debian's package prometheus, which .ci/run installs "
                     + "when missing; install it (apt-get install prometheus) or run .ci/run.");
@@ -96,7 +95,7 @@ class PrometheusEndToEndIT {
                 "FLOWMETER_GATE_REORDER_WINDOW", "500ms");
         long started = System.nanoTime();
         try (TestServer server = TestServer.start(dataDir, Clock.systemUTC(), env)) {
-            int port = freePort();
+            int port = FreePorts.pick(1)[0];
             Path config = writeConfig(Integer.parseInt(server.baseUrl().replaceAll(".*:", "")));
             Path log = prometheusDir.resolve("prometheus.log");
             Process prometheus = new ProcessBuilder(binary.toString(),
@@ -498,39 +497,5 @@ class PrometheusEndToEndIT {
         for (ConsumerRecord<String, GateStall> record : consumer.poll(Duration.ofMillis(200))) {
             into.add(record.value());
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    /** The executable of that name in a folder of the PATH, or null. */
-    private static Path onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String folder : path.split(File.pathSeparator)) {
-            Path candidate = folder.isEmpty() ? null : Paths.get(folder, name);
-            if (candidate != null && Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    /** Failsafe runs in the module's folder; the repository root is the nearest parent holding prometheus/. */
-    private static Path repositoryRoot() {
-        Path folder = Paths.get("").toAbsolutePath();
-        while (folder != null) {
-            if (Files.isRegularFile(folder.resolve("prometheus/prometheus.yml"))
-                    && Files.isRegularFile(folder.resolve("pom.xml"))) {
-                return folder;
-            }
-            folder = folder.getParent();
-        }
-        throw new IllegalStateException("no prometheus/prometheus.yml above " + Paths.get("").toAbsolutePath());
     }
 }

@@ -3,12 +3,11 @@ package dev.flowmeter.api.prometheus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import java.io.File;
+import dev.flowmeter.api.testing.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PrometheusFilesTest {
 
-    private static final Path ROOT = repositoryRoot();
+    private static final Path ROOT = Repository.root();
     private static final Path PROMETHEUS = ROOT.resolve("prometheus");
     private static final long TIMEOUT_SECONDS = 120;
 
@@ -64,7 +63,7 @@ class PrometheusFilesTest {
     }
 
     private static void run(String... command) throws IOException, InterruptedException {
-        Path tool = onPath(command[0]);
+        Path tool = Repository.executable(command[0]).orElse(null);
         if (tool == null) {
             fail(command[0] + " is not on the PATH. It comes with Debian's packages prometheus (promtool) and "
                     + "prometheus-alertmanager (amtool), which .ci/run installs when missing; install them "
@@ -89,36 +88,5 @@ class PrometheusFilesTest {
         } finally {
             Files.deleteIfExists(output);
         }
-    }
-
-    /** The executable of that name in a folder of the PATH, or null. */
-    private static Path onPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String folder : path.split(File.pathSeparator)) {
-            if (folder.isEmpty()) {
-                continue;
-            }
-            Path candidate = Paths.get(folder, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return null;
-    }
-
-    /** Surefire runs in the module's folder; the repository root is the nearest parent holding prometheus/. */
-    private static Path repositoryRoot() {
-        Path folder = Paths.get("").toAbsolutePath();
-        while (folder != null) {
-            if (Files.isRegularFile(folder.resolve("prometheus/prometheus.yml"))
-                    && Files.isRegularFile(folder.resolve("pom.xml"))) {
-                return folder;
-            }
-            folder = folder.getParent();
-        }
-        throw new IllegalStateException("no prometheus/prometheus.yml above " + Paths.get("").toAbsolutePath());
     }
 }

@@ -3,6 +3,7 @@ package dev.flowmeter.api.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import dev.flowmeter.api.testing.Repository;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class ComposeFileTest {
 
-    private static final Path ROOT = RepoRoot.find();
+    private static final Path ROOT = Repository.root();
     private static final List<String> DEFAULT_SERVICES =
             List.of("kafka", "flowmeter", "prometheus", "alertmanager", "grafana");
     private static final List<String> SCALE_OUT_SERVICES =

@@ -3,6 +3,7 @@ package dev.flowmeter.api.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.api.testing.Repository;
 import dev.flowmeter.events.EventJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class DashboardJsonTest {
 
-    private static final Path ROOT = RepoRoot.find();
+    private static final Path ROOT = Repository.root();
     private static final Path DASHBOARDS = ROOT.resolve("grafana/dashboards");
     private static final Path DATASOURCES = ROOT.resolve("grafana/provisioning/datasources/prometheus.yml");
     /** Links and bookmarks use these: renaming one breaks them, so a rename must be deliberate. */

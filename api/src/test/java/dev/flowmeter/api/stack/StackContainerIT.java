@@ -3,6 +3,7 @@ package dev.flowmeter.api.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.flowmeter.api.testing.Repository;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,7 +43,7 @@ class StackContainerIT {
     @Container
     private static final GenericContainer<?> FLOWMETER = new GenericContainer<>(
             new ImageFromDockerfile("flowmeter-stack-it", false)
-                    .withDockerfile(RepoRoot.find().resolve("Dockerfile")))
+                    .withDockerfile(Repository.root().resolve("Dockerfile")))
             .withNetwork(NETWORK)
             .dependsOn(KAFKA)
             .withEnv("KAFKA_BOOTSTRAP_SERVERS", "kafka:19092")

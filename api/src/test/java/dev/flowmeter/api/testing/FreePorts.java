@@ -1,4 +1,4 @@
-package dev.flowmeter.api.faults;
+package dev.flowmeter.api.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Distinct free ports on 127.0.0.1, for processes that must come back on the same ports after a fault. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
@@ -15,7 +15,7 @@ final class FreePorts {
      * Opens {@code count} sockets at once, so the ports differ, and closes them. A port could in theory be taken
      * before the server binds it; the start then fails at bind time, naming the port.
      */
-    static int[] pick(int count) {
+    public static int[] pick(int count) {
         ServerSocket[] sockets = new ServerSocket[count];
         try {
             int[] ports = new int[count];
