@@ -1,12 +1,9 @@
 package dev.flowmeter.ingest.http;
 
+import dev.flowmeter.events.Rejection;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -17,7 +14,7 @@ public final class RequestBody {
 
     public static final String JSON = "application/json";
     /** Larger bodies are not copied into the dead-letter record; Kafka's default record limit is 1 MB. */
-    public static final int MAX_KEPT_BYTES = 64 * 1024;
+    public static final int MAX_KEPT_BYTES = Rejection.MAX_BODY_BYTES;
     private static final int FIRST_CHUNK_BYTES = 8 * 1024;
     private static final int LARGEST_CHUNK_BYTES = 1024 * 1024;
     private static final int DISCARD_BUFFER_BYTES = 16 * 1024;
@@ -177,21 +174,5 @@ public final class RequestBody {
             return null;
         }
         return bytes;
-    }
-
-    /** The body as text for the dead letter, or "" when it is absent, too large or not UTF-8. */
-    public static String keptText(byte[] body) {
-        if (body == null || body.length > MAX_KEPT_BYTES) {
-            return "";
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return "";
-        }
     }
 }

@@ -106,7 +106,7 @@ public final class Responses {
         LOG.warn("rejected request: source={} reason={} status={} errors={}", source, rejected.reason(),
                 rejected.problem().status(), summary(rejected.errors()));
         Rejection rejection = new Rejection(dependencies.clock().instant(), source, rejected.reason(),
-                kept(rejected.errors()), RequestBody.keptText(body));
+                kept(rejected.errors()), Rejection.keptBody(body));
         try {
             dependencies.publisher().reject(rejection).whenComplete((ignored, failure) -> {
                 if (failure != null) {

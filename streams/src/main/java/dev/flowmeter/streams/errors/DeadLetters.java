@@ -3,9 +3,6 @@ package dev.flowmeter.streams.errors;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -29,8 +26,6 @@ public final class DeadLetters {
     public static final String RECORD_TOO_LARGE = "record_too_large";
     public static final String UNWRITABLE_RECORD = "unwritable_record";
 
-    /** Bodies larger than this are not copied: the dead letter must stay far below Kafka's record limit. */
-    static final int MAX_KEPT_BYTES = 64 * 1024;
     private static final int MAX_MESSAGE_LENGTH = 300;
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
 
@@ -47,25 +42,11 @@ public final class DeadLetters {
                 Topics.DEAD_LETTER.name());
         Instant now = Instant.now();
         Rejection rejection = new Rejection(now, SOURCE, reason,
-                List.of(new FieldError("", where), new FieldError("", what)), kept(context.sourceRawValue()));
+                List.of(new FieldError("", where), new FieldError("", what)),
+                Rejection.keptBody(context.sourceRawValue()));
         byte[] value = Topics.DEAD_LETTER.valueSerde().serializer().serialize(Topics.DEAD_LETTER.name(), rejection);
         return List.of(new ProducerRecord<>(Topics.DEAD_LETTER.name(), null, now.toEpochMilli(),
                 SOURCE.getBytes(StandardCharsets.UTF_8), value));
-    }
-
-    private static String kept(byte[] raw) {
-        if (raw == null || raw.length > MAX_KEPT_BYTES) {
-            return "";
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(raw))
-                    .toString();
-        } catch (CharacterCodingException e) {
-            return "";
-        }
     }
 
     private static String abbreviate(String message) {
