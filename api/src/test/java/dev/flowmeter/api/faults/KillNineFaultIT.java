@@ -16,7 +16,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,8 @@ class KillNineFaultIT {
     private static final long SEED = 9L;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
-    @TempDir
+    /** Kept when a test fails, so its server.log can be read. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path work;
 
     @Test
@@ -133,14 +136,19 @@ class KillNineFaultIT {
 
     /** Waits for ingest readiness and query readiness, failing at once with the log if the process exits. */
     private static void awaitServing(ChildServer server, ServerProbe probe) {
-        await("the server ready for ingest and queries").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(server.isAlive()).as("the server process is running; its log ends:%n%s",
-                            server.logTail()).isTrue();
-                    int query = probe.status(ServerProbe.QUERY);
-                    assertThat(query).as("GET %s (query readiness) exists", ServerProbe.QUERY).isNotEqualTo(404);
-                    return probe.status(ServerProbe.READY) == 200 && query == 200;
-                });
+        try {
+            await("the server ready for ingest and queries").atMost(START_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        assertThat(server.isAlive()).as("the server process is running; its log ends:%n%s",
+                                server.logTail()).isTrue();
+                        int query = probe.status(ServerProbe.QUERY);
+                        assertThat(query).as("GET %s (query readiness) exists", ServerProbe.QUERY).isNotEqualTo(404);
+                        return probe.status(ServerProbe.READY) == 200 && query == 200;
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("not ready within " + START_TIMEOUT + " (ingest " + probe.status(ServerProbe.READY)
+                    + ", queries " + probe.status(ServerProbe.QUERY) + "); the log ends:\n" + server.logTail(), e);
+        }
     }
 
     /** The shaded jar {@code package} built; failsafe passes its path, an IDE run finds it from the module dir. */
