@@ -82,11 +82,8 @@ public record FlowmeterConfig(
     public static final Duration DEFAULT_MAX_FUTURE = Duration.ofDays(1);
     /** A quarter of the heap, at most 256 MiB: ten 25 MiB uploads at once, and room left for Kafka and Streams. */
     public static final long DEFAULT_MAX_BUFFERED_BYTES_CAP = 256L * 1024 * 1024;
-    /**
-     * A gate name as events spell it, without ':': the issue's {@code gate:environment} form needs gate events that
-     * carry an environment, which they do not yet, so it is refused rather than read as a gate of that name.
-     */
-    private static final Pattern GATE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** A gate, optionally with the environment whose deployments it holds: code-review, change-approval:production. */
+    private static final Pattern GATE_NAME = Pattern.compile("(?=.{1,100}$)[A-Za-z0-9._-]+(:[A-Za-z0-9._-]+)?");
 
     public static FlowmeterConfig fromEnv(Map<String, String> env) {
         EnvReader read = new EnvReader(env);
@@ -132,15 +129,24 @@ public record FlowmeterConfig(
                         read.duration("FLOWMETER_GATE_ITEM_RETENTION", TopologySettings.DEFAULT_GATE_ITEM_RETENTION),
                         read.duration("FLOWMETER_GATE_REORDER_WINDOW",
                                 TopologySettings.DEFAULT_GATE_REORDER_WINDOW),
-                        GateLimits.of(read.durations(GATE_LIMITS, GATE_NAME, "is not a gate name: 1-100 letters,"
-                                + " digits, '.', '_' or '-' (limits per environment, gate:environment, are not"
-                                + " supported: gate events carry no environment)"))),
+                        gateLimits(read)),
                 maxBodyBytes,
                 read.integer("FLOWMETER_MAX_BATCH_SIZE", DEFAULT_MAX_BATCH_SIZE, 1, 100_000),
                 read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT),
                 read.duration("FLOWMETER_MAX_FUTURE", DEFAULT_MAX_FUTURE),
                 read.longInteger("FLOWMETER_MAX_BUFFERED_BYTES", defaultBuffered, maxBodyBytes, Long.MAX_VALUE),
                 WebhookSettings.fromEnv(env));
+    }
+
+    private static GateLimits gateLimits(EnvReader read) {
+        Map<String, Duration> limits = read.durations(GATE_LIMITS, GATE_NAME, "is not a gate name: 1-100 letters,"
+                + " digits, '.', '_' or '-', optionally followed by ':' and an environment, as in"
+                + " change-approval:production");
+        try {
+            return GateLimits.of(limits);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(GATE_LIMITS + ": " + e.getMessage(), e);
+        }
     }
 
     public boolean embeddedKafka() {

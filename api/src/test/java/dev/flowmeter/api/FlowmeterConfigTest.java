@@ -3,6 +3,7 @@ package dev.flowmeter.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.flowmeter.streams.gates.GateLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,11 +212,25 @@ class FlowmeterConfigTest {
     }
 
     @Test
-    void shouldRefuseAPerEnvironmentGateLimitWhenGateEventsCarryNoEnvironment() {
-        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS",
-                "change-approval=4h, change-approval:production=2h")))
+    void shouldReadLimitsPerEnvironmentAndFallBackToTheGateThenTheDefault() {
+        FlowmeterConfig config = FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS",
+                "change-approval=4h, change-approval:production=2h, default=72h"));
+        GateLimits limits = config.topology().gateLimits();
+        assertThat(limits.limitFor("change-approval:production")).contains(Duration.ofHours(2));
+        assertThat(limits.limitFor("change-approval:staging")).contains(Duration.ofHours(4));
+        assertThat(limits.limitFor("change-approval")).contains(Duration.ofHours(4));
+        assertThat(limits.limitFor("approval:production")).contains(Duration.ofHours(72));
+    }
+
+    @Test
+    void shouldNameTheVariableWhenAGateLimitNameIsNotAGate() {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "qa:eu:prod=2h")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("FLOWMETER_GATE_LIMITS: 'change-approval:production' is not a gate name")
-                .hasMessageContaining("gate events carry no environment");
+                .hasMessage("FLOWMETER_GATE_LIMITS: 'qa:eu:prod' is not a gate name: 1-100 letters, digits, '.', '_'"
+                        + " or '-', optionally followed by ':' and an environment, as in change-approval:production");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "default:production=2h")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GATE_LIMITS: 'default:production' is not a gate: the default has no"
+                        + " environment; name the gate, as in change-approval:production");
     }
 }

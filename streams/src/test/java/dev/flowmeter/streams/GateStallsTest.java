@@ -201,7 +201,9 @@ class GateStallsTest {
 
         assertThat(after.scalar(GATE_LIMIT, "code-review")).contains(21600.0);
         assertThat(after.scalar(GATE_LIMIT, GateLimits.DEFAULT)).contains(259200.0);
-        assertThat(after.scalars().stream().filter(s -> s.metric() == GATE_LIMIT)).hasSize(2);
+        // qa has no limit of its own: it is served with the default's 72 h, under its own name.
+        assertThat(after.scalar(GATE_LIMIT, "qa")).contains(259200.0);
+        assertThat(after.scalars().stream().filter(s -> s.metric() == GATE_LIMIT)).hasSize(3);
     }
 
     @Test
@@ -236,6 +238,33 @@ class GateStallsTest {
         fixture.advanceWallClock(Duration.ofHours(6)); // 08:00:10, past 02:00:01 + 6 h
         assertThat(fixture.stalls()).containsExactly(
                 stalled("code-review", "PR-1", "2026-05-10T02:00:01Z", SIX_HOURS, "2026-05-10T08:00:10Z"));
+    }
+
+    @Test
+    void shouldStallADeploymentByTheLimitOfItsEnvironmentElseByTheLimitOfItsGate() {
+        fixture.close();
+        fixture = new TopologyFixture(TopologySettings.defaults().withGateLimits(GateLimits.of(Map.of(
+                "change-approval", Duration.ofHours(4), "change-approval:production", Duration.ofHours(2)))));
+        // Both wait from 2026-05-09T23:00; the wall clock starts at 00:00, so 1 h has passed.
+        fixture.send(fixture.queued("change-approval:production", "deploy-1", "2026-05-09T23:00:00Z"));
+        fixture.send(fixture.queued("change-approval:staging", "deploy-2", "2026-05-09T23:00:00Z"));
+        fixture.passReorderWindow(); // 00:00:05
+
+        // production's own 2 h pass at 01:00:00; staging has none of its own and takes change-approval's 4 h.
+        fixture.advanceWallClock(Duration.ofHours(1)); // 01:00:05
+        assertThat(fixture.stalls()).containsExactly(stalled("change-approval:production", "deploy-1",
+                "2026-05-09T23:00:00Z", 2 * 3600, "2026-05-10T01:00:05Z"));
+        MetricsSnapshot metrics = fixture.metricsAt(Instant.parse("2026-05-10T01:00:05Z"));
+        assertThat(metrics.scalar(GATE_STALLED_ITEMS, S, "change-approval:production")).contains(1.0);
+        assertThat(metrics.scalar(GATE_STALLED_ITEMS, S, "change-approval:staging")).contains(0.0);
+        assertThat(metrics.scalar(GATE_LIMIT, "change-approval:production")).contains(7200.0);
+        assertThat(metrics.scalar(GATE_LIMIT, "change-approval")).contains(14400.0);
+        // staging's limit is served under its own gate too, from change-approval's: the alert reads it there.
+        assertThat(metrics.scalar(GATE_LIMIT, "change-approval:staging")).contains(14400.0);
+
+        fixture.advanceWallClock(Duration.ofHours(2)); // 03:00:05, past 23:00 + 4 h
+        assertThat(fixture.stalls()).containsExactly(stalled("change-approval:staging", "deploy-2",
+                "2026-05-09T23:00:00Z", 4 * 3600, "2026-05-10T03:00:05Z"));
     }
 
     /** The item's stall mark as stored, read through its JSON form (the record type is the gates package's own). */

@@ -104,7 +104,16 @@ public final class MetricsQuery {
             long stalled = waitingAtGate == null ? 0 : waitingAtGate[2];
             scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_STALLED_ITEMS, gate.getValue(), stalled));
         }
-        limits.asMap().forEach((gate, limit) ->
+        // Each configured limit, and the limit a served gate takes from another name (approval:staging from
+        // approval, or from the default), so that every stalled series has its limit beside it.
+        Map<String, Duration> served = new TreeMap<>(limits.asMap());
+        for (List<String> gate : gates.values()) {
+            String name = gate.get(1);
+            if (!served.containsKey(name)) {
+                limits.limitFor(name).ifPresent(limit -> served.put(name, limit));
+            }
+        }
+        served.forEach((gate, limit) ->
                 scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_LIMIT, List.of(gate), limit.toMillis() / 1000.0)));
         return new MetricsSnapshot(histograms, scalars, complete);
     }
