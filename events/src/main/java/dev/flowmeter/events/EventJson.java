@@ -99,7 +99,9 @@ public final class EventJson {
                         "must list at least one commit id; leave it out to derive the commits from history",
                         "leave commits out to derive them from the history of sha, or report them as an artifact "
                                 + "(in several events if need be: reports of the same sha add up) and deploy its sha");
-                yield fields.ok() ? new DeploymentFinished(id, time, service, environment, sha, status, commits) : null;
+                boolean rollback = fields.optionalFlag("rollback");
+                yield fields.ok() ? new DeploymentFinished(id, time, service, environment, sha, status, commits,
+                        rollback) : null;
             }
             case GATE_QUEUED -> {
                 String gate = fields.name("gate");
@@ -199,6 +201,9 @@ public final class EventJson {
             node.put("status", deployment.status().wireName());
             if (!deployment.commits().isEmpty()) {
                 shas(node.putArray("commits"), deployment.commits());
+            }
+            if (deployment.rollback()) {
+                node.put("rollback", true);
             }
         } else if (event instanceof GateQueued queued) {
             node.put("gate", queued.gate());
@@ -303,6 +308,20 @@ public final class EventJson {
         String optionalName(String field) {
             JsonNode value = node.get(field);
             return value == null || value.isNull() ? "" : name(field);
+        }
+
+        /** An optional JSON boolean: {@code false} when absent or null; a string "true" is refused. */
+        boolean optionalFlag(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return false;
+            }
+            if (!value.isBoolean()) {
+                error(field, "must be true or false (a JSON boolean), got " + value.getNodeType().name()
+                        .toLowerCase(Locale.ROOT));
+                return false;
+            }
+            return value.booleanValue();
         }
 
         String optionalSha(String field) {

@@ -3,6 +3,8 @@ package dev.flowmeter.events;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
@@ -14,6 +16,14 @@ class EventJsonTest {
     private static final Instant AT = Instant.parse("2026-05-01T10:00:00Z");
     private static final String SHA = "9fceb02d0ae598e95dc970b74767f19372d61af8";
     private static final String PARENT = "0123456789abcdef0123456789abcdef01234567";
+
+    private static JsonNode read(String json) {
+        try {
+            return EventJson.MAPPER.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new AssertionError(e);
+        }
+    }
 
     private static DeliveryEvent roundTrip(DeliveryEvent event) {
         return new DeliveryEventSerde().deserializer().deserialize("t",
@@ -28,6 +38,8 @@ class EventJsonTest {
                         List.of(SHA, PARENT)),
                 new DeploymentFinished("f", AT, "shop/checkout", "production", SHA, DeploymentStatus.FAILURE,
                         List.of()),
+                new DeploymentFinished("b", AT, "shop/checkout", "production", PARENT, DeploymentStatus.SUCCESS,
+                        List.of(), true),
                 new GateQueued("q", AT, "shop/checkout", "approval:production", "42"),
                 new GateStarted("s", AT, "shop/checkout", "qa", "PR-1"),
                 new GateFinished("e", AT, "shop/checkout", "qa", "PR-1", GateOutcome.FAILED),
@@ -47,6 +59,30 @@ class EventJsonTest {
         assertThat(EventJson.toJson(event).toString()).isEqualTo("{\"id\":\"gh-123\",\"type\":\"deployment\","
                 + "\"time\":\"2026-05-01T10:00:00Z\",\"service\":\"shop/checkout\",\"environment\":\"production\","
                 + "\"sha\":\"" + SHA + "\",\"status\":\"success\"}");
+    }
+
+    @Test
+    void shouldReadARollbackFlagWhenADeploymentSaysItRestoresAnEarlierVersion() {
+        String json = "{\"id\":\"d-2\",\"type\":\"deployment\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"environment\":\"production\",\"sha\":\"" + SHA + "\","
+                + "\"status\":\"success\",\"rollback\":true}";
+
+        DeliveryEvent event = EventJson.parse(read(json));
+
+        assertThat(event).isEqualTo(new DeploymentFinished("d-2", AT, "shop/checkout", "production", SHA,
+                DeploymentStatus.SUCCESS, List.of(), true));
+        assertThat(EventJson.toJson(event).toString()).isEqualTo(json);
+    }
+
+    @Test
+    void shouldNameTheFieldWhenRollbackIsNotABoolean() {
+        String json = "{\"id\":\"d-2\",\"type\":\"deployment\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"environment\":\"production\",\"sha\":\"" + SHA + "\","
+                + "\"status\":\"success\",\"rollback\":\"yes\"}";
+
+        assertThatThrownBy(() -> EventJson.parse(read(json))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("rollback", "must be true or false (a JSON boolean), got string")));
     }
 
     /** What a webhook mapper builds is checked with the rules the topology reads it back with. */
