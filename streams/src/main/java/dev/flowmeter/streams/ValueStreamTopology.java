@@ -4,6 +4,8 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.events.Topics;
 import dev.flowmeter.streams.dedup.Deduplication;
+import dev.flowmeter.streams.dora.DeliveryLedger;
+import dev.flowmeter.streams.dora.Dora;
 import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.leadtime.LeadTime;
 import dev.flowmeter.streams.metrics.Aggregates;
@@ -40,7 +42,9 @@ public final class ValueStreamTopology {
                         .withTimestampExtractor(ingestTime)
                         .withName("events-read-delivery-events"));
         KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
+        DeliveryLedger.addStores(builder);
         LeadTime.addTo(builder, firstDeliveries, settings);
+        Dora.addTo(builder, firstDeliveries, settings);
         Gates.addTo(builder, firstDeliveries, settings);
         Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
         return builder.build();

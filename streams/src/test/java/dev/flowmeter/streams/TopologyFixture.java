@@ -10,8 +10,13 @@ import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topics;
+import dev.flowmeter.streams.dora.DoraKeys;
+import dev.flowmeter.streams.dora.DoraQuery;
+import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
 import java.io.IOException;
@@ -164,6 +169,26 @@ final class TopologyFixture implements AutoCloseable {
 
     GateFinished finished(String gate, String item, String time, GateOutcome outcome) {
         return new GateFinished(nextId(), Instant.parse(time), SERVICE, gate, item, outcome);
+    }
+
+    DeploymentFinished rolledBack(String environment, String sha, String time) {
+        return new DeploymentFinished(nextId(), Instant.parse(time), SERVICE, environment, sha,
+                DeploymentStatus.SUCCESS, List.of(), true);
+    }
+
+    IncidentOpened incidentOpened(String incident, String time, String sha) {
+        return new IncidentOpened(nextId(), Instant.parse(time), SERVICE, incident, "", sha);
+    }
+
+    IncidentResolved incidentResolved(String incident, String time) {
+        return new IncidentResolved(nextId(), Instant.parse(time), SERVICE, incident, "", "");
+    }
+
+    /** The DORA keys of the fixture's service over {@code window} ending at {@code now}, production by default. */
+    DoraKeys.Report dora(Duration window, String now) {
+        DoraQuery query = new DoraQuery(driver::getKeyValueStore, Clock.fixed(Instant.parse(now), ZoneOffset.UTC),
+                DoraSettings.DEFAULTS);
+        return query.report(List.of(query.history(SERVICE)), null, window);
     }
 
     /** The cumulative count of a histogram at the bucket whose upper bound is {@code bound}. */

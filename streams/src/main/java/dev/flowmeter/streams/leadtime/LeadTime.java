@@ -6,6 +6,7 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.streams.TopologySettings;
+import dev.flowmeter.streams.dora.DeliveryLedger;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Metric;
 import dev.flowmeter.streams.state.ExpiryIndex;
@@ -79,7 +80,8 @@ public final class LeadTime {
                                 || event instanceof DeploymentFinished,
                         Named.as("lead-time-select-commits-and-deployments"))
                 .process(() -> new LeadTimeProcessor(settings), Named.as("lead-time-ship-commits"),
-                        NODES_STORE, PARENTS_STORE, SHIPPED_STORE, AWAITING_STORE, EXPIRY_STORE, Aggregates.STORE);
+                        NODES_STORE, PARENTS_STORE, SHIPPED_STORE, AWAITING_STORE, EXPIRY_STORE, Aggregates.STORE,
+                        DeliveryLedger.DEPLOYMENTS_STORE, DeliveryLedger.SHIPPED_STORE, DeliveryLedger.EXPIRY_STORE);
     }
 
     private static final class LeadTimeProcessor implements Processor<String, DeliveryEvent, Void, Void> {
@@ -89,6 +91,7 @@ public final class LeadTime {
         private final Duration purgeInterval;
         private LeadTimeState state;
         private Aggregates aggregates;
+        private DeliveryLedger ledger;
 
         LeadTimeProcessor(TopologySettings settings) {
             this.walkLimit = settings.walkLimit();
@@ -102,6 +105,7 @@ public final class LeadTime {
                     context.getStateStore(SHIPPED_STORE), context.getStateStore(AWAITING_STORE),
                     new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
             aggregates = new Aggregates(context.getStateStore(Aggregates.STORE));
+            ledger = DeliveryLedger.forDeployments(context);
             // Retention is a wall-clock matter: history ages while no event comes.
             context.schedule(purgeInterval, PunctuationType.WALL_CLOCK_TIME, this::purge);
         }
@@ -123,6 +127,7 @@ public final class LeadTime {
             String environment = deployment.environment();
             aggregates.increment(Metric.DEPLOYMENTS, service, environment, deployment.status().wireName());
             if (deployment.status() != DeploymentStatus.SUCCESS) {
+                ledger.deployed(deployment, 0);
                 return;
             }
             long time = deployment.time().toEpochMilli();
@@ -141,6 +146,7 @@ public final class LeadTime {
                 }
             }
             aggregates.observe(Metric.DEPLOYMENT_COMMITS, count, service, environment);
+            ledger.deployed(deployment, count);
         }
 
         /**
@@ -187,7 +193,7 @@ public final class LeadTime {
             if (node == null) {
                 state.await(service, sha, environment, new AwaitedDeployment(time, walk));
             } else if (!node.artifact()) {
-                observeLeadTime(service, environment, time, node.timeMillis());
+                observeLeadTime(service, environment, time, sha, node.timeMillis());
             }
         }
 
@@ -201,7 +207,7 @@ public final class LeadTime {
             Map<String, AwaitedDeployment> waiting = state.takeAwaited(service, sha);
             waiting.forEach((environment, deployment) -> {
                 if (!artifact) {
-                    observeLeadTime(service, environment, deployment.timeMillis(), time);
+                    observeLeadTime(service, environment, deployment.timeMillis(), sha, time);
                 }
                 // Deploying an artifact ships what it was built from, whether the artifact was listed or walked to.
                 if (deployment.walk() || artifact) {
@@ -228,13 +234,16 @@ public final class LeadTime {
             });
         }
 
-        private void observeLeadTime(String service, String environment, long deployedAt, long committedAt) {
+        private void observeLeadTime(String service, String environment, long deployedAt, String sha,
+                long committedAt) {
             // A commit stamped after its deployment means skewed clocks; count it as zero rather than negative.
             aggregates.observe(Metric.LEAD_TIME, Math.max(0, deployedAt - committedAt), service, environment);
+            ledger.shipped(service, environment, deployedAt, sha, committedAt);
         }
 
         private void purge(long now) {
             int work = state.purge(now - retention.toMillis(), PURGE_BUDGET);
+            work += ledger.purgeDeployments(now - retention.toMillis(), PURGE_BUDGET);
             if (work >= PURGE_BUDGET) {
                 LOG.debug("Lead-time purge did its most work ({} records) this run; the rest of what is older than"
                         + " FLOWMETER_RETENTION follows in the next runs", PURGE_BUDGET);
