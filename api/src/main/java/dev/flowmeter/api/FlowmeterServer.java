@@ -20,6 +20,7 @@ import dev.flowmeter.streams.errors.SkipOversizedWrites;
 import dev.flowmeter.streams.errors.SkipUnreadableRecords;
 import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.metrics.MetricsQuery;
+import dev.flowmeter.streams.state.StoreLookup;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -334,8 +335,8 @@ public final class FlowmeterServer implements AutoCloseable {
         return Set.copyOf(names);
     }
 
-    private static MetricsQuery.StoreLookup storesOf(KafkaStreams streams) {
-        return new MetricsQuery.StoreLookup() {
+    private static StoreLookup storesOf(KafkaStreams streams) {
+        return new StoreLookup() {
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
                 return streams.store(StoreQueryParameters.fromNameAndType(name,

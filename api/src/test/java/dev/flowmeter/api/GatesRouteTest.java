@@ -6,7 +6,7 @@ import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.gates.Gates;
-import dev.flowmeter.streams.metrics.MetricsQuery;
+import dev.flowmeter.streams.state.StoreLookup;
 import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
@@ -34,7 +34,7 @@ class GatesRouteTest {
             "shop/checkout|code-review|PR-2", Instant.parse("2026-05-09T22:00:00Z").toEpochMilli(),
             "shop/cart|qa|build-7", Instant.parse("2026-05-09T21:00:00Z").toEpochMilli()));
 
-    private static Javalin app(MetricsQuery.StoreLookup stores) {
+    private static Javalin app(StoreLookup stores) {
         GatesRoute route = new GatesRoute(new GateQuery(stores, Clock.fixed(NOW, ZoneOffset.UTC), LIMITS));
         return Javalin.create(config -> {
             Problems.register(config);
@@ -80,7 +80,7 @@ class GatesRouteTest {
 
     @Test
     void shouldAnswer503WithRetryAfterWhenTheStateCannotBeReadYet() {
-        MetricsQuery.StoreLookup restoring = new MetricsQuery.StoreLookup() {
+        StoreLookup restoring = new StoreLookup() {
             @Override
             public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
                 throw new InvalidStateStoreException("restoring");
@@ -96,7 +96,7 @@ class GatesRouteTest {
     }
 
     /** Serves the waiting store from a sorted map, as RocksDB would (keys in byte order, here all ASCII). */
-    private static final class MapStores implements MetricsQuery.StoreLookup {
+    private static final class MapStores implements StoreLookup {
         private final NavigableMap<String, Long> waiting;
 
         MapStores(NavigableMap<String, Long> waiting) {

@@ -3,6 +3,7 @@ package dev.flowmeter.api.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowmeter.streams.metrics.MetricsQuery;
+import dev.flowmeter.streams.state.StoreLookup;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -17,7 +18,7 @@ class StateCollectorTest {
     private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-05-01T12:00:00Z"), ZoneOffset.UTC);
 
     /** A lookup that fails the way a store that is not here fails, but with an exception nobody planned for. */
-    private static final MetricsQuery.StoreLookup BROKEN = new MetricsQuery.StoreLookup() {
+    private static final StoreLookup BROKEN = new StoreLookup() {
         @Override
         public <V> ReadOnlyKeyValueStore<String, V> store(String name) {
             throw new IllegalStateException("the store went away in an unexpected way");

@@ -1,7 +1,7 @@
 package dev.flowmeter.streams.dora;
 
-import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.state.StoreKey;
+import dev.flowmeter.streams.state.StoreLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,11 +24,11 @@ public final class DoraQuery {
 
     private static final StringSerializer PREFIX = new StringSerializer();
 
-    private final MetricsQuery.StoreLookup stores;
+    private final StoreLookup stores;
     private final Clock clock;
     private final DoraSettings settings;
 
-    public DoraQuery(MetricsQuery.StoreLookup stores, Clock clock, DoraSettings settings) {
+    public DoraQuery(StoreLookup stores, Clock clock, DoraSettings settings) {
         this.stores = stores;
         this.clock = clock;
         this.settings = settings;

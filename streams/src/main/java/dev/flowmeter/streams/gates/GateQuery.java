@@ -1,7 +1,7 @@
 package dev.flowmeter.streams.gates;
 
-import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.state.StoreKey;
+import dev.flowmeter.streams.state.StoreLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,11 +41,11 @@ public final class GateQuery {
         }
     }
 
-    private final MetricsQuery.StoreLookup stores;
+    private final StoreLookup stores;
     private final Clock clock;
     private final GateLimits limits;
 
-    public GateQuery(MetricsQuery.StoreLookup stores, Clock clock, GateLimits limits) {
+    public GateQuery(StoreLookup stores, Clock clock, GateLimits limits) {
         this.stores = stores;
         this.clock = clock;
         this.limits = limits;

@@ -1,16 +1,25 @@
 package dev.flowmeter.streams.metrics;
 
+import dev.flowmeter.streams.dora.Classifier;
+import dev.flowmeter.streams.dora.DoraQuery;
+import dev.flowmeter.streams.dora.DoraSettings;
+import dev.flowmeter.streams.dora.History;
+import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.state.StoreKey;
+import dev.flowmeter.streams.state.StoreLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -24,18 +33,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class MetricsQuery {
 
-    /** Finds a local read-only store by name (Kafka Streams' interactive queries, or a test driver's store). */
-    @FunctionalInterface
-    public interface StoreLookup {
-        <V> ReadOnlyKeyValueStore<String, V> store(String name);
-    }
-
     private static final Map<String, Metric> BY_NAME = Arrays.stream(Metric.values())
             .collect(Collectors.toMap(Metric::prometheusName, Function.identity()));
 
     private final StoreLookup stores;
     private final Clock clock;
     private final GateLimits limits;
+    private final DoraSettings dora;
+    private final Teams teams;
 
     /** A query with no gate limits: nothing counts as stalled. */
     public MetricsQuery(StoreLookup stores, Clock clock) {
@@ -44,9 +49,20 @@ public final class MetricsQuery {
 
     /** @param limits the same gate limits the topology runs with */
     public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits) {
+        this(stores, clock, limits, DoraSettings.DEFAULTS, Teams.NONE);
+    }
+
+    /**
+     * @param limits the same gate limits the topology runs with
+     * @param dora which environments are production, for the failure, recovery and rework series
+     * @param teams the team of each service, for {@code flowmeter_service_info}
+     */
+    public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits, DoraSettings dora, Teams teams) {
         this.stores = stores;
         this.clock = clock;
         this.limits = limits;
+        this.dora = dora;
+        this.teams = teams;
     }
 
     public MetricsSnapshot snapshot() {
@@ -73,6 +89,12 @@ public final class MetricsQuery {
 
         List<MetricsSnapshot.Histogram> histograms = new ArrayList<>();
         List<MetricsSnapshot.Scalar> scalars = new ArrayList<>();
+        Set<String> services = new TreeSet<>();
+        try {
+            readDelivery(histograms, scalars, services);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
         Map<String, List<String>> gates = new TreeMap<>();
         for (Map.Entry<String, Aggregate> entry : aggregates.entrySet()) {
             String[] parts = entry.getKey().split("\\" + StoreKey.SEPARATOR, -1);
@@ -81,6 +103,9 @@ public final class MetricsQuery {
                 continue; // a series of a metric this version no longer serves
             }
             List<String> labels = List.of(Arrays.copyOfRange(parts, 1, parts.length));
+            if (metric.labelNames().get(0).equals("service")) {
+                services.add(labels.get(0));
+            }
             Aggregate value = entry.getValue();
             if (metric.kind() == Metric.Kind.HISTOGRAM) {
                 histograms.add(histogram(metric, labels, value));
@@ -94,6 +119,11 @@ public final class MetricsQuery {
         }
         for (String key : waiting.keySet()) {
             gates.put(key, List.of(StoreKey.split(key, 2)));
+            services.add(StoreKey.split(key, 2)[0]);
+        }
+        for (String service : services) {
+            scalars.add(new MetricsSnapshot.Scalar(Metric.SERVICE_INFO,
+                    List.of(service, teams.teamOf(service).orElse("")), 1));
         }
         for (Map.Entry<String, List<String>> gate : gates.entrySet()) {
             long[] waitingAtGate = waiting.get(gate.getKey());
@@ -116,6 +146,61 @@ public final class MetricsQuery {
         served.forEach((gate, limit) ->
                 scalars.add(new MetricsSnapshot.Scalar(Metric.GATE_LIMIT, List.of(gate), limit.toMillis() / 1000.0)));
         return new MetricsSnapshot(histograms, scalars, complete);
+    }
+
+    /**
+     * The failure, recovery, rework and incident series, classified from the delivery ledger's whole history at
+     * scrape time (docs/metrics.md). A late event (a rollback, an incident naming an old sha) can move a deployment
+     * into or out of the failures, so unlike the other counters these can also go down, as can every series once
+     * its facts pass the retention.
+     */
+    private void readDelivery(List<MetricsSnapshot.Histogram> histograms, List<MetricsSnapshot.Scalar> scalars,
+            Set<String> services) {
+        Predicate<String> production = dora.environments(null);
+        Map<String, History> histories = new DoraQuery(stores, clock, dora).histories(service -> true);
+        for (History history : histories.values()) {
+            String service = history.service();
+            services.add(service);
+            Classifier.Result result = Classifier.classify(history, production);
+            Map<String, long[]> byEnvironment = new TreeMap<>(); // status, rollback, incident, rework, unrecovered
+            Map<String, Aggregate> recovery = new TreeMap<>();
+            for (Classifier.Classified deployment : result.deployments()) {
+                String environment = deployment.deployment().environment();
+                long[] counts = byEnvironment.computeIfAbsent(environment, e -> new long[5]);
+                recovery.computeIfAbsent(environment, e -> Aggregate.empty(Metric.RECOVERY_TIME.buckets()));
+                if (deployment.failed()) {
+                    counts[deployment.failure().ordinal()]++;
+                    if (deployment.recoveryMillis() == null) {
+                        counts[4]++;
+                    } else {
+                        recovery.merge(environment, Aggregate.empty(Metric.RECOVERY_TIME.buckets())
+                                .plusObservation(Metric.RECOVERY_TIME.buckets(), deployment.recoveryMillis()),
+                                Aggregate::plus);
+                    }
+                }
+                if (deployment.rework()) {
+                    counts[3]++;
+                }
+            }
+            byEnvironment.forEach((environment, counts) -> {
+                for (Classifier.Failure reason : Classifier.Failure.values()) {
+                    scalars.add(new MetricsSnapshot.Scalar(Metric.FAILED_DEPLOYMENTS,
+                            List.of(service, environment, reason.label()), counts[reason.ordinal()]));
+                }
+                scalars.add(new MetricsSnapshot.Scalar(Metric.REWORK_DEPLOYMENTS, List.of(service, environment),
+                        counts[3]));
+                scalars.add(new MetricsSnapshot.Scalar(Metric.FAILURES_UNRECOVERED, List.of(service, environment),
+                        counts[4]));
+                histograms.add(histogram(Metric.RECOVERY_TIME, List.of(service, environment),
+                        recovery.get(environment)));
+            });
+            long opened = history.incidents().stream().filter(i -> i.openedAt() != null).count();
+            if (opened > 0) {
+                scalars.add(new MetricsSnapshot.Scalar(Metric.INCIDENTS, List.of(service), opened));
+                scalars.add(new MetricsSnapshot.Scalar(Metric.INCIDENTS_OPEN, List.of(service),
+                        history.incidents().stream().filter(History.Incident::open).count()));
+            }
+        }
     }
 
     private void readAggregates(String storeName, Map<String, Aggregate> into) {
