@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +73,62 @@ final class EnvReader {
         return value.isEmpty() ? fallback : parseDuration(name, value.get());
     }
 
+    /** Three ascending durations, comma-separated, as {@link #duration} reads each; {@code fallback} when unset. */
+    List<Duration> durationList(String name, List<Duration> fallback) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String[] parts = value.get().split(",", -1);
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(name + " must be three durations, elite, high and medium, such as"
+                    + " 1d,7d,30d; got '" + value.get() + "'");
+        }
+        List<Duration> parsed = new ArrayList<>();
+        for (String part : parts) {
+            parsed.add(parseDuration(name, part.trim()));
+        }
+        if (parsed.get(0).compareTo(parsed.get(1)) > 0 || parsed.get(1).compareTo(parsed.get(2)) > 0) {
+            throw new IllegalArgumentException(name + " must be ascending (elite, high, medium), got '"
+                    + value.get() + "'");
+        }
+        return List.copyOf(parsed);
+    }
+
+    /** Three ascending percentages such as {@code 5%,10%,15%}, as fractions; {@code fallback} when unset. */
+    List<Double> percentList(String name, List<Double> fallback) {
+        Optional<String> value = optional(name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        String[] parts = value.get().split(",", -1);
+        String rule = name + " must be three ascending percentages from 0% to 100%, elite, high and medium, such"
+                + " as 5%,10%,15%; got '" + value.get() + "'";
+        if (parts.length != 3) {
+            throw new IllegalArgumentException(rule);
+        }
+        List<Double> parsed = new ArrayList<>();
+        for (String part : parts) {
+            String text = part.trim();
+            if (!text.endsWith("%")) {
+                throw new IllegalArgumentException(rule);
+            }
+            try {
+                double percent = Double.parseDouble(text.substring(0, text.length() - 1).trim());
+                if (!(percent >= 0 && percent <= 100)) {
+                    throw new IllegalArgumentException(rule);
+                }
+                parsed.add(percent / 100);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(rule, e);
+            }
+        }
+        if (parsed.get(0) > parsed.get(1) || parsed.get(1) > parsed.get(2)) {
+            throw new IllegalArgumentException(rule);
+        }
+        return List.copyOf(parsed);
+    }
+
     /**
      * A comma-separated list of {@code name=duration} pairs, such as {@code code-review=24h, qa=48h}, each duration
      * as {@link #duration} reads it and each name matching {@code namePattern}; empty when the variable is not set.
@@ -100,7 +158,8 @@ final class EnvReader {
         return parsed;
     }
 
-    private static Duration parseDuration(String name, String value) {
+    /** What {@link #duration} reads, for a value from elsewhere (a query parameter); {@code name} is in the message. */
+    static Duration parseDuration(String name, String value) {
         String text = value.toLowerCase(Locale.ROOT);
         Duration parsed;
         try {
@@ -111,6 +170,7 @@ final class EnvReader {
             } else {
                 long amount = Long.parseLong(text.substring(0, text.length() - 1));
                 parsed = switch (text.charAt(text.length() - 1)) {
+                    case 'w' -> Duration.ofDays(7 * amount);
                     case 'd' -> Duration.ofDays(amount);
                     case 'h' -> Duration.ofHours(amount);
                     case 'm' -> Duration.ofMinutes(amount);
@@ -119,7 +179,7 @@ final class EnvReader {
                 };
             }
         } catch (DateTimeParseException | IllegalArgumentException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(name + " must be a duration such as 7d, 12h, 30m, 10s or P7D, got '"
+            throw new IllegalArgumentException(name + " must be a duration such as 7d, 12h, 30m, 10s, 12w or P7D, got '"
                     + value + "'", e);
         }
         if (parsed.isNegative() || parsed.isZero()) {

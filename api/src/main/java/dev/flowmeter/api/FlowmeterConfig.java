@@ -3,13 +3,22 @@ package dev.flowmeter.api;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.streams.TopologySettings;
+import dev.flowmeter.streams.dora.Bands;
+import dev.flowmeter.streams.dora.DoraSettings;
+import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * Everything the server can be told, read once from environment variables. A bad value stops start-up with a message
@@ -34,6 +43,8 @@ import java.util.regex.Pattern;
  * @param maxFuture how far ahead of the server's clock an event's time may be
  * @param maxBufferedBytes the most request-body bytes held in memory at once, over all requests
  * @param webhooks the secrets that enable the webhook endpoints, and the service map
+ * @param dora which environments are production, and the DORA bands
+ * @param teams the team of each service, from the file {@code FLOWMETER_TEAMS} names
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
@@ -54,13 +65,21 @@ public record FlowmeterConfig(
         Duration kafkaTimeout,
         Duration maxFuture,
         long maxBufferedBytes,
-        WebhookSettings webhooks) {
+        WebhookSettings webhooks,
+        DoraSettings dora,
+        Teams teams) {
 
     public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
     public static final String ALLOW_UNAUTHENTICATED = "FLOWMETER_ALLOW_UNAUTHENTICATED";
     public static final String HTTP_HOST = "FLOWMETER_HTTP_HOST";
     public static final String GATE_LIMITS = "FLOWMETER_GATE_LIMITS";
+    public static final String PRODUCTION_ENVIRONMENTS = "FLOWMETER_PRODUCTION_ENVIRONMENTS";
+    public static final String TEAMS = "FLOWMETER_TEAMS";
+    public static final String BANDS_LEAD_TIME = "FLOWMETER_BANDS_LEAD_TIME";
+    public static final String BANDS_DEPLOYMENT_FREQUENCY = "FLOWMETER_BANDS_DEPLOYMENT_FREQUENCY";
+    public static final String BANDS_CHANGE_FAILURE_RATE = "FLOWMETER_BANDS_CHANGE_FAILURE_RATE";
+    public static final String BANDS_RECOVERY_TIME = "FLOWMETER_BANDS_RECOVERY_TIME";
 
     public static final String DEFAULT_DATA_DIR = "./data";
     /** Where the server listens without an ingest token: nobody else can write. */
@@ -135,7 +154,41 @@ public record FlowmeterConfig(
                 read.duration("FLOWMETER_KAFKA_TIMEOUT", DEFAULT_KAFKA_TIMEOUT),
                 read.duration("FLOWMETER_MAX_FUTURE", DEFAULT_MAX_FUTURE),
                 read.longInteger("FLOWMETER_MAX_BUFFERED_BYTES", defaultBuffered, maxBodyBytes, Long.MAX_VALUE),
-                WebhookSettings.fromEnv(env));
+                WebhookSettings.fromEnv(env),
+                new DoraSettings(production(read), new Bands(
+                        read.durationList(BANDS_LEAD_TIME, Bands.DEFAULTS.leadTime()),
+                        read.durationList(BANDS_DEPLOYMENT_FREQUENCY, Bands.DEFAULTS.deploymentInterval()),
+                        read.percentList(BANDS_CHANGE_FAILURE_RATE, Bands.DEFAULTS.changeFailureRate()),
+                        read.durationList(BANDS_RECOVERY_TIME, Bands.DEFAULTS.recoveryTime()))),
+                teams(read));
+    }
+
+    private static Pattern production(EnvReader read) {
+        String regex = read.string(PRODUCTION_ENVIRONMENTS, DoraSettings.DEFAULT_PRODUCTION);
+        try {
+            return DoraSettings.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException(PRODUCTION_ENVIRONMENTS + " must be a regular expression, got '"
+                    + regex + "': " + e.getDescription(), e);
+        }
+    }
+
+    private static Teams teams(EnvReader read) {
+        Optional<String> file = read.optional(TEAMS);
+        if (file.isEmpty()) {
+            return Teams.NONE;
+        }
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(file.get()), StandardCharsets.UTF_8);
+        } catch (IOException | InvalidPathException e) {
+            throw new IllegalArgumentException(TEAMS + " names " + file.get() + ", which cannot be read: " + e, e);
+        }
+        try {
+            return Teams.parse(lines);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(TEAMS + " (" + file.get() + "), " + e.getMessage(), e);
+        }
     }
 
     private static GateLimits gateLimits(EnvReader read) {
@@ -173,6 +226,9 @@ public record FlowmeterConfig(
         view.put("maxFuture", maxFuture);
         view.put("maxBufferedBytes", maxBufferedBytes);
         view.put("webhooks", webhooks.describe());
+        view.put("productionEnvironments", dora.production().pattern());
+        view.put("bands", dora.bands());
+        view.put("teams", teams.isEmpty() ? "none" : "from " + TEAMS);
         return view;
     }
 }

@@ -15,6 +15,7 @@ import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.KafkaEventPublisher;
 import dev.flowmeter.streams.ValueStreamTopology;
+import dev.flowmeter.streams.dora.DoraQuery;
 import dev.flowmeter.streams.errors.SkipFailedRecords;
 import dev.flowmeter.streams.errors.SkipOversizedWrites;
 import dev.flowmeter.streams.errors.SkipUnreadableRecords;
@@ -181,8 +182,11 @@ public final class FlowmeterServer implements AutoCloseable {
             KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
-            MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits());
+            MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits(),
+                    config.dora(), config.teams());
             GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()));
+            DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
+                    clock);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -207,6 +211,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 sources.add(EventsRoute.SOURCE);
                 sources.addAll(Webhooks.register(cfg, config.webhooks(), ingest));
                 gates.register(cfg);
+                dora.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));

@@ -25,6 +25,10 @@ class OpenApiIT {
     private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
     private static final String EVENTS = "/api/v1/events";
     private static final String GATES = "/api/v1/gates";
+    private static final String DORA = "/api/v1/dora";
+    private static final String INCIDENTS = "/api/v1/incidents";
+    private static final String C1 = "1".repeat(40);
+    private static final String C2 = "2".repeat(40);
     private static final String READ_TOKEN = "read-secret";
     private static final String INGEST_TOKEN = "ingest-secret";
     private static final Map<String, String> READ = Map.of("Authorization", "Bearer " + READ_TOKEN);
@@ -49,8 +53,26 @@ class OpenApiIT {
                 ]""", INGEST);
         assertThat(accepted.statusCode()).isEqualTo(202);
         contract("POST", EVENTS, accepted);
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(server.get(GATES, READ).body()).contains("\"PR-2\"", "\"17\""));
+        HttpResponse<String> delivery = post(EVENTS, """
+                [
+                  {"id":"c1","type":"commit","time":"2026-04-28T08:00:00Z","service":"shop/checkout","sha":"%s"},
+                  {"id":"d1","type":"deployment","time":"2026-04-28T10:00:00Z","service":"shop/checkout",
+                   "environment":"production","sha":"%s","status":"success"},
+                  {"id":"d2","type":"deployment","time":"2026-04-29T10:00:00Z","service":"shop/checkout",
+                   "environment":"production","sha":"%s","status":"failure"},
+                  {"id":"d3","type":"deployment","time":"2026-04-29T11:00:00Z","service":"shop/checkout",
+                   "environment":"production","sha":"%s","status":"success"},
+                  {"id":"i1","type":"incident.opened","time":"2026-04-30T09:00:00Z","service":"shop/checkout",
+                   "incident":"PD-1"},
+                  {"id":"i2","type":"incident.resolved","time":"2026-04-30T10:00:00Z","service":"shop/checkout",
+                   "incident":"PD-1"}
+                ]""".formatted(C1, C1, C2, C1), INGEST);
+        assertThat(delivery.statusCode()).isEqualTo(202);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            assertThat(server.get(GATES, READ).body()).contains("\"PR-2\"", "\"17\"");
+            assertThat(server.get(INCIDENTS, READ).body()).contains("\"resolvedAt\":\"2026-04-30T10:00:00Z\"");
+            assertThat(server.get(DORA + "?service=shop/checkout", READ).body()).contains("\"deployments\":3");
+        });
     }
 
     @AfterAll
@@ -83,6 +105,76 @@ class OpenApiIT {
         HttpResponse<String> none = server.get(GATES + "?gate=security", READ);
         assertThat(none.body()).isEqualTo("{\"status\":\"waiting\",\"items\":[],\"truncated\":false}");
         contract("GET", GATES, none);
+    }
+
+    /**
+     * Seven days to 2026-05-01T12:00: d1 (ships c1 after 2 h) and d3 succeed, d2 fails (status) and is recovered by
+     * d3 after 1 h; PD-1 opens after d3 and is resolved 1 h later, so d3 fails too (incident).
+     */
+    @Test
+    void shouldMatchTheDocumentWhenTheDoraKeysOfAServiceAreRead() {
+        HttpResponse<String> week = server.get(DORA + "?service=shop/checkout&window=7d", READ);
+        assertThat(week.statusCode()).isEqualTo(200);
+        contract("GET", DORA, week);
+        assertThat(week.body()).contains(
+                "\"from\":\"2026-04-24T12:00:00Z\"",
+                // 2 successful deployments on 2 days of 7: at least weekly, so high.
+                "\"deploymentFrequency\":{\"deployments\":2,\"perDay\":" + (2 / 7.0) + ",\"deployDays\":2,"
+                        + "\"deployDaysPerWeek\":2.0,\"band\":\"high\"}",
+                "\"leadTime\":{\"samples\":1,\"medianSeconds\":7200.0,\"p75Seconds\":7200.0,"
+                        + "\"p90Seconds\":7200.0,\"band\":\"elite\"}",
+                // d2 and d3 of 3.
+                "\"changeFailureRate\":{\"deployments\":3,\"failed\":2,\"byReason\":{\"status\":1,"
+                        + "\"rollback\":0,\"incident\":1},\"rate\":" + (2 / 3.0) + ",\"band\":\"low\"}",
+                "\"recoveryTime\":{\"samples\":2,\"medianSeconds\":3600.0,\"unrecovered\":[],"
+                        + "\"band\":\"high\"}",
+                "\"reworkRate\":{\"deployments\":3,\"rework\":1,\"rate\":" + (1 / 3.0) + "}",
+                // d1 shipped 1 commit, d3 none: median 0.5.
+                "\"batchSize\":{\"samples\":2,\"median\":0.5}");
+
+        HttpResponse<String> organisation = server.get(DORA, READ);
+        assertThat(organisation.statusCode()).isEqualTo(200);
+        contract("GET", DORA, organisation);
+
+        HttpResponse<String> services = server.get("/api/v1/services", READ);
+        assertThat(services.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services", services);
+        assertThat(services.body()).contains("\"lastDeployment\":{\"id\":\"d3\",\"environment\":\"production\","
+                + "\"time\":\"2026-04-29T11:00:00Z\",\"status\":\"success\"}");
+
+        HttpResponse<String> deployments = server.get("/api/v1/services/shop/checkout/deployments", READ);
+        assertThat(deployments.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services/{service}/deployments", deployments);
+        assertThat(deployments.body()).contains("\"id\":\"d3\"", "\"failure\":\"incident\"",
+                "\"incidents\":[\"PD-1\"]", "{\"sha\":\"" + C1 + "\",\"committedAt\":\"2026-04-28T08:00:00Z\","
+                        + "\"leadTimeSeconds\":7200}");
+
+        HttpResponse<String> incidents = server.get(INCIDENTS + "?status=resolved", READ);
+        assertThat(incidents.statusCode()).isEqualTo(200);
+        contract("GET", INCIDENTS, incidents);
+        assertThat(incidents.body()).contains("\"deployment\":{\"id\":\"d3\",\"environment\":\"production\","
+                + "\"time\":\"2026-04-29T11:00:00Z\"}");
+    }
+
+    @Test
+    void shouldMatchTheDocumentWhenADoraQueryIsRefused() {
+        HttpResponse<String> window = server.get(DORA + "?window=fortnight", READ);
+        assertThat(window.statusCode()).isEqualTo(400);
+        assertThat(window.body()).contains("window must be a duration such as 7d, 30d, 12w or P30D, got 'fortnight'");
+        contract("GET", DORA, window);
+
+        HttpResponse<String> unknown = server.get(DORA + "?service=shop/nothing", READ);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        contract("GET", DORA, unknown);
+
+        HttpResponse<String> from = server.get("/api/v1/services/shop/checkout/deployments?from=yesterday", READ);
+        assertThat(from.statusCode()).isEqualTo(400);
+        assertThat(from.body()).contains("\"field\":\"from\"");
+        contract("GET", "/api/v1/services/{service}/deployments", from);
+
+        HttpResponse<String> status = server.get(INCIDENTS + "?status=closed", READ);
+        assertThat(status.statusCode()).isEqualTo(400);
+        contract("GET", INCIDENTS, status);
     }
 
     @Test

@@ -38,7 +38,7 @@ class KillNineFaultIT {
     private static final int ROUNDS = 120;
     private static final int CLIENTS = 4;
     private static final long SEED = 9L;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
 
     /** Kept when a test fails, so its server.log can be read. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)

@@ -1,41 +1,65 @@
 package dev.flowmeter.api.testing;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Distinct free ports on 127.0.0.1, for processes that must come back on the same ports after a fault. */
+/**
+ * Distinct free ports on 127.0.0.1, for processes that must come back on the same ports after a fault.
+ *
+ * <p>The ports are taken from below the kernel's ephemeral range (Linux: {@code net.ipv4.ip_local_port_range},
+ * 32768-60999 by default). A port from inside it could be handed to an outgoing connection (a load client
+ * reconnecting while the server is down) and then the restarted server could not bind it; one outside it can only
+ * be taken by another listener.
+ */
 public final class FreePorts {
+
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+    private static final int LOWEST = 10_000;
+    private static final int ATTEMPTS = 1_000;
 
     private FreePorts() {
     }
 
-    /**
-     * Opens {@code count} sockets at once, so the ports differ, and closes them. A port could in theory be taken
-     * before the server binds it; the start then fails at bind time, naming the port.
-     */
+    /** {@code count} distinct ports that were free when probed, all below the ephemeral range. */
     public static int[] pick(int count) {
-        ServerSocket[] sockets = new ServerSocket[count];
-        try {
-            int[] ports = new int[count];
-            for (int i = 0; i < count; i++) {
-                sockets[i] = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ports[i] = sockets[i].getLocalPort();
+        int highest = ephemeralStart() - 1;
+        Set<Integer> picked = new LinkedHashSet<>();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < ATTEMPTS && picked.size() < count; attempt++) {
+            int port = random.nextInt(LOWEST, highest + 1);
+            if (!picked.contains(port) && isFree(port)) {
+                picked.add(port);
             }
-            return ports;
+        }
+        if (picked.size() < count) {
+            throw new IllegalStateException("no " + count + " free ports between " + LOWEST + " and " + highest);
+        }
+        return picked.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                if (socket != null) {
-                    try {
-                        socket.close();
-                    } catch (IOException ignored) {
-                        // nothing was bound to it but this probe
-                    }
-                }
-            }
+            return false;
+        }
+    }
+
+    /** The first port of the ephemeral range; 32768 (Linux's default) where it cannot be read. */
+    private static int ephemeralStart() {
+        try {
+            String[] range = Files.readString(EPHEMERAL_RANGE, StandardCharsets.US_ASCII).trim().split("\\s+");
+            int start = Integer.parseInt(range[0]);
+            return start > LOWEST + 1_000 ? start : 32_768;
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 }

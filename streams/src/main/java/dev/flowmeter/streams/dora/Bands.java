@@ -1,5 +1,6 @@
 package dev.flowmeter.streams.dora;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -27,6 +28,7 @@ public record Bands(List<Duration> leadTime, List<Duration> deploymentInterval, 
             this.label = label;
         }
 
+        @JsonValue
         public String label() {
             return label;
         }

@@ -103,7 +103,7 @@ public final class MetricsQuery {
                 continue; // a series of a metric this version no longer serves
             }
             List<String> labels = List.of(Arrays.copyOfRange(parts, 1, parts.length));
-            if (metric.labelNames().get(0).equals("service")) {
+            if (!metric.labelNames().isEmpty() && metric.labelNames().get(0).equals("service")) {
                 services.add(labels.get(0));
             }
             Aggregate value = entry.getValue();

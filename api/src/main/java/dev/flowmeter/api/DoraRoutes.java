@@ -1,0 +1,327 @@
+package dev.flowmeter.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.FieldError;
+import dev.flowmeter.ingest.http.Problem;
+import dev.flowmeter.ingest.http.ProblemException;
+import dev.flowmeter.ingest.http.Problems;
+import dev.flowmeter.ingest.http.Responses;
+import dev.flowmeter.streams.dora.Classifier;
+import dev.flowmeter.streams.dora.DoraKeys;
+import dev.flowmeter.streams.dora.DoraQuery;
+import dev.flowmeter.streams.dora.History;
+import dev.flowmeter.streams.dora.Teams;
+import io.javalin.config.JavalinConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Header;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+
+/**
+ * The DORA keys as JSON: {@code GET /api/v1/dora}, {@code /api/v1/services}, {@code /api/v1/services/{service}/
+ * deployments} and {@code /api/v1/incidents}. Every answer is computed from the delivery ledger of this process's
+ * own partitions (docs/metrics.md): a service's history is in one partition, so a per-service answer is complete on
+ * the process holding it, while a team or organisation answer covers the services this process holds.
+ */
+final class DoraRoutes {
+
+    static final String DORA = "/api/v1/dora";
+    static final String SERVICES = "/api/v1/services";
+    static final String DEPLOYMENTS = "/api/v1/services/<service>/deployments";
+    static final String INCIDENTS = "/api/v1/incidents";
+    static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+    /** The longest window: the default retention, beyond which the ledger holds nothing. */
+    static final Duration MAX_WINDOW = Duration.ofDays(400);
+    /** Most deployments or incidents in one answer. */
+    static final int MAX_ITEMS = 1_000;
+
+    private final DoraQuery query;
+    private final Teams teams;
+    private final Clock clock;
+
+    DoraRoutes(DoraQuery query, Teams teams, Clock clock) {
+        this.query = query;
+        this.teams = teams;
+        this.clock = clock;
+    }
+
+    void register(JavalinConfig cfg) {
+        cfg.routes.get(DORA, ctx -> answer(ctx, this::dora));
+        cfg.routes.get(SERVICES, ctx -> answer(ctx, this::services));
+        cfg.routes.get(DEPLOYMENTS, ctx -> answer(ctx, this::deployments));
+        cfg.routes.get(INCIDENTS, ctx -> answer(ctx, this::incidents));
+    }
+
+    private interface Handler {
+        ObjectNode handle(Context ctx);
+    }
+
+    private static void answer(Context ctx, Handler handler) {
+        ObjectNode body;
+        try {
+            body = handler.handle(ctx);
+        } catch (InvalidStateStoreException e) {
+            ctx.header(Header.RETRY_AFTER, Responses.RETRY_AFTER_SECONDS);
+            Problems.respond(ctx, Problem.of(503, "Service Unavailable", "the delivery state cannot be read right now"
+                    + " (start-up, restore or rebalance); retry later"));
+            return;
+        }
+        try {
+            ctx.contentType("application/json").result(EventJson.MAPPER.writeValueAsString(body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("an ObjectNode always serialises", e);
+        }
+    }
+
+    private ObjectNode dora(Context ctx) {
+        String service = param(ctx, "service");
+        String team = param(ctx, "team");
+        if (service != null && team != null) {
+            throw badRequest("service", "give service or team, not both");
+        }
+        Duration window = window(ctx);
+        String environment = param(ctx, "environment");
+        List<History> histories;
+        if (service != null) {
+            History history = query.history(service);
+            requireKnown(service, history);
+            histories = List.of(history);
+        } else {
+            Predicate<String> scope = team == null ? s -> true : s -> teams.teamOf(s).filter(team::equals).isPresent();
+            histories = List.copyOf(query.histories(scope).values());
+            if (team != null && histories.isEmpty()) {
+                throw notFound("no service of team " + team + " has any deployment or incident here (teams come from "
+                        + FlowmeterConfig.TEAMS + ")");
+            }
+        }
+        DoraKeys.Report report = query.report(histories, environment, window);
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("service", service);
+        body.put("team", team);
+        body.put("environment", environment);
+        body.put("window", window.toString());
+        body.put("services", histories.size());
+        ObjectNode keys = EventJson.MAPPER.valueToTree(report);
+        body.setAll(keys);
+        return body;
+    }
+
+    private ObjectNode services(Context ctx) {
+        ArrayNode list = EventJson.MAPPER.createArrayNode();
+        for (History history : query.histories(s -> true).values()) {
+            ObjectNode entry = list.addObject();
+            entry.put("service", history.service());
+            entry.put("team", teams.teamOf(history.service()).orElse(null));
+            History.Deployment last = history.deployments().stream()
+                    .max(Comparator.comparingLong(History.Deployment::time).thenComparing(History.Deployment::id))
+                    .orElse(null);
+            if (last == null) {
+                entry.putNull("lastDeployment");
+            } else {
+                ObjectNode deployment = entry.putObject("lastDeployment");
+                deployment.put("id", last.id());
+                deployment.put("environment", last.environment());
+                deployment.put("time", Instant.ofEpochMilli(last.time()).toString());
+                deployment.put("status", last.success() ? "success" : "failure");
+            }
+            DoraKeys.Report report = query.report(List.of(history), null, DEFAULT_WINDOW);
+            ObjectNode bands = entry.putObject("bands");
+            bands.set("deploymentFrequency", EventJson.MAPPER.valueToTree(report.deploymentFrequency().band()));
+            bands.set("leadTime", EventJson.MAPPER.valueToTree(report.leadTime().band()));
+            bands.set("changeFailureRate", EventJson.MAPPER.valueToTree(report.changeFailureRate().band()));
+            bands.set("recoveryTime", EventJson.MAPPER.valueToTree(report.recoveryTime().band()));
+        }
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("window", DEFAULT_WINDOW.toString());
+        body.set("services", list);
+        return body;
+    }
+
+    private ObjectNode deployments(Context ctx) {
+        String service = ctx.pathParam("service");
+        String environment = param(ctx, "environment");
+        Instant to = instant(ctx, "to", clock.instant());
+        Instant from = instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        if (!from.isBefore(to)) {
+            throw badRequest("from", "must be before to (" + to + "), got " + from);
+        }
+        History history = query.history(service);
+        requireKnown(service, history);
+        Map<History.Deployment, Classifier.Classified> production = new HashMap<>();
+        for (Classifier.Classified classified : Classifier.classify(history, query.settings().environments(null))
+                .deployments()) {
+            production.put(classified.deployment(), classified);
+        }
+        List<History.Deployment> chosen = new ArrayList<>();
+        for (History.Deployment deployment : history.deployments()) {
+            long time = deployment.time();
+            if (time >= from.toEpochMilli() && time < to.toEpochMilli()
+                    && (environment == null || environment.equals(deployment.environment()))) {
+                chosen.add(deployment);
+            }
+        }
+        chosen.sort(Comparator.comparingLong(History.Deployment::time).thenComparing(History.Deployment::id)
+                .reversed());
+        boolean truncated = chosen.size() > MAX_ITEMS;
+        ArrayNode list = EventJson.MAPPER.createArrayNode();
+        for (History.Deployment deployment : truncated ? chosen.subList(0, MAX_ITEMS) : chosen) {
+            ObjectNode entry = list.addObject();
+            entry.put("id", deployment.id());
+            entry.put("environment", deployment.environment());
+            entry.put("time", Instant.ofEpochMilli(deployment.time()).toString());
+            entry.put("sha", deployment.sha());
+            entry.put("status", deployment.success() ? "success" : "failure");
+            entry.put("rollback", deployment.rollback());
+            Classifier.Classified classified = production.get(deployment);
+            entry.put("production", classified != null);
+            entry.put("failure", classified == null || !classified.failed() ? null
+                    : classified.failure().label());
+            entry.put("recoveredAt", classified == null || classified.recoveredAt() == null ? null
+                    : Instant.ofEpochMilli(classified.recoveredAt()).toString());
+            entry.put("rework", classified != null && classified.rework());
+            ArrayNode incidents = entry.putArray("incidents");
+            if (classified != null) {
+                classified.incidents().forEach(incidents::add);
+            }
+            entry.put("batchSize", deployment.commits());
+            ArrayNode commits = entry.putArray("commits");
+            history.shipped().stream()
+                    .filter(c -> c.deployedAt() == deployment.time()
+                            && c.environment().equals(deployment.environment()))
+                    .sorted(Comparator.comparingLong(History.Shipped::committedAt).thenComparing(History.Shipped::sha))
+                    .forEach(commit -> {
+                        ObjectNode node = commits.addObject();
+                        node.put("sha", commit.sha());
+                        node.put("committedAt", Instant.ofEpochMilli(commit.committedAt()).toString());
+                        node.put("leadTimeSeconds", commit.leadTimeMillis() / 1000);
+                    });
+        }
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("service", service);
+        body.put("environment", environment);
+        body.put("from", from.toString());
+        body.put("to", to.toString());
+        body.set("deployments", list);
+        body.put("truncated", truncated);
+        return body;
+    }
+
+    private ObjectNode incidents(Context ctx) {
+        String service = param(ctx, "service");
+        String status = param(ctx, "status");
+        if (status != null && !status.equals("open") && !status.equals("resolved")) {
+            throw badRequest("status", "must be open or resolved, got '" + status + "'");
+        }
+        Map<String, History> histories;
+        if (service != null) {
+            History history = query.history(service);
+            requireKnown(service, history);
+            histories = Map.of(service, history);
+        } else {
+            histories = query.histories(s -> true);
+        }
+        List<ObjectNode> found = new ArrayList<>();
+        for (History history : histories.values()) {
+            Classifier.Result result = Classifier.classify(history, query.settings().environments(null));
+            for (History.Incident incident : history.incidents()) {
+                if (incident.openedAt() == null) {
+                    continue; // only its resolution seen: nothing to show yet
+                }
+                boolean open = incident.open();
+                if (status != null && open != status.equals("open")) {
+                    continue;
+                }
+                ObjectNode entry = EventJson.MAPPER.createObjectNode();
+                entry.put("service", history.service());
+                entry.put("incident", incident.id());
+                entry.put("status", open ? "open" : "resolved");
+                entry.put("openedAt", Instant.ofEpochMilli(incident.openedAt()).toString());
+                entry.put("resolvedAt", incident.resolvedAt() == null ? null
+                        : Instant.ofEpochMilli(incident.resolvedAt()).toString());
+                entry.put("environment", incident.environment().isEmpty() ? null : incident.environment());
+                entry.put("sha", incident.sha().isEmpty() ? null : incident.sha());
+                History.Deployment hit = result.attribution().get(incident.id());
+                if (hit == null) {
+                    entry.putNull("deployment");
+                } else {
+                    ObjectNode deployment = entry.putObject("deployment");
+                    deployment.put("id", hit.id());
+                    deployment.put("environment", hit.environment());
+                    deployment.put("time", Instant.ofEpochMilli(hit.time()).toString());
+                }
+                found.add(entry);
+            }
+        }
+        found.sort(Comparator.comparing((ObjectNode n) -> n.get("openedAt").asText()).reversed()
+                .thenComparing(n -> n.get("service").asText()).thenComparing(n -> n.get("incident").asText()));
+        boolean truncated = found.size() > MAX_ITEMS;
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("status", status);
+        body.putArray("incidents").addAll(truncated ? found.subList(0, MAX_ITEMS) : found);
+        body.put("truncated", truncated);
+        return body;
+    }
+
+    private static void requireKnown(String service, History history) {
+        if (history.deployments().isEmpty() && history.incidents().isEmpty() && history.shipped().isEmpty()) {
+            throw notFound("no deployment or incident of service " + service + " is known here");
+        }
+    }
+
+    /** {@code window}: 7d, 30d, 12w or an ISO-8601 duration; 30 days when absent. */
+    static Duration window(Context ctx) {
+        String text = param(ctx, "window");
+        if (text == null) {
+            return DEFAULT_WINDOW;
+        }
+        Duration window;
+        try {
+            window = EnvReader.parseDuration("window", text);
+        } catch (IllegalArgumentException e) {
+            throw badRequest("window", "must be a duration such as 7d, 30d, 12w or P30D, got '" + text + "'");
+        }
+        if (window.compareTo(MAX_WINDOW) > 0 || window.toHours() < 1) {
+            throw badRequest("window", "must be between 1h and 400d (the retention), got '" + text + "'");
+        }
+        return window;
+    }
+
+    private static Instant instant(Context ctx, String name, Instant fallback) {
+        String text = param(ctx, name);
+        if (text == null) {
+            return fallback;
+        }
+        try {
+            return OffsetDateTime.parse(text).toInstant();
+        } catch (DateTimeParseException e) {
+            throw badRequest(name, "must be an RFC 3339 time such as 2026-05-01T10:00:00Z, got '" + text + "'");
+        }
+    }
+
+    private static String param(Context ctx, String name) {
+        String value = ctx.queryParam(name);
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    private static ProblemException badRequest(String field, String problem) {
+        return new ProblemException(Problem.of(400, "Bad Request", field + " " + problem,
+                List.of(new FieldError(field, problem))));
+    }
+
+    private static ProblemException notFound(String detail) {
+        return new ProblemException(Problem.of(404, "Not Found", detail));
+    }
+}
