@@ -186,14 +186,14 @@ class FlowmeterConfigTest {
     void shouldNameTheVariableWhenADurationHasNoUnit() {
         assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_DEDUP_RETENTION", "7")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("FLOWMETER_DEDUP_RETENTION must be a duration such as 7d, 12h, 30m, 10s or P7D, got '7'");
+                .hasMessage("FLOWMETER_DEDUP_RETENTION must be a duration such as 7d, 12h, 30m, 10s, 12w or P7D, got '7'");
     }
 
     @Test
     void shouldNameTheVariableAndTheGateWhenAGateLimitIsNotADuration() {
         assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GATE_LIMITS", "code-review=24h, qa=2 days")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("FLOWMETER_GATE_LIMITS (qa) must be a duration such as 7d, 12h, 30m, 10s or P7D,"
+                .hasMessage("FLOWMETER_GATE_LIMITS (qa) must be a duration such as 7d, 12h, 30m, 10s, 12w or P7D,"
                         + " got '2 days'");
     }
 
@@ -232,5 +232,52 @@ class FlowmeterConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("FLOWMETER_GATE_LIMITS: 'default:production' is not a gate: the default has no"
                         + " environment; name the gate, as in change-approval:production");
+    }
+
+    @Test
+    void shouldReadProductionEnvironmentsTeamsAndBandsWhenTheyAreSet(@TempDir Path dir) throws IOException {
+        Path teams = Files.writeString(dir.resolve("teams"), """
+                # who owns what
+                shop/checkout = checkout
+                shop/* = payments
+                """);
+        FlowmeterConfig config = FlowmeterConfig.fromEnv(Map.of(
+                "FLOWMETER_PRODUCTION_ENVIRONMENTS", "prod-.*",
+                "FLOWMETER_TEAMS", teams.toString(),
+                "FLOWMETER_BANDS_LEAD_TIME", "12h, 3d, 2w",
+                "FLOWMETER_BANDS_CHANGE_FAILURE_RATE", "2%,4.5%,20%"));
+
+        assertThat(config.dora().environments(null).test("PROD-eu")).isTrue();
+        assertThat(config.dora().environments(null).test("production")).isFalse();
+        assertThat(config.teams().teamOf("shop/checkout")).contains("checkout");
+        assertThat(config.teams().teamOf("shop/cart")).contains("payments");
+        assertThat(config.teams().teamOf("shop/cart/api")).isEmpty();
+        assertThat(config.dora().bands().leadTime()).containsExactly(Duration.ofHours(12), Duration.ofDays(3),
+                Duration.ofDays(14));
+        assertThat(config.dora().bands().changeFailureRate()).containsExactly(0.02, 0.045, 0.2);
+        assertThat(config.dora().bands().recoveryTime()).containsExactly(Duration.ofHours(1), Duration.ofDays(1),
+                Duration.ofDays(7));
+    }
+
+    @Test
+    void shouldNameTheVariableWhenADoraSettingIsWrong(@TempDir Path dir) throws IOException {
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_PRODUCTION_ENVIRONMENTS", "prod(")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_PRODUCTION_ENVIRONMENTS must be a regular expression, got 'prod('");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_BANDS_RECOVERY_TIME", "1d,1h,7d")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_BANDS_RECOVERY_TIME must be ascending (elite, high, medium), got '1d,1h,7d'");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_BANDS_CHANGE_FAILURE_RATE", "5,10,15")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_BANDS_CHANGE_FAILURE_RATE must be three ascending percentages from 0% to 100%,"
+                        + " elite, high and medium, such as 5%,10%,15%; got '5,10,15'");
+        Path teams = Files.writeString(dir.resolve("teams"), "shop/checkout = checkout\nshop/checkout = cart\n");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_TEAMS", teams.toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_TEAMS (" + teams + "), line 2: shop/checkout already belongs to team checkout;"
+                        + " a service has one team");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_TEAMS", dir.resolve("none").toString())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_TEAMS names " + dir.resolve("none") + ", which cannot be read");
     }
 }
