@@ -186,7 +186,8 @@ class FlowmeterConfigTest {
     void shouldNameTheVariableWhenADurationHasNoUnit() {
         assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_DEDUP_RETENTION", "7")))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("FLOWMETER_DEDUP_RETENTION must be a duration such as 7d, 12h, 30m, 10s, 12w or P7D, got '7'");
+                .hasMessage("FLOWMETER_DEDUP_RETENTION must be a duration such as 7d, 12h, 30m, 10s, 12w or P7D,"
+                        + " got '7'");
     }
 
     @Test
