@@ -56,7 +56,7 @@ final class Webhooks {
         entries.add(new Entry("pagerduty", WebhookSettings.PAGERDUTY_WEBHOOK_SECRET,
                 settings.pagerDutySecret().map(secret -> new PagerDutySource(secret, services))));
         entries.add(new Entry(GitHubSource.NAME, WebhookSettings.GITHUB_WEBHOOK_SECRET,
-                settings.githubSecret().map(secret -> new GitHubSource(secret, services))));
+                settings.githubSecret().map(secret -> new GitHubSource(secret, services, settings.incidentLabels()))));
         return entries;
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,34 @@ class WebhookSettingsTest {
                 "GITLAB_WEBHOOK_TOKEN_FILE", "/run/secrets/gitlab")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("set either GITLAB_WEBHOOK_TOKEN or GITLAB_WEBHOOK_TOKEN_FILE, not both");
+    }
+
+    @Test
+    void shouldTakeTheIncidentLabelWhenNoIncidentLabelsAreSet() {
+        assertThat(WebhookSettings.fromEnv(Map.of()).incidentLabels()).containsExactly("incident");
+        assertThat(WebhookSettings.fromEnv(Map.of("FLOWMETER_INCIDENT_LABELS", "  ")).incidentLabels())
+                .containsExactly("incident");
+    }
+
+    @Test
+    void shouldTrimLowerCaseAndDeduplicateTheIncidentLabelsWhenTheyAreListed() {
+        WebhookSettings settings = WebhookSettings.fromEnv(Map.of("FLOWMETER_INCIDENT_LABELS",
+                "Incident, SEV1 ,sev1,type: outage"));
+
+        assertThat(settings.incidentLabels()).containsExactly("incident", "sev1", "type: outage");
+        assertThat(settings.describe()).containsEntry("incidentLabels", List.of("incident", "sev1", "type: outage"));
+    }
+
+    @Test
+    void shouldRefuseToStartNamingTheVariableWhenAnIncidentLabelIsEmpty() {
+        assertThatThrownBy(() -> WebhookSettings.fromEnv(Map.of("FLOWMETER_INCIDENT_LABELS", "incident,,sev1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_INCIDENT_LABELS has an empty label name at position 2 of 'incident,,sev1'; "
+                        + "list GitHub label names separated by commas, e.g. incident,sev1");
+        assertThatThrownBy(() -> WebhookSettings.fromEnv(Map.of("FLOWMETER_INCIDENT_LABELS", "incident,")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_INCIDENT_LABELS has an empty label name at position 2 of "
+                        + "'incident,'");
     }
 
     @Test

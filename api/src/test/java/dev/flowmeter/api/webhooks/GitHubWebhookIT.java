@@ -96,7 +96,32 @@ class GitHubWebhookIT {
         }
     }
 
-    private static void send(TestServer server, Delivery delivery) {
+    /**
+     * FLOWMETER_INCIDENT_LABELS reaches the GitHub source: with {@code Sev1} configured, an issue opened with the label
+     * {@code sev1} is an incident and one with the default {@code incident} label is not.
+     */
+    @Test
+    void shouldOpenAndResolveTheIncidentWhenAnIssueCarriesAConfiguredIncidentLabel() {
+        try (TestServer server = TestServer.start(dataDir, NOW, Map.of("GITHUB_WEBHOOK_SECRET", SECRET,
+                "FLOWMETER_INCIDENT_LABELS", "Sev1"))) {
+            Delivery opened = delivery("issues", 21, issue("opened", "open", "sev1", "null"));
+            Delivery closed = delivery("issues", 22, issue("closed", "closed", "sev1", "\"2026-05-01T11:40:00Z\""));
+            Delivery other = delivery("issues", 23, issue("opened", "open", "incident", "null"));
+
+            assertThat(send(server, opened)).isEqualTo("{\"accepted\":[\"github:" + opened.id()
+                    + ":incident.opened\"]}");
+            assertThat(send(server, closed)).isEqualTo("{\"accepted\":[\"github:" + closed.id()
+                    + ":incident.resolved\"]}");
+            assertThat(send(server, other)).isEqualTo("{\"ignored\":\"issue #12 carries none of the incident labels "
+                    + "(sev1), so it is not an incident\"}");
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                    .untilAsserted(() -> assertThat(server.flowmeterSeries())
+                            .containsEntry("flowmeter_events_total{type=\"incident.opened\"}", "1.0")
+                            .containsEntry("flowmeter_events_total{type=\"incident.resolved\"}", "1.0"));
+        }
+    }
+
+    private static String send(TestServer server, Delivery delivery) {
         HttpResponse<String> response = server.post(PATH, delivery.body(), Map.of(
                 "X-GitHub-Event", delivery.event(),
                 "X-GitHub-Delivery", delivery.id(),
@@ -104,6 +129,7 @@ class GitHubWebhookIT {
                 "User-Agent", "GitHub-Hookshot/044aadd"));
         assertThat(response.statusCode()).as("%s %s: %s", delivery.event(), delivery.id(), response.body())
                 .isEqualTo(202);
+        return response.body();
     }
 
     /**
@@ -250,6 +276,17 @@ class GitHubWebhookIT {
                  "original_environment":"production","created_at":"%s","updated_at":"%s"},%s}"""
                 .formatted(deploymentId + 100_000, createdAt, createdAt, deploymentId, sha, createdAt, createdAt,
                         repositoryAndSender());
+    }
+
+    /** Issue 12, opened at 11:05 with one label; {@code closedAt} is JSON: {@code null} or a quoted time. */
+    private static String issue(String action, String state, String label, String closedAt) {
+        return """
+                {"action":"%s","issue":{"id":2970000012,"number":12,"title":"Checkout answers 502",
+                 "user":{"login":"Codertocat","id":21031067,"type":"User"},"labels":[{"id":5104912001,"name":"%s",
+                 "color":"b60205","default":false}],"state":"%s","created_at":"2026-05-01T11:05:00Z",
+                 "updated_at":%s,"closed_at":%s},%s}"""
+                .formatted(action, label, state, closedAt.equals("null") ? "\"2026-05-01T11:05:00Z\"" : closedAt,
+                        closedAt, repositoryAndSender());
     }
 
     private static String repositoryAndSender() {

@@ -164,7 +164,8 @@ final class CdEventMapper {
 
     /**
      * A rollback is a deployment like any other: it ships only what its environment has not had yet, which for an
-     * older artifact is nothing.
+     * older artifact is nothing. It is marked as a rollback, so that it can count as the recovery from a failed
+     * change rather than as a change of its own.
      */
     private WebhookResult service(Incoming in, String predicate) {
         if (!List.of("deployed", "upgraded", "rolledback").contains(predicate)) {
@@ -174,7 +175,7 @@ final class CdEventMapper {
         String environment = environment(in.content().environment(), true);
         return one(new DeploymentFinished(in.eventId(EventType.DEPLOYMENT), in.time(),
                 services.ofArtifact(artifactId, "subject.content.artifactId"), environment, artifactSha(artifactId),
-                DeploymentStatus.SUCCESS, List.of()));
+                DeploymentStatus.SUCCESS, List.of(), predicate.equals("rolledback")));
     }
 
     private WebhookResult incident(Incoming in, String predicate) {

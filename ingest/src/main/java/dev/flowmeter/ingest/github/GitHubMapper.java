@@ -10,6 +10,8 @@ import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Identifiers;
 import dev.flowmeter.ingest.webhook.PayloadFields;
@@ -41,10 +43,15 @@ final class GitHubMapper {
     private static final Set<String> FAILED_RUNS = Set.of("failure", "timed_out", "startup_failure", "action_required");
     private static final Set<String> RUNS_WITHOUT_VERDICT = Set.of("cancelled", "skipped", "neutral", "stale");
 
-    private final ServiceMap services;
+    private static final Set<String> ISSUE_ACTIONS = Set.of("opened", "labeled", "reopened", "closed", "unlabeled");
 
-    GitHubMapper(ServiceMap services) {
+    private final ServiceMap services;
+    /** Lower case, in the order configured. */
+    private final Set<String> incidentLabels;
+
+    GitHubMapper(ServiceMap services, Set<String> incidentLabels) {
         this.services = services;
+        this.incidentLabels = incidentLabels;
     }
 
     /**
@@ -301,6 +308,77 @@ final class GitHubMapper {
         Instant fallback = receivedAt.isAfter(since) ? receivedAt : since;
         latest.replaceAll((gate, time) -> time.isAfter(since) ? time : fallback);
         return latest;
+    }
+
+    /**
+     * An issue carrying one of the incident labels is an incident of its repository's service. Opening it with the
+     * label, adding the label while it is open, and reopening it open the incident; closing it resolves it. Every
+     * event of one issue names the incident {@code github:<owner>/<repo>#<number>}, so an opening and its resolution
+     * pair whichever deliveries carried them.
+     */
+    WebhookResult issues(Payloads.IssuesEvent event, String delivery) {
+        String action = required(event.action(), "action");
+        if (!ISSUE_ACTIONS.contains(action)) {
+            return WebhookResult.ignored("issues action '" + action + "' neither opens nor resolves an incident; "
+                    + "Flowmeter reads opened, labeled, reopened and closed");
+        }
+        Payloads.Issue issue = event.issue();
+        requirePresent(issue, "issue");
+        String repository = repository(event.repository());
+        String number = issueNumber(issue);
+        if (action.equals("labeled") || action.equals("unlabeled")) {
+            String label = required(event.label() == null ? null : event.label().name(), "label.name");
+            if (!isIncidentLabel(label)) {
+                return WebhookResult.ignored("the label '" + label + "' is not an incident label; "
+                        + "FLOWMETER_INCIDENT_LABELS names " + String.join(", ", incidentLabels));
+            }
+            if (action.equals("unlabeled")) {
+                // Taking the label off says the issue was not an incident after all, or nothing; it is not recovery.
+                return WebhookResult.ignored("taking the incident label '" + label + "' off issue #" + number
+                        + " does not resolve the incident; closing the issue does");
+            }
+            if ("closed".equals(issue.state())) {
+                return WebhookResult.ignored("issue #" + number + " is closed; labelling a closed issue opens no "
+                        + "incident");
+            }
+        } else if (!hasIncidentLabel(issue)) {
+            return WebhookResult.ignored("issue #" + number + " carries none of the incident labels ("
+                    + String.join(", ", incidentLabels) + "), so it is not an incident");
+        }
+        String service = service(repository);
+        String incident = Identifiers.incidentId(GitHubSource.NAME, repository + "#" + number);
+        return switch (action) {
+            case "opened" -> WebhookResult.of(List.of(new IncidentOpened(
+                    Identifiers.eventId(GitHubSource.NAME, delivery, "incident.opened"),
+                    time(issue.createdAt(), "issue.created_at"), service, incident, "", "")));
+            // GitHub sets updated_at as it adds the label or reopens the issue: the moment it became an incident.
+            case "labeled", "reopened" -> WebhookResult.of(List.of(new IncidentOpened(
+                    Identifiers.eventId(GitHubSource.NAME, delivery, "incident.opened"),
+                    time(issue.updatedAt(), "issue.updated_at"), service, incident, "", "")));
+            default -> WebhookResult.of(List.of(new IncidentResolved(
+                    Identifiers.eventId(GitHubSource.NAME, delivery, "incident.resolved"),
+                    time(issue.closedAt(), "issue.closed_at"), service, incident, "", "")));
+        };
+    }
+
+    private boolean hasIncidentLabel(Payloads.Issue issue) {
+        if (issue.labels() == null) {
+            return false;
+        }
+        return issue.labels().stream().anyMatch(label -> label != null && label.name() != null
+                && isIncidentLabel(label.name()));
+    }
+
+    /** GitHub label names are not case sensitive: "Incident" and "incident" cannot both exist in a repository. */
+    private boolean isIncidentLabel(String name) {
+        return incidentLabels.contains(name.strip().toLowerCase(Locale.ROOT));
+    }
+
+    private static String issueNumber(Payloads.Issue issue) {
+        if (issue.number() == null) {
+            throw invalid("issue.number", "is required");
+        }
+        return Long.toString(issue.number());
     }
 
     private String service(String repository) {

@@ -15,14 +15,20 @@ import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import java.io.IOException;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * GitHub repository and organisation webhooks ({@code POST /webhooks/github}): pushes, pull requests and their
- * reviews, Actions workflow runs, deployment statuses and environment approvals. A call is authentic when its
- * {@code X-Hub-Signature-256} is the HMAC-SHA256 of the raw body under {@code GITHUB_WEBHOOK_SECRET}; the legacy SHA-1
- * signature is refused, because SHA-1 is not a signature worth trusting. See docs/sources/github.md for the mapping.
+ * reviews, Actions workflow runs, deployment statuses, environment approvals, and issues labelled as incidents. A call
+ * is authentic when its {@code X-Hub-Signature-256} is the HMAC-SHA256 of the raw body under
+ * {@code GITHUB_WEBHOOK_SECRET}; the legacy SHA-1 signature is refused, because SHA-1 is not a signature worth
+ * trusting. See docs/sources/github.md for the mapping.
  */
 public final class GitHubSource implements WebhookSource {
 
@@ -34,12 +40,34 @@ public final class GitHubSource implements WebhookSource {
     static final String DELIVERY_HEADER = "X-GitHub-Delivery";
     private static final String SIGNATURE_PREFIX = "sha256=";
 
+    /** The issue label that makes an issue an incident when no other is configured. */
+    public static final List<String> DEFAULT_INCIDENT_LABELS = List.of("incident");
+
     private final Secret secret;
     private final GitHubMapper mapper;
 
     public GitHubSource(Secret secret, ServiceMap services) {
+        this(secret, services, DEFAULT_INCIDENT_LABELS);
+    }
+
+    /**
+     * {@code incidentLabels}: the issue labels that make an issue an incident, compared without regard to case, as
+     * GitHub compares label names.
+     */
+    public GitHubSource(Secret secret, ServiceMap services, Collection<String> incidentLabels) {
         this.secret = Objects.requireNonNull(secret, "secret");
-        this.mapper = new GitHubMapper(Objects.requireNonNull(services, "services"));
+        Set<String> labels = new LinkedHashSet<>();
+        for (String label : incidentLabels) {
+            if (label.isBlank()) {
+                throw new IllegalArgumentException("an incident label must not be empty");
+            }
+            labels.add(label.strip().toLowerCase(Locale.ROOT));
+        }
+        if (labels.isEmpty()) {
+            throw new IllegalArgumentException("at least one incident label is needed");
+        }
+        this.mapper = new GitHubMapper(Objects.requireNonNull(services, "services"),
+                Collections.unmodifiableSet(labels));
     }
 
     @Override
@@ -81,8 +109,10 @@ public final class GitHubSource implements WebhookSource {
                     mapper.deploymentStatus(read(request, Payloads.DeploymentStatusEvent.class), delivery);
             case "deployment_review" -> mapper.deploymentReview(read(request, Payloads.DeploymentReviewEvent.class),
                     delivery, request.receivedAt());
+            case "issues" -> mapper.issues(read(request, Payloads.IssuesEvent.class), delivery);
             default -> WebhookResult.ignored("GitHub '" + event + "' events are not used by Flowmeter; it reads push, "
-                    + "pull_request, pull_request_review, workflow_run, deployment_status and deployment_review");
+                    + "pull_request, pull_request_review, workflow_run, deployment_status, deployment_review and "
+                    + "issues");
         };
     }
 

@@ -84,4 +84,16 @@ final class Payloads {
 
     record JobRun(String environment, @JsonProperty("updated_at") String updatedAt) {
     }
+
+    /** {@code issues}: {@code label} is the label that {@code labeled} added or {@code unlabeled} took off. */
+    record IssuesEvent(String action, Issue issue, Label label, Repository repository) {
+    }
+
+    /** An issue as it is after the action, so {@code labels} already holds a label just added. */
+    record Issue(Long number, String state, List<Label> labels, @JsonProperty("created_at") String createdAt,
+            @JsonProperty("updated_at") String updatedAt, @JsonProperty("closed_at") String closedAt) {
+    }
+
+    record Label(String name) {
+    }
 }

@@ -9,8 +9,11 @@ import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Deployment;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.FinishedJob;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.Incident;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.ManualJob;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.MergeRequest;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Pipeline;
@@ -23,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -43,6 +47,8 @@ final class GitLabMapper {
     private static final Set<String> PIPELINE_WAITING = Set.of("created", "waiting_for_resource", "preparing",
             "pending");
     private static final Set<String> DEPLOYMENT_ENDS = Set.of("success", "failed");
+    private static final Set<String> INCIDENT_ACTIONS = Set.of("open", "reopen", "close");
+    private static final String INCIDENT_TYPE = "Incident";
 
     private final ServiceMap services;
 
@@ -56,6 +62,24 @@ final class GitLabMapper {
 
     static boolean mapsDeploymentStatus(String status) {
         return DEPLOYMENT_ENDS.contains(status);
+    }
+
+    static boolean mapsIncidentAction(String action) {
+        return INCIDENT_ACTIONS.contains(action);
+    }
+
+    /**
+     * Why an Issue Hook is not an incident, or empty when it is one. GitLab names the work item type from 17.2 on;
+     * before that only incidents carry an escalation status, so that tells them apart.
+     */
+    static Optional<String> notAnIncident(String type, boolean escalationStatus) {
+        if (type != null) {
+            return type.equalsIgnoreCase(INCIDENT_TYPE) ? Optional.empty() : Optional.of("a work item of type '"
+                    + type + "' is not an incident; Flowmeter reads work items of type " + INCIDENT_TYPE);
+        }
+        return escalationStatus ? Optional.empty() : Optional.of("the issue is not an incident: it has neither "
+                + "object_attributes.type " + INCIDENT_TYPE + " (GitLab 17.2 and later) nor an escalation_status "
+                + "(which GitLab sends for incidents only)");
     }
 
     /**
@@ -168,6 +192,20 @@ final class GitLabMapper {
             approval(delivery, pipeline, job, service, events);
         }
         return events.isEmpty() ? WebhookResult.ignored(reason) : WebhookResult.of(events);
+    }
+
+    /**
+     * An incident of the project's service, named {@code gitlab:<project>#<iid>} (GitLab's own reference to it), so
+     * that its opening, reopening and close pair whichever deliveries carried them.
+     */
+    WebhookResult incident(String delivery, Incident incident) {
+        String service = services.service(incident.project());
+        String name = Identifiers.incidentId(SOURCE, incident.project() + "#" + incident.iid());
+        String id = id(delivery, "incident", incident.iid(), incident.action());
+        DeliveryEvent event = "close".equals(incident.action())
+                ? new IncidentResolved(id, incident.time(), service, name, "", "")
+                : new IncidentOpened(id, incident.time(), service, name, "", "");
+        return WebhookResult.of(List.of(event));
     }
 
     /** A successful or failed deployment; its commits are derived from history, starting at the deployed sha. */

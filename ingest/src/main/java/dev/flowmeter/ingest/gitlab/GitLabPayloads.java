@@ -57,6 +57,10 @@ final class GitLabPayloads {
     record Deployment(String project, String id, String status, String environment, String sha, Instant time) {
     }
 
+    /** An incident of an Issue Hook: {@code time} is when the action happened (see {@link #incident}). */
+    record Incident(String project, String iid, String action, Instant time) {
+    }
+
     private static final Set<String> MERGE_REQUEST_UPDATED_AT = Set.of("reopen", "approved", "unapproved", "close",
             "merge");
 
@@ -147,6 +151,48 @@ final class GitLabPayloads {
         Duration queuedFor = queued == null ? null : Duration.ofMillis(Math.round(queued * 1000));
         return new Pipeline(project, id, status, createdAt, finishedAt, queuedFor, ran, stages, manualJobs,
                 finishedJobs);
+    }
+
+    /** The action of an Issue Hook, or an empty string. */
+    static String issueAction(JsonNode json) {
+        return json.path("object_attributes").path("action").asText("");
+    }
+
+    /**
+     * The work item type of an Issue Hook ({@code Issue}, {@code Incident}, {@code Task}, ...), or {@code null} when
+     * the payload has none: GitLab sends {@code object_attributes.type} from 17.2 on.
+     */
+    static String issueType(JsonNode json) {
+        JsonNode type = json.path("object_attributes").path("type");
+        return type.isTextual() && !type.textValue().isBlank() ? type.textValue().strip() : null;
+    }
+
+    /** Whether the Issue Hook has an escalation status, which GitLab sends for incidents only. */
+    static boolean hasEscalationStatus(JsonNode json) {
+        JsonNode status = json.path("object_attributes").path("escalation_status");
+        return !status.isMissingNode() && !status.isNull();
+    }
+
+    /**
+     * The incident of an Issue Hook whose action is {@code open}, {@code reopen} or {@code close}. Opening is dated
+     * {@code created_at}; reopening {@code updated_at}, which the reopening sets; closing {@code closed_at}, or
+     * {@code updated_at} when the payload has no close time.
+     */
+    static Incident incident(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String iid = payload.id("object_attributes.iid");
+        String action = payload.text("object_attributes.action");
+        Instant time;
+        if ("open".equals(action)) {
+            time = payload.time("object_attributes.created_at");
+        } else if ("close".equals(action) && payload.has("object_attributes.closed_at")) {
+            time = payload.time("object_attributes.closed_at");
+        } else {
+            time = payload.time("object_attributes.updated_at");
+        }
+        payload.check("Issue Hook");
+        return new Incident(project, iid, action, time);
     }
 
     /** The status of a Deployment Hook, or an empty string. */

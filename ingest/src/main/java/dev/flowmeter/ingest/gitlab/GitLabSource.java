@@ -12,12 +12,14 @@ import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * GitLab project and group webhooks on {@code POST /webhooks/gitlab}: pushes become commits, merge requests a
  * {@code code-review} gate and the link from a merge commit to the reviewed head, pipelines the {@code ci} gate and
- * (for manual deployment jobs) {@code approval:<environment>} gates, deployments deployments. GitLab sends its secret
- * token in plain text in {@code X-Gitlab-Token}; it is compared in constant time.
+ * (for manual deployment jobs) {@code approval:<environment>} gates, deployments deployments; issues of type Incident
+ * open and resolve incidents. GitLab sends its secret token in plain text in {@code X-Gitlab-Token}; it is compared
+ * in constant time.
  */
 public final class GitLabSource implements WebhookSource {
 
@@ -82,6 +84,22 @@ public final class GitLabSource implements WebhookSource {
                 }
                 return mapper.deployment(delivery, GitLabPayloads.deployment(json));
             }
+            case "Issue Hook":
+            case "Confidential Issue Hook": {
+                String delivery = delivery(request);
+                JsonNode json = request.json();
+                Optional<String> notAnIncident = GitLabMapper.notAnIncident(GitLabPayloads.issueType(json),
+                        GitLabPayloads.hasEscalationStatus(json));
+                if (notAnIncident.isPresent()) {
+                    return WebhookResult.ignored(notAnIncident.get());
+                }
+                String action = GitLabPayloads.issueAction(json);
+                if (!GitLabMapper.mapsIncidentAction(action)) {
+                    return WebhookResult.ignored("incident action '" + action + "' neither opens nor resolves it; "
+                            + "Flowmeter reads open, reopen and close");
+                }
+                return mapper.incident(delivery, GitLabPayloads.incident(json));
+            }
             case "Job Hook":
                 return WebhookResult.ignored("a job hook does not say whether the job is manual; Flowmeter reads "
                         + "manual deployment jobs from the Pipeline Hook, so enable pipeline events instead");
@@ -89,7 +107,7 @@ public final class GitLabSource implements WebhookSource {
                 return WebhookResult.ignored("tag pushes add no commits; branch pushes carry them");
             default:
                 return WebhookResult.ignored("GitLab event '" + event + "' changes no metric; Flowmeter reads push, "
-                        + "merge request, pipeline and deployment events");
+                        + "merge request, pipeline, deployment and issue (incident) events");
         }
     }
 

@@ -23,6 +23,17 @@ public final class Identifiers {
     }
 
     /**
+     * An incident id from the source name and the tool's own reference to the incident ({@code octo-org/app#7}). The
+     * events that open and resolve an incident come from different deliveries, so the id is built from the incident
+     * alone, never from a delivery: that is what pairs them. A reference too long for an event's incident is replaced
+     * by its SHA-256, which pairs just as well.
+     */
+    public static String incidentId(String source, String reference) {
+        String id = source + ":" + reference;
+        return id.length() <= EventJson.MAX_ITEM_LENGTH ? id : source + ":" + sha256Hex(id);
+    }
+
+    /**
      * A 64-hex-digit stand-in for a commit id, for sources that link changes to deployments through something other
      * than a git sha (CDEvents changes and artifacts). Distinct kinds never collide: the kind is part of the hash.
      */

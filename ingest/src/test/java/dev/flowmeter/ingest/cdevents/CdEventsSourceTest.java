@@ -199,14 +199,20 @@ class CdEventsSourceTest {
 
     @ParameterizedTest
     @MethodSource("versionsAndModes")
-    void shouldDeployTheArtifactWhenAServiceIsDeployedUpgradedOrRolledBack(String version, Mode mode) {
+    void shouldDeployTheArtifactWhenAServiceIsDeployedOrUpgraded(String version, Mode mode) {
         // The deployment names its service by the artifact (pkg:oci/myapp -> myapp), like artifact.packaged does.
         DeploymentFinished expected = new DeploymentFinished(ID + "deployment", TIME, "myapp", "test123", MYAPP_SHA,
-                DeploymentStatus.SUCCESS, List.of());
+                DeploymentStatus.SUCCESS, List.of(), false);
 
         assertThat(map(version, mode, "service.deployed")).containsExactly(expected);
         assertThat(map(version, mode, "service.upgraded")).containsExactly(expected);
-        assertThat(map(version, mode, "service.rolledback")).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("versionsAndModes")
+    void shouldMarkTheDeploymentAsARollbackWhenAServiceIsRolledBack(String version, Mode mode) {
+        assertThat(map(version, mode, "service.rolledback")).containsExactly(new DeploymentFinished(
+                ID + "deployment", TIME, "myapp", "test123", MYAPP_SHA, DeploymentStatus.SUCCESS, List.of(), true));
     }
 
     @ParameterizedTest

@@ -5,6 +5,7 @@ import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeploymentFinished;
@@ -14,6 +15,8 @@ import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
@@ -56,6 +59,8 @@ class GitHubSourceTest {
     private static final String DEPLOYED = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
     private static final String RUN = "289782451";
     private static final String APPROVAL_RUN = "5453085689";
+    /** Issue 1 of Codertocat/Hello-World, in every issues fixture: the id its opening and resolution share. */
+    private static final String INCIDENT = "github:Codertocat/Hello-World#1";
 
     private final GitHubSource source = new GitHubSource(SECRET, ServiceMap.IDENTITY);
 
@@ -412,6 +417,151 @@ class GitHubSourceTest {
                 SAMPLE_APP, "approval:tst", APPROVAL_RUN, GateOutcome.FAILED));
     }
 
+    // ---- issues: incidents
+
+    @Test
+    void shouldOpenTheIncidentAtCreationWhenAnIssueIsOpenedWithTheIncidentLabel() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.opened.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentOpened(id("incident.opened"),
+                Instant.parse("2019-05-15T15:20:18Z"), HELLO_WORLD, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldOpenTheIncidentWhenTheLabelIsAddedToAnOpenIssue() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.labeled.json"));
+
+        // The label's time is the issue's updated_at, which GitHub sets as it adds the label.
+        assertThat(result.events()).containsExactly(new IncidentOpened(id("incident.opened"),
+                Instant.parse("2019-05-15T15:42:07Z"), HELLO_WORLD, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldOpenTheIncidentAgainWhenAnIssueWithTheLabelIsReopened() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.reopened.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentOpened(id("incident.opened"),
+                Instant.parse("2021-10-11T16:40:56Z"), HELLO_WORLD, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldResolveTheIncidentOfTheSameIdWhenAnIssueWithTheLabelIsClosed() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.closed.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentResolved(id("incident.resolved"),
+                Instant.parse("2019-05-15T17:02:45Z"), HELLO_WORLD, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldIgnoreTheRemovalWhenTheIncidentLabelIsTakenOffAnOpenIssue() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.unlabeled.json"));
+
+        assertThat(result.isIgnored()).isTrue();
+        assertThat(result.ignoredReason()).isEqualTo("taking the incident label 'incident' off issue #1 does not "
+                + "resolve the incident; closing the issue does");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"issues.opened.json", "issues.reopened.json", "issues.closed.json"})
+    void shouldIgnoreTheIssueWhenItCarriesNoIncidentLabel(String fixture) {
+        byte[] body = editedFixture("github/" + fixture,
+                json -> ((ArrayNode) json.get("issue").get("labels")).remove(1));
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.isIgnored()).isTrue();
+        assertThat(result.ignoredReason()).isEqualTo("issue #1 carries none of the incident labels (incident), so it "
+                + "is not an incident");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"issues.labeled.json", "issues.unlabeled.json"})
+    void shouldIgnoreTheLabelChangeWhenTheLabelIsNotAnIncidentLabel(String fixture) {
+        byte[] body = editedFixture("github/" + fixture,
+                json -> ((ObjectNode) json.get("label")).put("name", "bug"));
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("the label 'bug' is not an incident label; "
+                + "FLOWMETER_INCIDENT_LABELS names incident");
+    }
+
+    @Test
+    void shouldIgnoreTheLabelWhenItIsAddedToAClosedIssue() {
+        byte[] body = editedFixture("github/issues.labeled.json", json -> {
+            ((ObjectNode) json.get("issue")).put("state", "closed");
+            ((ObjectNode) json.get("issue")).put("closed_at", "2019-05-15T15:30:00Z");
+        });
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("issue #1 is closed; labelling a closed issue opens no "
+                + "incident");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"edited", "assigned", "deleted", "transferred", "milestoned"})
+    void shouldIgnoreTheIssueWhenTheActionNeitherOpensNorResolves(String action) {
+        byte[] body = editedFixture("github/issues.opened.json", json -> json.put("action", action));
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("issues action '" + action + "' neither opens nor resolves an "
+                + "incident; Flowmeter reads opened, labeled, reopened and closed");
+    }
+
+    @Test
+    void shouldMatchTheConfiguredLabelsWithoutRegardToCaseWhenSeveralAreConfigured() {
+        GitHubSource sev = new GitHubSource(SECRET, ServiceMap.IDENTITY, List.of("Sev1", " SEV2 "));
+        byte[] labeled = editedFixture("github/issues.labeled.json",
+                json -> ((ObjectNode) json.get("label")).put("name", "sev2"));
+
+        WebhookResult opened = map(sev, "issues", labeled);
+        WebhookResult notIncident = map(sev, "issues", fixtureBytes("github/issues.opened.json"));
+
+        assertThat(opened.events()).containsExactly(new IncidentOpened(id("incident.opened"),
+                Instant.parse("2019-05-15T15:42:07Z"), HELLO_WORLD, INCIDENT, "", ""));
+        assertThat(notIncident.ignoredReason()).isEqualTo("issue #1 carries none of the incident labels (sev1, sev2), "
+                + "so it is not an incident");
+    }
+
+    @Test
+    void shouldKeepTheIncidentIdOfTheRepositoryWhenTheServiceMapRenamesIt() throws IOException {
+        Path map = Files.writeString(tempDir.resolve("services.txt"), "Codertocat/Hello-World = shop/hello\n");
+        GitHubSource renamed = new GitHubSource(SECRET, ServiceMap.load(map));
+
+        WebhookResult result = map(renamed, "issues", fixtureBytes("github/issues.closed.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentResolved(id("incident.resolved"),
+                Instant.parse("2019-05-15T17:02:45Z"), "shop/hello", INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenAClosedIncidentHasNoCloseTime() {
+        byte[] body = editedFixture("github/issues.closed.json",
+                json -> ((ObjectNode) json.get("issue")).putNull("closed_at"));
+
+        assertRejected(() -> map(source, "issues", body), 400, "the payload's issue.closed_at is required",
+                new FieldError("issue.closed_at", "is required"));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheIssueHasNoNumber() {
+        byte[] body = editedFixture("github/issues.opened.json",
+                json -> ((ObjectNode) json.get("issue")).remove("number"));
+
+        assertRejected(() -> map(source, "issues", body), 400, "the payload's issue.number is required",
+                new FieldError("issue.number", "is required"));
+    }
+
+    @Test
+    void shouldRefuseToBuildTheSourceWhenAnIncidentLabelIsEmpty() {
+        assertThatThrownBy(() -> new GitHubSource(SECRET, ServiceMap.IDENTITY, List.of("incident", " ")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("an incident label must not be empty");
+        assertThatThrownBy(() -> new GitHubSource(SECRET, ServiceMap.IDENTITY, List.of()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("at least one incident label is needed");
+    }
+
     // ---- other events, ids, payload errors
 
     @Test
@@ -424,10 +574,12 @@ class GitHubSourceTest {
 
     @Test
     void shouldIgnoreTheEventWhenFlowmeterDoesNotUseIt() {
-        WebhookResult result = map(source, "issues", "{\"action\":\"opened\"}".getBytes(StandardCharsets.UTF_8));
+        WebhookResult result = map(source, "check_suite",
+                "{\"action\":\"completed\"}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(result.ignoredReason()).isEqualTo("GitHub 'issues' events are not used by Flowmeter; it reads "
-                + "push, pull_request, pull_request_review, workflow_run, deployment_status and deployment_review");
+        assertThat(result.ignoredReason()).isEqualTo("GitHub 'check_suite' events are not used by Flowmeter; it reads "
+                + "push, pull_request, pull_request_review, workflow_run, deployment_status, deployment_review and "
+                + "issues");
     }
 
     @Test

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.testing.FakePublisher;
@@ -73,6 +74,23 @@ class GitHubWebhookRouteTest {
             assertThat(response.body().string()).isEqualTo("{\"accepted\":[\"github:" + DELIVERY + ":commit:" + CART
                     + "\",\"github:" + DELIVERY + ":commit:" + CHARGE + "\"]}");
             assertThat(publisher.batches()).singleElement().satisfies(batch -> assertThat(batch).hasSize(2));
+        });
+    }
+
+    @Test
+    void shouldPublishTheIncidentAndAnswer202WhenASignedIssueIsLabelledAsAnIncident() {
+        JavalinTest.test(app(), (server, client) -> {
+            byte[] body = fixtureBytes("github/issues.labeled.json");
+
+            Response response = post(client, body, headers("issues", body));
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string())
+                    .isEqualTo("{\"accepted\":[\"github:" + DELIVERY + ":incident.opened\"]}");
+            assertThat(publisher.batches()).containsExactly(List.of(new IncidentOpened(
+                    "github:" + DELIVERY + ":incident.opened", Instant.parse("2019-05-15T15:42:07Z"),
+                    "Codertocat/Hello-World", "github:Codertocat/Hello-World#1", "", "")));
+            WebhookTests.assertEveryEventMeetsTheContract(publisher);
         });
     }
 

@@ -15,6 +15,8 @@ import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.events.IncidentOpened;
+import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.testing.FakePublisher;
@@ -33,8 +35,10 @@ import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +57,9 @@ class GitLabSourceTest {
     private static final String MERGE_COMMIT = "ac3ca1559bc39abf963586372eff7f8fdded646e";
     private static final String MERGE_HEAD = "61b6a0d35dbaf915760233b637622e383d3cc9ec";
     private static final String DEPLOYED = "279484c09fbe69ededfced8c1bb6e6d24616b468";
+    private static final String GITLAB_TEST = "gitlabhq/gitlab-test";
+    /** Issue 23 of gitlabhq/gitlab-test, in every issue fixture: the id its opening and its close share. */
+    private static final String INCIDENT = "gitlab:gitlabhq/gitlab-test#23";
 
     private final GitLabSource source = new GitLabSource(Secret.of(TOKEN), ServiceMap.IDENTITY);
     private final FakePublisher publisher = new FakePublisher();
@@ -391,10 +398,154 @@ class GitLabSourceTest {
 
     @Test
     void shouldIgnoreEventsFlowmeterDoesNotUseWhenTheyArrive() {
-        WebhookResult result = map("Issue Hook", "{\"object_kind\":\"issue\"}".getBytes(StandardCharsets.UTF_8));
+        WebhookResult result = map("Note Hook", "{\"object_kind\":\"note\"}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Issue Hook' changes no metric; Flowmeter reads "
-                + "push, merge request, pipeline and deployment events");
+        assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Note Hook' changes no metric; Flowmeter reads "
+                + "push, merge request, pipeline, deployment and issue (incident) events");
+    }
+
+    // ---- Issue Hook: incidents
+
+    @Test
+    void shouldOpenTheIncidentAtItsCreationWhenAnIncidentIsOpened() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.open.incident.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentOpened("gitlab:" + KEY + ":incident:23:open",
+                Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldResolveTheSameIncidentAtItsCloseTimeWhenTheIncidentIsClosed() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.close.incident.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentResolved("gitlab:" + KEY + ":incident:23:close",
+                Instant.parse("2013-12-03T19:02:11Z"), GITLAB_TEST, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldResolveTheIncidentAtUpdatedAtWhenTheCloseHasNoCloseTime() {
+        byte[] body = editedFixture("gitlab/issue.close.incident.json", json -> {
+            json.withObjectProperty("object_attributes").remove("closed_at");
+            json.withObjectProperty("object_attributes").put("updated_at", "2013-12-03 19:05:00 UTC");
+        });
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.events()).containsExactly(new IncidentResolved("gitlab:" + KEY + ":incident:23:close",
+                Instant.parse("2013-12-03T19:05:00Z"), GITLAB_TEST, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldOpenTheIncidentAgainAtUpdatedAtWhenTheIncidentIsReopened() {
+        byte[] body = editedFixture("gitlab/issue.close.incident.json", json -> {
+            ObjectNode attributes = json.withObjectProperty("object_attributes");
+            attributes.put("action", "reopen");
+            attributes.put("state", "opened");
+            attributes.put("updated_at", "2013-12-04T08:30:00Z");
+        });
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.events()).containsExactly(new IncidentOpened("gitlab:" + KEY + ":incident:23:reopen",
+                Instant.parse("2013-12-04T08:30:00Z"), GITLAB_TEST, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldTakeTheIssueForAnIncidentWhenGitLabSendsNoTypeButAnEscalationStatus() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.open.escalation-status.json"));
+
+        assertThat(result.events()).containsExactly(new IncidentOpened("gitlab:" + KEY + ":incident:23:open",
+                Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, INCIDENT, "", ""));
+    }
+
+    @Test
+    void shouldReadTheIncidentAlikeWhenItIsConfidentialOrSentAsAWorkItem() {
+        byte[] workItem = editedFixture("gitlab/issue.open.incident.json",
+                json -> json.put("object_kind", "work_item"));
+
+        WebhookResult confidential = map("Confidential Issue Hook", fixtureBytes("gitlab/issue.open.incident.json"));
+        WebhookResult asWorkItem = map("Issue Hook", workItem);
+
+        IncidentOpened expected = new IncidentOpened("gitlab:" + KEY + ":incident:23:open",
+                Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, INCIDENT, "", "");
+        assertThat(confidential.events()).containsExactly(expected);
+        assertThat(asWorkItem.events()).containsExactly(expected);
+    }
+
+    @Test
+    void shouldIgnoreTheIssueWhenItsTypeIsNotIncident() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.open.json"));
+
+        assertThat(result.isIgnored()).isTrue();
+        assertThat(result.ignoredReason()).isEqualTo("a work item of type 'Issue' is not an incident; Flowmeter reads "
+                + "work items of type Incident");
+    }
+
+    @Test
+    void shouldIgnoreTheIssueWhenItHasNeitherATypeNorAnEscalationStatus() {
+        byte[] body = editedFixture("gitlab/issue.open.escalation-status.json",
+                json -> json.withObjectProperty("object_attributes").remove("escalation_status"));
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("the issue is not an incident: it has neither "
+                + "object_attributes.type Incident (GitLab 17.2 and later) nor an escalation_status (which GitLab "
+                + "sends for incidents only)");
+    }
+
+    @Test
+    void shouldIgnoreTheIncidentWhenItIsOnlyUpdated() {
+        byte[] body = editedFixture("gitlab/issue.open.incident.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "update"));
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("incident action 'update' neither opens nor resolves it; "
+                + "Flowmeter reads open, reopen and close");
+    }
+
+    @Test
+    void shouldHashTheIncidentIdWhenTheProjectPathMakesItLongerThan200Characters() throws Exception {
+        String path = "group/" + "very-long-subgroup/".repeat(10) + "project";
+        Path map = Files.writeString(tempDir.resolve("services.map"), path + " = shop/checkout\n");
+        GitLabSource renamed = new GitLabSource(Secret.of(TOKEN), ServiceMap.load(map));
+        byte[] body = editedFixture("gitlab/issue.open.incident.json",
+                json -> json.withObjectProperty("project").put("path_with_namespace", path));
+
+        WebhookResult result = renamed.map(request("Issue Hook", body, headers()));
+
+        String hashed = "gitlab:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(("gitlab:" + path + "#23").getBytes(StandardCharsets.UTF_8)));
+        assertThat(result.events()).containsExactly(new IncidentOpened("gitlab:" + KEY + ":incident:23:open",
+                Instant.parse("2013-12-03T17:15:43Z"), "shop/checkout", hashed, "", ""));
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheIncidentHasNoIid() {
+        byte[] body = editedFixture("gitlab/issue.open.incident.json",
+                json -> json.withObjectProperty("object_attributes").remove("iid"));
+
+        assertThatThrownBy(() -> map("Issue Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected -> {
+            assertThat(rejected.problem().status()).isEqualTo(400);
+            assertThat(rejected.problem().detail()).isEqualTo("the Issue Hook payload cannot be mapped: 1 problem; "
+                    + "see errors");
+            assertThat(rejected.errors()).containsExactly(new FieldError("object_attributes.iid", "is required"));
+        });
+    }
+
+    @Test
+    void shouldPublishTheIncidentAndAnswer202WhenAnIncidentIsOpened() {
+        Map<String, String> headers = headers();
+        headers.put("X-Gitlab-Event", "Issue Hook");
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = post(client, fixtureBytes("gitlab/issue.open.incident.json"), headers);
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string())
+                    .isEqualTo("{\"accepted\":[\"gitlab:" + KEY + ":incident:23:open\"]}");
+            assertThat(publisher.batches()).hasSize(1);
+            WebhookTests.assertEveryEventMeetsTheContract(publisher);
+        });
     }
 
     @Test
