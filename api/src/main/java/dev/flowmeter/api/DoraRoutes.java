@@ -1,6 +1,7 @@
 package dev.flowmeter.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
@@ -17,6 +18,11 @@ import dev.flowmeter.streams.dora.Teams;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,14 +33,22 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The DORA keys as JSON: {@code GET /api/v1/dora}, {@code /api/v1/services}, {@code /api/v1/services/{service}/
- * deployments} and {@code /api/v1/incidents}. Every answer is computed from the delivery ledger of this process's
- * own partitions (docs/metrics.md): a service's history is in one partition, so a per-service answer is complete on
- * the process holding it, while a team or organisation answer covers the services this process holds.
+ * deployments} and {@code /api/v1/incidents}, answered by any server process. A service's whole history is in one
+ * partition, held by one process: a question about one service is sent to that process ({@link Peers#ownerOf}); a
+ * question about a team or the organisation gathers every process's histories and computes from their union, so
+ * the figures are exact (observations are merged, never medians), and the answer says when some partitions could
+ * not be read ({@code partial}).
  */
 final class DoraRoutes {
 
@@ -48,21 +62,146 @@ final class DoraRoutes {
     /** Most deployments or incidents in one answer. */
     static final int MAX_ITEMS = 1_000;
 
+    static final String HISTORIES = "/api/v1/internal/histories";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DoraRoutes.class);
+
     private final DoraQuery query;
     private final Teams teams;
     private final Clock clock;
+    private final Peers peers;
 
-    DoraRoutes(DoraQuery query, Teams teams, Clock clock) {
+    DoraRoutes(DoraQuery query, Teams teams, Clock clock, Peers peers) {
         this.query = query;
         this.teams = teams;
         this.clock = clock;
+        this.peers = peers;
     }
 
     void register(JavalinConfig cfg) {
-        cfg.routes.get(DORA, ctx -> answer(ctx, this::dora));
+        cfg.routes.get(DORA, ctx -> {
+            if (!forwardedToOwner(ctx, param(ctx, "service"))) {
+                answer(ctx, this::dora);
+            }
+        });
         cfg.routes.get(SERVICES, ctx -> answer(ctx, this::services));
-        cfg.routes.get(DEPLOYMENTS, ctx -> answer(ctx, this::deployments));
-        cfg.routes.get(INCIDENTS, ctx -> answer(ctx, this::incidents));
+        cfg.routes.get(DEPLOYMENTS, ctx -> {
+            if (!forwardedToOwner(ctx, ctx.pathParam("service"))) {
+                answer(ctx, this::deployments);
+            }
+        });
+        cfg.routes.get(INCIDENTS, ctx -> {
+            if (!forwardedToOwner(ctx, param(ctx, "service"))) {
+                answer(ctx, this::incidents);
+            }
+        });
+        cfg.routes.get(HISTORIES, ctx -> answer(ctx, this::histories));
+    }
+
+    /**
+     * Sends a question about one service to the process that holds it, and answers with what that process said.
+     * Returns false when this process is the one to answer: no service named, the service is here, or the request
+     * was itself forwarded (a partition that moved in between is answered where it arrived, never sent on).
+     */
+    private boolean forwardedToOwner(Context ctx, String service) {
+        if (service == null || ctx.header(Peers.FORWARDED) != null) {
+            return false;
+        }
+        Optional<URI> owner = peers.ownerOf(service);
+        if (owner.isEmpty()) {
+            return false;
+        }
+        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+        try {
+            HttpResponse<String> response = peers.get(owner.get(), pathAndQuery);
+            ctx.status(response.statusCode());
+            response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
+            response.headers().firstValue(Header.RETRY_AFTER).ifPresent(v -> ctx.header(Header.RETRY_AFTER, v));
+            ctx.result(response.body());
+        } catch (IOException e) {
+            LOG.warn("The process holding {} ({}) did not answer: {}", service, owner.get(), e.toString());
+            ctx.header(Header.RETRY_AFTER, Responses.RETRY_AFTER_SECONDS);
+            Problems.respond(ctx, Problem.of(503, "Service Unavailable", "the Flowmeter process that holds "
+                    + service + " (" + owner.get() + ") did not answer; retry later"));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
+        }
+        return true;
+    }
+
+    /** The histories of a scope from every process, and how many partitions they cover. */
+    private record Gathered(List<History> histories, int answered, int total) {
+
+        boolean partial() {
+            return answered < total;
+        }
+
+        void describe(ObjectNode body) {
+            body.put("partial", partial());
+            ObjectNode partitions = body.putObject("partitions");
+            partitions.put("answered", answered);
+            partitions.put("total", total);
+        }
+    }
+
+    /**
+     * This process's histories of {@code scope} and, unless the request was forwarded, every other process's: each
+     * service comes from the one process holding its partition, so the union is exact. A process that cannot be read
+     * or reached leaves its partitions out, and the answer says it is partial.
+     */
+    private Gathered gather(Context ctx, Predicate<String> scope, String team) {
+        Map<String, History> found = new TreeMap<>();
+        Set<Integer> answered = new TreeSet<>();
+        try {
+            Set<Integer> local = peers.localPartitions();
+            found.putAll(query.histories(scope));
+            answered.addAll(local);
+        } catch (InvalidStateStoreException e) {
+            LOG.debug("Local delivery state not readable for this answer: {}", e.toString());
+        }
+        if (ctx.header(Peers.FORWARDED) == null) {
+            String pathAndQuery = HISTORIES + (team == null ? "" : "?team=" + URLEncoder.encode(team,
+                    StandardCharsets.UTF_8));
+            for (URI peer : peers.others()) {
+                try {
+                    HttpResponse<String> response = peers.get(peer, pathAndQuery);
+                    if (response.statusCode() != 200) {
+                        LOG.warn("{} answered {} for its histories; the answer is partial", peer,
+                                response.statusCode());
+                        continue;
+                    }
+                    JsonNode body = EventJson.MAPPER.readTree(response.body());
+                    for (JsonNode history : body.path("histories")) {
+                        History read = EventJson.MAPPER.treeToValue(history, History.class);
+                        found.putIfAbsent(read.service(), read);
+                    }
+                    body.path("partitions").forEach(p -> answered.add(p.asInt()));
+                } catch (IOException e) {
+                    LOG.warn("{} did not answer for its histories ({}); the answer is partial", peer, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while asking " + peer, e);
+                }
+            }
+        }
+        return new Gathered(List.copyOf(found.values()), answered.size(), peers.partitions());
+    }
+
+    /** {@code GET /api/v1/internal/histories?team=}: this process's own histories, for the others to merge. */
+    private ObjectNode histories(Context ctx) {
+        String team = param(ctx, "team");
+        Set<Integer> partitions = peers.localPartitions();
+        Map<String, History> local = query.histories(scope(team));
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        ArrayNode list = body.putArray("partitions");
+        partitions.forEach(list::add);
+        body.set("histories", EventJson.MAPPER.valueToTree(local.values()));
+        return body;
+    }
+
+    private Predicate<String> scope(String team) {
+        return team == null ? s -> true : s -> teams.teamOf(s).filter(team::equals).isPresent();
     }
 
     private interface Handler {
@@ -94,34 +233,35 @@ final class DoraRoutes {
         }
         Duration window = window(ctx);
         String environment = param(ctx, "environment");
-        List<History> histories;
+        Gathered gathered;
         if (service != null) {
             History history = query.history(service);
             requireKnown(service, history);
-            histories = List.of(history);
+            gathered = new Gathered(List.of(history), 1, 1);
         } else {
-            Predicate<String> scope = team == null ? s -> true : s -> teams.teamOf(s).filter(team::equals).isPresent();
-            histories = List.copyOf(query.histories(scope).values());
-            if (team != null && histories.isEmpty()) {
-                throw notFound("no service of team " + team + " has any deployment or incident here (teams come from "
+            gathered = gather(ctx, scope(team), team);
+            if (team != null && gathered.histories().isEmpty() && !gathered.partial()) {
+                throw notFound("no service of team " + team + " has any deployment or incident (teams come from "
                         + FlowmeterConfig.TEAMS + ")");
             }
         }
-        DoraKeys.Report report = query.report(histories, environment, window);
+        DoraKeys.Report report = query.report(gathered.histories(), environment, window);
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("service", service);
         body.put("team", team);
         body.put("environment", environment);
         body.put("window", window.toString());
-        body.put("services", histories.size());
+        body.put("services", gathered.histories().size());
+        gathered.describe(body);
         ObjectNode keys = EventJson.MAPPER.valueToTree(report);
         body.setAll(keys);
         return body;
     }
 
     private ObjectNode services(Context ctx) {
+        Gathered gathered = gather(ctx, s -> true, null);
         ArrayNode list = EventJson.MAPPER.createArrayNode();
-        for (History history : query.histories(s -> true).values()) {
+        for (History history : gathered.histories()) {
             ObjectNode entry = list.addObject();
             entry.put("service", history.service());
             entry.put("team", teams.teamOf(history.service()).orElse(null));
@@ -146,6 +286,7 @@ final class DoraRoutes {
         }
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("window", DEFAULT_WINDOW.toString());
+        gathered.describe(body);
         body.set("services", list);
         return body;
     }
@@ -225,16 +366,16 @@ final class DoraRoutes {
         if (status != null && !status.equals("open") && !status.equals("resolved")) {
             throw badRequest("status", "must be open or resolved, got '" + status + "'");
         }
-        Map<String, History> histories;
+        Gathered gathered;
         if (service != null) {
             History history = query.history(service);
             requireKnown(service, history);
-            histories = Map.of(service, history);
+            gathered = new Gathered(List.of(history), 1, 1);
         } else {
-            histories = query.histories(s -> true);
+            gathered = gather(ctx, s -> true, null);
         }
         List<ObjectNode> found = new ArrayList<>();
-        for (History history : histories.values()) {
+        for (History history : gathered.histories()) {
             Classifier.Result result = Classifier.classify(history, query.settings().environments(null));
             for (History.Incident incident : history.incidents()) {
                 if (incident.openedAt() == null) {
@@ -270,6 +411,7 @@ final class DoraRoutes {
         boolean truncated = found.size() > MAX_ITEMS;
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("status", status);
+        gathered.describe(body);
         body.putArray("incidents").addAll(truncated ? found.subList(0, MAX_ITEMS) : found);
         body.put("truncated", truncated);
         return body;

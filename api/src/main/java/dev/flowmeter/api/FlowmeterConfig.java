@@ -8,6 +8,10 @@ import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
@@ -45,6 +49,8 @@ import java.util.regex.PatternSyntaxException;
  * @param webhooks the secrets that enable the webhook endpoints, and the service map
  * @param dora which environments are production, and the DORA bands
  * @param teams the team of each service, from the file {@code FLOWMETER_TEAMS} names
+ * @param advertisedUrl how the other server processes reach this one's HTTP API, for queries about services whose
+ *     state this process does not hold; empty when the HTTP port is picked at random and none is given (tests)
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
@@ -67,7 +73,8 @@ public record FlowmeterConfig(
         long maxBufferedBytes,
         WebhookSettings webhooks,
         DoraSettings dora,
-        Teams teams) {
+        Teams teams,
+        Optional<URI> advertisedUrl) {
 
     public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
@@ -76,6 +83,7 @@ public record FlowmeterConfig(
     public static final String GATE_LIMITS = "FLOWMETER_GATE_LIMITS";
     public static final String PRODUCTION_ENVIRONMENTS = "FLOWMETER_PRODUCTION_ENVIRONMENTS";
     public static final String TEAMS = "FLOWMETER_TEAMS";
+    public static final String ADVERTISED_URL = "FLOWMETER_ADVERTISED_URL";
     public static final String BANDS_LEAD_TIME = "FLOWMETER_BANDS_LEAD_TIME";
     public static final String BANDS_DEPLOYMENT_FREQUENCY = "FLOWMETER_BANDS_DEPLOYMENT_FREQUENCY";
     public static final String BANDS_CHANGE_FAILURE_RATE = "FLOWMETER_BANDS_CHANGE_FAILURE_RATE";
@@ -160,7 +168,45 @@ public record FlowmeterConfig(
                         read.durationList(BANDS_DEPLOYMENT_FREQUENCY, Bands.DEFAULTS.deploymentInterval()),
                         read.percentList(BANDS_CHANGE_FAILURE_RATE, Bands.DEFAULTS.changeFailureRate()),
                         read.durationList(BANDS_RECOVERY_TIME, Bands.DEFAULTS.recoveryTime()))),
-                teams(read));
+                teams(read),
+                advertisedUrl(read, host, read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
+                        read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()));
+    }
+
+    /**
+     * {@code FLOWMETER_ADVERTISED_URL}, {@code http(s)://host:port} with no path; by default the scheme, the listening
+     * host (this machine's name when it listens on every interface) and the port.
+     */
+    private static Optional<URI> advertisedUrl(EnvReader read, String host, int port, boolean tls) {
+        Optional<String> given = read.optional(ADVERTISED_URL);
+        if (given.isEmpty()) {
+            if (port == 0) {
+                return Optional.empty();
+            }
+            String name = host;
+            if (host.equals(ANY_HOST) || host.equals("::") || host.equals("[::]")) {
+                try {
+                    name = InetAddress.getLocalHost().getHostName();
+                } catch (UnknownHostException e) {
+                    name = "localhost";
+                }
+            }
+            return Optional.of(URI.create((tls ? "https" : "http") + "://" + name + ":" + port));
+        }
+        String rule = ADVERTISED_URL + " must be http://host:port or https://host:port (how the other Flowmeter"
+                + " processes reach this one), got '" + given.get() + "'";
+        URI uri;
+        try {
+            uri = new URI(given.get());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(rule, e);
+        }
+        boolean scheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        boolean bare = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/");
+        if (!scheme || uri.getHost() == null || uri.getPort() <= 0 || !bare || uri.getRawQuery() != null) {
+            throw new IllegalArgumentException(rule);
+        }
+        return Optional.of(URI.create(uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort()));
     }
 
     private static Pattern production(EnvReader read) {
@@ -229,6 +275,7 @@ public record FlowmeterConfig(
         view.put("productionEnvironments", dora.production().pattern());
         view.put("bands", dora.bands());
         view.put("teams", teams.isEmpty() ? "none" : "from " + TEAMS);
+        view.put("advertisedUrl", advertisedUrl.map(URI::toString).orElse("none (one process)"));
         return view;
     }
 }

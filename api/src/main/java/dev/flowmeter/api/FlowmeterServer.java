@@ -185,8 +185,11 @@ public final class FlowmeterServer implements AutoCloseable {
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits(),
                     config.dora(), config.teams());
             GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()));
+            int partitions = eventPartitions(client);
+            Peers peers = config.advertisedUrl().<Peers>map(url -> new StreamsPeers(streams, url, partitions,
+                    config.apiToken())).orElseGet(() -> Peers.alone(partitions));
             DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
-                    clock);
+                    clock, peers);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -357,6 +360,9 @@ public final class FlowmeterServer implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, streamsStateDir(config.dataDir()).toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        // Where the other processes reach this one for queries about the services it holds.
+        config.advertisedUrl().ifPresent(url -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                url.getHost() + ":" + url.getPort()));
         // Static membership: a process restarted on the same data directory (after a crash, say) takes its
         // partitions back at once, instead of waiting for the group to notice the old member is gone.
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
@@ -428,6 +434,16 @@ public final class FlowmeterServer implements AutoCloseable {
                 }
             });
             return minInSync;
+        }
+    }
+
+    /** How many partitions the events topic has (it may predate this process's FLOWMETER_PARTITIONS). */
+    private static int eventPartitions(Map<String, Object> client) {
+        try (Admin admin = Admin.create(client)) {
+            return await(admin.describeTopics(List.of(Topics.EVENTS.name())).allTopicNames(), client)
+                    .get(Topics.EVENTS.name()).partitions().size();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Cannot describe topic " + Topics.EVENTS.name() + ": " + e.getCause(), e);
         }
     }
 
