@@ -3,89 +3,150 @@ package dev.flowmeter.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.flowmeter.api.broker.EmbeddedKafka;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.api.testing.FreePorts;
+import dev.flowmeter.events.EventJson;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * How users grow past one machine: two server processes (here two servers in one JVM) join one external Kafka with
- * {@code KAFKA_BOOTSTRAP_SERVERS}, split the partitions between them, and together serve every series exactly once.
+ * Two server processes of one application on one Kafka (the first one's embedded broker stands in for a cluster):
+ * each holds part of the services, and either answers every query with the same figures, exactly merged; once the
+ * second stops, the first answers the same alone.
  */
 class ScaleOutIT {
 
     private static final Instant NOW = Instant.parse("2026-05-01T12:00:00Z");
+    private static final String APPLICATION = "flowmeter-scale-out";
     private static final int SERVICES = 8;
-    private static final String PATH = "/api/v1/events";
 
     @TempDir
-    Path kafkaDir;
-    @TempDir
-    Path dataA;
-    @TempDir
-    Path dataB;
+    Path work;
+
+    /**
+     * Services shop/s0..s7, each with one commit at 2026-04-20T08:00 and a successful production deployment
+     * (2 + i % 3) hours later; the even ones also fail a deployment at 2026-04-21T10:00, never recovered.
+     */
+    private static String events() {
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < SERVICES; i++) {
+            String service = "shop/s" + i;
+            String sha = String.valueOf((char) ('a' + i % 6)).repeat(40);
+            events.add("{\"id\":\"c" + i + "\",\"type\":\"commit\",\"time\":\"2026-04-20T08:00:00Z\",\"service\":\""
+                    + service + "\",\"sha\":\"" + sha + "\"}");
+            events.add("{\"id\":\"d" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-20T" + (10 + i % 3)
+                    + ":00:00Z\",\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
+                    + "\",\"status\":\"success\"}");
+            if (i % 2 == 0) {
+                events.add("{\"id\":\"f" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-21T10:00:00Z\","
+                        + "\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
+                        + "\",\"status\":\"failure\"}");
+            }
+        }
+        return "[" + String.join(",", events) + "]";
+    }
 
     @Test
-    void shouldServeEverySeriesFromExactlyOneInstanceWhenTwoInstancesShareTheWork() {
-        try (EmbeddedKafka kafka = EmbeddedKafka.start(kafkaDir, 0, 0)) {
-            Map<String, String> external = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
-                    "FLOWMETER_PARTITIONS", "4");
-            try (TestServer first = TestServer.start(dataA, NOW, external);
-                    TestServer second = TestServer.start(dataB, NOW, external)) {
-                List<String> events = commitsAndDeployments();
-                String commits = "[" + String.join(",", events.subList(0, SERVICES)) + "]";
-                String deployments = "[" + String.join(",", events.subList(SERVICES, 2 * SERVICES)) + "]";
-                // The commits arrive through one instance, the deployments through the other: any takes any event.
-                int commitsStatus = first.post(PATH, commits).statusCode();
-                int deploymentsStatus = second.post(PATH, deployments).statusCode();
-                assertThat(commitsStatus).isEqualTo(202);
-                assertThat(deploymentsStatus).isEqualTo(202);
-
-                // Each service: one commit at 08:00 deployed at 10:00, a lead time of 7200 s, served by one instance.
-                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-                    Map<String, String> seriesA = first.flowmeterSeries();
-                    Map<String, String> seriesB = second.flowmeterSeries();
-                    for (int i = 0; i < SERVICES; i++) {
-                        String count = "flowmeter_lead_time_seconds_count{environment=\"production\","
-                                + "service=\"team/svc-" + i + "\"}";
-                        String sum = count.replace("_count", "_sum");
-                        assertThat(seriesA.containsKey(count) ^ seriesB.containsKey(count))
-                                .as("service %d is served by exactly one instance", i).isTrue();
-                        Map<String, String> owner = seriesA.containsKey(count) ? seriesA : seriesB;
-                        assertThat(owner).containsEntry(count, "1").containsEntry(sum, "7200.0");
-                    }
-                    // And the work is really shared: each instance owns some of the services.
-                    assertThat(seriesA.keySet()).anyMatch(k -> k.startsWith("flowmeter_lead_time_seconds_count"));
-                    assertThat(seriesB.keySet()).anyMatch(k -> k.startsWith("flowmeter_lead_time_seconds_count"));
-                    String commitEventsKey = "flowmeter_events_total{type=\"commit\"}";
-                    double commitEvents = Double.parseDouble(seriesA.getOrDefault(commitEventsKey, "0"))
-                            + Double.parseDouble(seriesB.getOrDefault(commitEventsKey, "0"));
-                    assertThat(commitEvents).isEqualTo(SERVICES);
-                });
+    void shouldGiveTheSameExactAnswersFromEitherProcessAndFromTheOneLeftWhenTheOtherStops() throws Exception {
+        int[] ports = FreePorts.pick(4);
+        Map<String, String> common = Map.of("FLOWMETER_APPLICATION_ID", APPLICATION, "FLOWMETER_PARTITIONS", "4");
+        TestServer first = TestServer.start(Files.createDirectories(work.resolve("first")), NOW, merge(common, Map.of(
+                "FLOWMETER_HTTP_PORT", String.valueOf(ports[0]),
+                "FLOWMETER_KAFKA_PORT", String.valueOf(ports[1]),
+                "FLOWMETER_KAFKA_CONTROLLER_PORT", String.valueOf(ports[2]))));
+        try (first) {
+            TestServer second = TestServer.start(Files.createDirectories(work.resolve("second")), NOW,
+                    merge(common, Map.of("FLOWMETER_HTTP_PORT", String.valueOf(ports[3]),
+                            "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + ports[1])));
+            List<String> paths = new ArrayList<>(List.of("/api/v1/dora", "/api/v1/dora?window=7d",
+                    "/api/v1/services", "/api/v1/incidents"));
+            for (int i = 0; i < SERVICES; i++) {
+                paths.add("/api/v1/dora?service=shop/s" + i);
+                paths.add("/api/v1/services/shop/s" + i + "/deployments");
             }
+            Map<String, String> before;
+            try (second) {
+                HttpResponse<String> accepted = first.post("/api/v1/events", events());
+                assertThat(accepted.statusCode()).isEqualTo(202);
+
+                // Both hold services, and between them all of them.
+                await("the services split between the two processes").atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                            List<String> held = new ArrayList<>();
+                            for (TestServer server : List.of(first, second)) {
+                                JsonNode local = json(server.get(DoraRoutes.HISTORIES, Map.of()));
+                                assertThat(local.path("histories")).as("services held by one process").isNotEmpty();
+                                local.path("histories").forEach(h -> held.add(h.path("service").asText()));
+                            }
+                            assertThat(new TreeSet<>(held)).hasSize(SERVICES);
+                            assertThat(held).hasSize(SERVICES);
+                            assertThat(json(first.get("/api/v1/dora", Map.of())).path("partial").asBoolean())
+                                    .isFalse();
+                        });
+
+                before = answers(first, paths);
+                // Every one answered: the services the first does not hold were answered by the second for it.
+                assertThat(before.values()).allSatisfy(answer -> assertThat(answer).startsWith("200 "));
+                assertThat(answers(second, paths)).as("the second process's answers").isEqualTo(before);
+                assertOrganisationFigures(json(first.get("/api/v1/dora", Map.of())));
+            }
+
+            await("the first process alone answers as both did").atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .untilAsserted(() -> assertThat(answers(first, paths)).isEqualTo(before));
         }
     }
 
-    /** For each service, a commit at 08:00 and its deployment to production at 10:00. */
-    private static List<String> commitsAndDeployments() {
-        List<String> commits = new ArrayList<>();
-        List<String> deployments = new ArrayList<>();
-        for (int i = 0; i < SERVICES; i++) {
-            String service = "team/svc-" + i;
-            String sha = String.format("%040x", i + 1);
-            commits.add("{\"id\":\"c" + i + "\",\"type\":\"commit\",\"time\":\"2026-05-01T08:00:00Z\","
-                    + "\"service\":\"" + service + "\",\"sha\":\"" + sha + "\"}");
-            deployments.add("{\"id\":\"d" + i + "\",\"type\":\"deployment\",\"time\":\"2026-05-01T10:00:00Z\","
-                    + "\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha + "\","
-                    + "\"status\":\"success\"}");
+    /**
+     * 8 successful and 4 failed production deployments in the 30 days to 2026-05-01T12:00. Lead times 2, 3, 4, 2, 3,
+     * 4, 2, 3 h: sorted 2, 2, 2, 3, 3, 3, 4, 4 h; median rank 3.5 = 3 h, p75 rank 5.25 = 3 h + 0.25 h, p90 rank 6.3 =
+     * 4 h. The 4 failures are unrecovered since 2026-04-21T10:00: 10 d 2 h = 871200 s. None of this can come out of
+     * one process's half, or of averaging the two halves' medians.
+     */
+    private static void assertOrganisationFigures(JsonNode dora) {
+        assertThat(dora.path("services").asInt()).isEqualTo(SERVICES);
+        assertThat(dora.path("partitions").path("answered").asInt()).isEqualTo(4);
+        assertThat(dora.path("deploymentFrequency").path("deployments").asInt()).isEqualTo(8);
+        assertThat(dora.path("leadTime").path("samples").asInt()).isEqualTo(8);
+        assertThat(dora.path("leadTime").path("medianSeconds").asDouble()).isEqualTo(10_800.0);
+        assertThat(dora.path("leadTime").path("p75Seconds").asDouble()).isEqualTo(11_700.0);
+        assertThat(dora.path("leadTime").path("p90Seconds").asDouble()).isEqualTo(14_400.0);
+        assertThat(dora.path("changeFailureRate").path("deployments").asInt()).isEqualTo(12);
+        assertThat(dora.path("changeFailureRate").path("failed").asInt()).isEqualTo(4);
+        JsonNode unrecovered = dora.path("recoveryTime").path("unrecovered");
+        assertThat(unrecovered).hasSize(4);
+        unrecovered.forEach(open -> assertThat(open.path("ageSeconds").asLong()).isEqualTo(871_200));
+    }
+
+    private static Map<String, String> answers(TestServer server, List<String> paths) {
+        Map<String, String> answers = new TreeMap<>();
+        for (String path : paths) {
+            HttpResponse<String> response = server.get(path, Map.of());
+            answers.put(path, response.statusCode() + " " + response.body());
         }
-        List<String> all = new ArrayList<>(commits);
-        all.addAll(deployments);
-        return all;
+        return answers;
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        assertThat(response.statusCode()).as("%s", response.body()).isEqualTo(200);
+        return EventJson.MAPPER.readTree(response.body().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> merged = new HashMap<>(a);
+        merged.putAll(b);
+        return merged;
     }
 }
