@@ -184,10 +184,11 @@ public final class FlowmeterServer implements AutoCloseable {
             started.add(streamsMetrics);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits(),
                     config.dora(), config.teams());
-            GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()));
             int partitions = eventPartitions(client);
             Peers peers = config.advertisedUrl().<Peers>map(url -> new StreamsPeers(streams, url, partitions,
                     config.apiToken())).orElseGet(() -> Peers.alone(partitions));
+            GatesRoute gates = new GatesRoute(new GateQuery(storesOf(streams), clock, config.topology().gateLimits()),
+                    peers);
             DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
                     clock, peers);
             Set<String> stores = storeNames(topology);

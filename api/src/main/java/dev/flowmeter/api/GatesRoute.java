@@ -1,6 +1,7 @@
 package dev.flowmeter.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
@@ -12,23 +13,34 @@ import dev.flowmeter.streams.gates.GateQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /api/v1/gates?status=waiting|stalled&service=&gate=}: the items waiting at gates (or only the stalled
- * ones), oldest first, with how long they have waited and their gate's limit. Answered from this process's own
- * partitions: with several server processes, each lists its share of the services (documented in docs/metrics.md).
+ * ones), oldest first, with how long they have waited and their gate's limit. Any server process answers for all
+ * services: it lists its own partitions' items and asks every other process for theirs (the same request, marked
+ * as forwarded, which each answers from its own partitions only), and says when some partitions could not be read.
  */
 final class GatesRoute {
 
     static final String PATH = "/api/v1/gates";
 
-    private final GateQuery query;
+    private static final Logger LOG = LoggerFactory.getLogger(GatesRoute.class);
 
-    GatesRoute(GateQuery query) {
+    private final GateQuery query;
+    private final Peers peers;
+
+    GatesRoute(GateQuery query, Peers peers) {
         this.query = query;
+        this.peers = peers;
     }
 
     void register(JavalinConfig cfg) {
@@ -46,19 +58,68 @@ final class GatesRoute {
             throw new ProblemException(Problem.of(400, "Bad Request", "status must be waiting or stalled, got '"
                     + statusText + "'", List.of(new FieldError("status", "must be waiting or stalled"))));
         }
-        GateQuery.Answer answer;
+        String service = blankToNull(ctx.queryParam("service"));
+        String gate = blankToNull(ctx.queryParam("gate"));
+        List<GateQuery.WaitingItem> items = new ArrayList<>();
+        boolean truncated = false;
+        int answered = 0;
+        boolean localRead = false;
         try {
-            answer = query.items(status, blankToNull(ctx.queryParam("service")), blankToNull(ctx.queryParam("gate")));
+            int local = peers.localPartitions().size();
+            GateQuery.Answer answer = query.items(status, service, gate);
+            items.addAll(answer.items());
+            truncated = answer.truncated();
+            answered += local;
+            localRead = true;
         } catch (InvalidStateStoreException e) {
+            LOG.debug("Local gate state not readable for this answer: {}", e.toString());
+        }
+        boolean forwarded = ctx.header(Peers.FORWARDED) != null;
+        if (!localRead && (forwarded || peers.others().isEmpty())) {
             ctx.header(Header.RETRY_AFTER, Responses.RETRY_AFTER_SECONDS);
             Problems.respond(ctx, Problem.of(503, "Service Unavailable", "the gate state cannot be read right now"
                     + " (start-up, restore or rebalance); retry later"));
             return;
         }
+        if (!forwarded) {
+            String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
+            for (URI peer : peers.others()) {
+                try {
+                    HttpResponse<String> response = peers.get(peer, pathAndQuery);
+                    if (response.statusCode() != 200) {
+                        LOG.warn("{} answered {} for its gate items; the answer is partial", peer,
+                                response.statusCode());
+                        continue;
+                    }
+                    JsonNode theirs = EventJson.MAPPER.readTree(response.body());
+                    for (JsonNode item : theirs.path("items")) {
+                        items.add(EventJson.MAPPER.treeToValue(item, GateQuery.WaitingItem.class));
+                    }
+                    truncated |= theirs.path("truncated").asBoolean();
+                    answered += theirs.path("partitions").path("answered").asInt();
+                } catch (IOException e) {
+                    LOG.warn("{} did not answer for its gate items ({}); the answer is partial", peer, e.toString());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while asking " + peer, e);
+                }
+            }
+        }
+        items.sort(GateQuery.OLDEST_FIRST);
+        if (items.size() > GateQuery.MAX_ITEMS) {
+            items = items.subList(0, GateQuery.MAX_ITEMS);
+            truncated = true;
+        }
+        // Each partition is held by one process; a moment of overlap in a rebalance cannot count one twice.
+        answered = Math.min(answered, peers.partitions());
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("status", status.name().toLowerCase(Locale.ROOT));
-        body.set("items", EventJson.MAPPER.valueToTree(answer.items()));
-        body.put("truncated", answer.truncated());
+        body.set("items", EventJson.MAPPER.valueToTree(items));
+        body.put("truncated", truncated);
+        body.put("partial", answered < peers.partitions());
+        ObjectNode partitions = body.putObject("partitions");
+        partitions.put("answered", answered);
+        partitions.put("total", peers.partitions());
         try {
             ctx.contentType("application/json").result(EventJson.MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {

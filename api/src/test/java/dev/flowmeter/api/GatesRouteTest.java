@@ -35,7 +35,8 @@ class GatesRouteTest {
             "shop/cart|qa|build-7", Instant.parse("2026-05-09T21:00:00Z").toEpochMilli()));
 
     private static Javalin app(StoreLookup stores) {
-        GatesRoute route = new GatesRoute(new GateQuery(stores, Clock.fixed(NOW, ZoneOffset.UTC), LIMITS));
+        GatesRoute route = new GatesRoute(new GateQuery(stores, Clock.fixed(NOW, ZoneOffset.UTC), LIMITS),
+                Peers.alone(2));
         return Javalin.create(config -> {
             Problems.register(config);
             route.register(config);
@@ -51,7 +52,8 @@ class GatesRouteTest {
             assertThat(response.code()).isEqualTo(200);
             assertThat(response.body().string()).isEqualTo("{\"status\":\"stalled\",\"items\":[{\"service\":"
                     + "\"shop/checkout\",\"gate\":\"code-review\",\"item\":\"PR-1\",\"since\":\"2026-05-09T20:00:00Z\","
-                    + "\"ageSeconds\":25200,\"limitSeconds\":21600,\"stalled\":true}],\"truncated\":false}");
+                    + "\"ageSeconds\":25200,\"limitSeconds\":21600,\"stalled\":true}],\"truncated\":false,"
+                    + "\"partial\":false,\"partitions\":{\"answered\":2,\"total\":2}}");
         });
     }
 

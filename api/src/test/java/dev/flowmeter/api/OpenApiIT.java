@@ -91,7 +91,8 @@ class OpenApiIT {
                 + "\"since\":\"2026-05-01T10:30:00Z\",\"ageSeconds\":5400,\"limitSeconds\":3600,\"stalled\":true},"
                 + "{\"service\":\"shop/cart\",\"gate\":\"code-review\",\"item\":\"17\","
                 + "\"since\":\"2026-05-01T11:00:00Z\",\"ageSeconds\":3600,\"limitSeconds\":null,"
-                + "\"stalled\":false}],\"truncated\":false}");
+                + "\"stalled\":false}],\"truncated\":false,"
+                    + "\"partial\":false,\"partitions\":{\"answered\":2,\"total\":2}}");
         contract("GET", GATES, waiting);
 
         HttpResponse<String> stalled = server.get(GATES + "?status=stalled", READ);
@@ -103,7 +104,8 @@ class OpenApiIT {
         contract("GET", GATES, filtered);
 
         HttpResponse<String> none = server.get(GATES + "?gate=security", READ);
-        assertThat(none.body()).isEqualTo("{\"status\":\"waiting\",\"items\":[],\"truncated\":false}");
+        assertThat(none.body()).isEqualTo("{\"status\":\"waiting\",\"items\":[],\"truncated\":false,"
+                    + "\"partial\":false,\"partitions\":{\"answered\":2,\"total\":2}}");
         contract("GET", GATES, none);
     }
 

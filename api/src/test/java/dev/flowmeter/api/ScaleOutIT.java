@@ -37,7 +37,8 @@ class ScaleOutIT {
 
     /**
      * Services shop/s0..s7, each with one commit at 2026-04-20T08:00 and a successful production deployment
-     * (2 + i % 3) hours later; the even ones also fail a deployment at 2026-04-21T10:00, never recovered.
+     * (2 + i % 3) hours later, and a pull request waiting for review since 2026-05-01T10:00; the even ones also fail
+     * a deployment at 2026-04-21T10:00, never recovered.
      */
     private static String events() {
         List<String> events = new ArrayList<>();
@@ -49,6 +50,8 @@ class ScaleOutIT {
             events.add("{\"id\":\"d" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-20T" + (10 + i % 3)
                     + ":00:00Z\",\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
                     + "\",\"status\":\"success\"}");
+            events.add("{\"id\":\"q" + i + "\",\"type\":\"gate.queued\",\"time\":\"2026-05-01T10:00:00Z\","
+                    + "\"service\":\"" + service + "\",\"gate\":\"code-review\",\"item\":\"PR-" + i + "\"}");
             if (i % 2 == 0) {
                 events.add("{\"id\":\"f" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-21T10:00:00Z\","
                         + "\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
@@ -71,7 +74,7 @@ class ScaleOutIT {
                     merge(common, Map.of("FLOWMETER_HTTP_PORT", String.valueOf(ports[3]),
                             "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + ports[1])));
             List<String> paths = new ArrayList<>(List.of("/api/v1/dora", "/api/v1/dora?window=7d",
-                    "/api/v1/services", "/api/v1/incidents"));
+                    "/api/v1/services", "/api/v1/incidents", "/api/v1/gates"));
             for (int i = 0; i < SERVICES; i++) {
                 paths.add("/api/v1/dora?service=shop/s" + i);
                 paths.add("/api/v1/services/shop/s" + i + "/deployments");
@@ -101,6 +104,7 @@ class ScaleOutIT {
                 assertThat(before.values()).allSatisfy(answer -> assertThat(answer).startsWith("200 "));
                 assertThat(answers(second, paths)).as("the second process's answers").isEqualTo(before);
                 assertOrganisationFigures(json(first.get("/api/v1/dora", Map.of())));
+                assertThat(json(second.get("/api/v1/gates", Map.of())).path("items")).hasSize(SERVICES);
             }
 
             await("the first process alone answers as both did").atMost(Duration.ofSeconds(120))

@@ -22,6 +22,10 @@ public final class GateQuery {
     /** Most items in one answer, so that a gate with a runaway queue cannot make an answer unbounded. */
     public static final int MAX_ITEMS = 1_000;
 
+    /** The order of an answer: oldest first, then by service, gate and item. */
+    public static final Comparator<WaitingItem> OLDEST_FIRST = Comparator.comparing(WaitingItem::since)
+            .thenComparing(WaitingItem::service).thenComparing(WaitingItem::gate).thenComparing(WaitingItem::item);
+
     /** Which waiting items to list: all of them, or those past their gate's limit. */
     public enum Status { WAITING, STALLED }
 
@@ -77,8 +81,7 @@ public final class GateQuery {
                         age / 1000, limitMillis == null ? null : limitMillis / 1000, stalled));
             }
         }
-        found.sort(Comparator.comparing(WaitingItem::since).thenComparing(WaitingItem::service)
-                .thenComparing(WaitingItem::gate).thenComparing(WaitingItem::item));
+        found.sort(OLDEST_FIRST);
         boolean truncated = found.size() > MAX_ITEMS;
         return new Answer(truncated ? found.subList(0, MAX_ITEMS) : found, truncated);
     }
