@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flowmeter.streams.gates.GateLimits;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -280,5 +281,21 @@ class FlowmeterConfigTest {
         assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_TEAMS", dir.resolve("none").toString())))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("FLOWMETER_TEAMS names " + dir.resolve("none") + ", which cannot be read");
+    }
+
+    @Test
+    void shouldAdvertiseTheListeningAddressUnlessAUrlIsGiven() {
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_HTTP_PORT", "7070")).advertisedUrl())
+                .contains(URI.create("http://127.0.0.1:7070"));
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_HTTP_PORT", "0")).advertisedUrl()).isEmpty();
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_ADVERTISED_URL", "http://flowmeter-2:7070/"))
+                .advertisedUrl()).contains(URI.create("http://flowmeter-2:7070"));
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_ADVERTISED_URL", "flowmeter-2:7070")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_ADVERTISED_URL must be http://host:port or https://host:port (how the other"
+                        + " Flowmeter processes reach this one), got 'flowmeter-2:7070'");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_ADVERTISED_URL",
+                "http://flowmeter-2:7070/flowmeter"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_ADVERTISED_URL must be http://host:port");
     }
 }

@@ -16,7 +16,8 @@ class OpenApiDocumentTest {
     private static final OpenApiContract CONTRACT = OpenApiContract.DOCUMENT;
     private static final String GATES = "{\"status\":\"waiting\",\"items\":[{\"service\":\"s\",\"gate\":\"qa\","
             + "\"item\":\"1\",\"since\":\"2026-05-01T10:30:00Z\",\"ageSeconds\":5400,\"limitSeconds\":%s,"
-            + "\"stalled\":true}],\"truncated\":false}";
+            + "\"stalled\":true}],\"truncated\":false,\"partial\":false,"
+            + "\"partitions\":{\"answered\":1,\"total\":1}}";
 
     @Test
     void shouldBeValidOpenApiWhenParsed() {
@@ -36,7 +37,9 @@ class OpenApiDocumentTest {
     void shouldListEveryOperationWhenRead() {
         assertThat(OpenApiContract.DOCUMENT.operations()).containsExactlyInAnyOrder("POST /api/v1/events",
                 "POST /webhooks/{source}", "GET /api/v1/gates", "GET /metrics", "GET /health/live",
-                "GET /health/ready", "GET /health/query", "GET /openapi.json");
+                "GET /health/ready", "GET /health/query", "GET /openapi.json", "GET /api/v1/dora",
+                "GET /api/v1/services", "GET /api/v1/services/{service}/deployments", "GET /api/v1/incidents",
+                "GET /api/v1/internal/histories");
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github")).isTrue();
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github/extra")).isFalse();
     }

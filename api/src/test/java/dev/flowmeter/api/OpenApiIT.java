@@ -151,6 +151,10 @@ class OpenApiIT {
                 "\"incidents\":[\"PD-1\"]", "{\"sha\":\"" + C1 + "\",\"committedAt\":\"2026-04-28T08:00:00Z\","
                         + "\"leadTimeSeconds\":7200}");
 
+        HttpResponse<String> histories = server.get(DoraRoutes.HISTORIES, READ);
+        assertThat(histories.statusCode()).isEqualTo(200);
+        contract("GET", DoraRoutes.HISTORIES, histories);
+
         HttpResponse<String> incidents = server.get(INCIDENTS + "?status=resolved", READ);
         assertThat(incidents.statusCode()).isEqualTo(200);
         contract("GET", INCIDENTS, incidents);
