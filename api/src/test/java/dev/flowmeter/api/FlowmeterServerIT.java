@@ -85,7 +85,8 @@ class FlowmeterServerIT {
             assertThat(stalled.statusCode()).isEqualTo(200);
             assertThat(stalled.body()).isEqualTo("{\"status\":\"stalled\",\"items\":[{\"service\":\"shop/checkout\","
                     + "\"gate\":\"qa\",\"item\":\"PR-2\",\"since\":\"2026-05-01T10:30:00Z\",\"ageSeconds\":5400,"
-                    + "\"limitSeconds\":3600,\"stalled\":true}],\"truncated\":false}");
+                    + "\"limitSeconds\":3600,\"stalled\":true}],\"truncated\":false,\"partial\":false,"
+                    + "\"partitions\":{\"answered\":2,\"total\":2}}");
 
             server.restart();
 

@@ -8,7 +8,8 @@ import java.time.Instant;
  */
 public sealed interface DeliveryEvent
         permits CommitRecorded, ArtifactBuilt, DeploymentFinished, GateQueued, GateStarted, GateFinished,
-        IncidentOpened, IncidentResolved {
+        IncidentOpened, IncidentResolved, ChangeOpened, ChangeReviewed, ChangeMerged, ChangeClosed,
+        EnvironmentRequested, EnvironmentReady, EnvironmentDeleted {
 
     /** Unique per event; a second event with the same id in the same service is a redelivery. */
     String id();

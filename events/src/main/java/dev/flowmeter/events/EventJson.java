@@ -43,11 +43,19 @@ public final class EventJson {
     public static final int MAX_ITEM_LENGTH = 200;
     public static final int MAX_PARENTS = 100;
     public static final int MAX_COMMITS = 10_000;
+    public static final int MAX_TITLE_LENGTH = 500;
+    public static final int MAX_URL_LENGTH = 2_000;
 
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._:-]{1,100}");
     private static final Pattern SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
+    /** A branch name: letters, digits, '.', '_', '/', '-' (release/1.2, feature/PAY-12). */
+    private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/+-]{1,200}");
+    private static final String BRANCH_RULE = "must be a branch name: 1-200 characters of letters, digits, '.', '_',"
+            + " '/', '+' or '-'";
+    private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,30}");
+    private static final Pattern URL = Pattern.compile("https?://[^\\s]+");
 
     private EventJson() {
     }
@@ -131,11 +139,55 @@ public final class EventJson {
                 String sha = fields.optionalSha("sha");
                 yield fields.ok() ? new IncidentResolved(id, time, service, incident, environment, sha) : null;
             }
+            case CHANGE_OPENED -> {
+                String change = fields.item("change");
+                String sha = fields.sha("sha");
+                List<String> commits = changeCommits(fields);
+                String target = fields.matching("target", BRANCH, BRANCH_RULE);
+                String title = fields.optionalText("title", MAX_TITLE_LENGTH);
+                String url = fields.optionalUrl("url");
+                yield fields.ok() ? new ChangeOpened(id, time, service, change, sha, commits, target, title, url)
+                        : null;
+            }
+            case CHANGE_REVIEWED -> {
+                String change = fields.item("change");
+                yield fields.ok() ? new ChangeReviewed(id, time, service, change) : null;
+            }
+            case CHANGE_MERGED -> {
+                String change = fields.item("change");
+                String sha = fields.sha("sha");
+                List<String> commits = changeCommits(fields);
+                yield fields.ok() ? new ChangeMerged(id, time, service, change, sha, commits) : null;
+            }
+            case CHANGE_CLOSED -> {
+                String change = fields.item("change");
+                yield fields.ok() ? new ChangeClosed(id, time, service, change) : null;
+            }
+            case ENVIRONMENT_REQUESTED, ENVIRONMENT_READY, ENVIRONMENT_DELETED -> {
+                String environment = fields.name("environment");
+                String kind = fields.optionalKind("kind");
+                String change = fields.optionalItem("change");
+                if (!fields.ok()) {
+                    yield null;
+                }
+                yield switch (type) {
+                    case ENVIRONMENT_REQUESTED -> new EnvironmentRequested(id, time, service, environment, kind,
+                            change);
+                    case ENVIRONMENT_READY -> new EnvironmentReady(id, time, service, environment, kind, change);
+                    default -> new EnvironmentDeleted(id, time, service, environment, kind, change);
+                };
+            }
         };
         if (event == null) {
             throw new InvalidEventException(fields.errors);
         }
         return event;
+    }
+
+    private static List<String> changeCommits(Fields fields) {
+        return fields.shaList("commits", MAX_COMMITS, "must list at least one commit id; leave it out when the"
+                + " source does not list the change's commits", "report the change's commits as commit events"
+                + " instead (their parents link them)");
     }
 
     /**
@@ -215,12 +267,53 @@ public final class EventJson {
             node.put("gate", finished.gate());
             node.put("item", finished.item());
             node.put("outcome", finished.outcome().wireName());
+        } else if (event instanceof ChangeOpened opened) {
+            putChange(node, opened.change());
+            node.put("sha", opened.sha());
+            if (!opened.commits().isEmpty()) {
+                shas(node.putArray("commits"), opened.commits());
+            }
+            node.put("target", opened.target());
+            putIfSaid(node, "title", opened.title());
+            putIfSaid(node, "url", opened.url());
+        } else if (event instanceof ChangeReviewed reviewed) {
+            putChange(node, reviewed.change());
+        } else if (event instanceof ChangeMerged merged) {
+            putChange(node, merged.change());
+            node.put("sha", merged.sha());
+            if (!merged.commits().isEmpty()) {
+                shas(node.putArray("commits"), merged.commits());
+            }
+        } else if (event instanceof ChangeClosed closed) {
+            putChange(node, closed.change());
+        } else if (event instanceof EnvironmentRequested requested) {
+            environment(node, requested.environment(), requested.kind(), requested.change());
+        } else if (event instanceof EnvironmentReady ready) {
+            environment(node, ready.environment(), ready.kind(), ready.change());
+        } else if (event instanceof EnvironmentDeleted deleted) {
+            environment(node, deleted.environment(), deleted.kind(), deleted.change());
         } else if (event instanceof IncidentOpened opened) {
             incident(node, opened.incident(), opened.environment(), opened.sha());
         } else if (event instanceof IncidentResolved resolved) {
             incident(node, resolved.incident(), resolved.environment(), resolved.sha());
         }
         return node;
+    }
+
+    private static void putChange(ObjectNode node, String change) {
+        node.put("change", change);
+    }
+
+    private static void putIfSaid(ObjectNode node, String field, String value) {
+        if (!value.isEmpty()) {
+            node.put(field, value);
+        }
+    }
+
+    private static void environment(ObjectNode node, String environment, String kind, String change) {
+        node.put("environment", environment);
+        putIfSaid(node, "kind", kind);
+        putIfSaid(node, "change", change);
     }
 
     private static void incident(ObjectNode node, String incident, String environment, String sha) {
@@ -322,6 +415,51 @@ public final class EventJson {
                 return false;
             }
             return value.booleanValue();
+        }
+
+        /** Optional free text of at most {@code maxLength} characters, without control characters; "" if absent. */
+        String optionalText(String field, int maxLength) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return "";
+            }
+            if (!value.isTextual()) {
+                error(field, "must be a string");
+                return "";
+            }
+            String text = value.textValue();
+            if (text.length() > maxLength) {
+                error(field, "must be at most " + maxLength + " characters");
+                return "";
+            }
+            if (text.chars().anyMatch(Character::isISOControl)) {
+                error(field, "must not contain control characters (line breaks, tabs, ...)");
+                return "";
+            }
+            return text.strip();
+        }
+
+        /** An optional absolute http or https URL of at most {@value #MAX_URL_LENGTH} characters; "" if absent. */
+        String optionalUrl(String field) {
+            String text = optionalText(field, MAX_URL_LENGTH);
+            if (!text.isEmpty() && !URL.matcher(text).matches()) {
+                error(field, "must be an absolute http:// or https:// URL without spaces");
+                return "";
+            }
+            return text;
+        }
+
+        /** An optional environment kind: 1-30 lowercase letters, digits or '-'; "" if absent. */
+        String optionalKind(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? "" : matching(field, KIND,
+                    "must be 1-30 lowercase letters, digits or '-', such as test, qa, staging or ephemeral");
+        }
+
+        /** An optional item (a string or an integer, as {@link #item}); "" if absent. */
+        String optionalItem(String field) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? "" : item(field);
         }
 
         String optionalSha(String field) {

@@ -12,7 +12,14 @@ public enum EventType {
     GATE_STARTED("gate.started"),
     GATE_FINISHED("gate.finished"),
     INCIDENT_OPENED("incident.opened"),
-    INCIDENT_RESOLVED("incident.resolved");
+    INCIDENT_RESOLVED("incident.resolved"),
+    CHANGE_OPENED("change.opened"),
+    CHANGE_REVIEWED("change.reviewed"),
+    CHANGE_MERGED("change.merged"),
+    CHANGE_CLOSED("change.closed"),
+    ENVIRONMENT_REQUESTED("environment.requested"),
+    ENVIRONMENT_READY("environment.ready"),
+    ENVIRONMENT_DELETED("environment.deleted");
 
     private final String wireName;
 

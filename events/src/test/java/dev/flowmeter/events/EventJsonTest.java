@@ -44,7 +44,16 @@ class EventJsonTest {
                 new GateStarted("s", AT, "shop/checkout", "qa", "PR-1"),
                 new GateFinished("e", AT, "shop/checkout", "qa", "PR-1", GateOutcome.FAILED),
                 new IncidentOpened("i", AT, "shop/checkout", "PD-17", "production", SHA),
-                new IncidentResolved("r", AT, "shop/checkout", "PD-17", "", ""));
+                new IncidentResolved("r", AT, "shop/checkout", "PD-17", "", ""),
+                new ChangeOpened("co", AT, "shop/checkout", "42", SHA, List.of(PARENT, SHA), "main",
+                        "Pay by card", "https://git.example/shop/pull/42"),
+                new ChangeOpened("co2", AT, "shop/checkout", "43", SHA, List.of(), "release/1.2", "", ""),
+                new ChangeReviewed("cr", AT, "shop/checkout", "42"),
+                new ChangeMerged("cm", AT, "shop/checkout", "42", SHA, List.of(PARENT)),
+                new ChangeClosed("cc", AT, "shop/checkout", "43"),
+                new EnvironmentRequested("er", AT, "shop/checkout", "pr-42", "ephemeral", "42"),
+                new EnvironmentReady("ey", AT, "shop/checkout", "pr-42", "", ""),
+                new EnvironmentDeleted("ed", AT, "shop/checkout", "pr-42", "ephemeral", ""));
 
         for (DeliveryEvent event : events) {
             assertThat(roundTrip(event)).isEqualTo(event);
@@ -72,6 +81,38 @@ class EventJsonTest {
         assertThat(event).isEqualTo(new DeploymentFinished("d-2", AT, "shop/checkout", "production", SHA,
                 DeploymentStatus.SUCCESS, List.of(), true));
         assertThat(EventJson.toJson(event).toString()).isEqualTo(json);
+    }
+
+    @Test
+    void shouldReadAChangeOpenedWithItsTitleAndUrlWhenTheySaySo() {
+        String json = "{\"id\":\"c-1\",\"type\":\"change.opened\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"change\":42,\"sha\":\"" + SHA + "\",\"target\":\"main\","
+                + "\"title\":\"  Pay by card \",\"url\":\"https://git.example/shop/pull/42\"}";
+
+        assertThat(EventJson.parse(read(json))).isEqualTo(new ChangeOpened("c-1", AT, "shop/checkout", "42", SHA,
+                List.of(), "main", "Pay by card", "https://git.example/shop/pull/42"));
+    }
+
+    @Test
+    void shouldNameEveryBadFieldWhenAChangeOrEnvironmentEventBreaksTheContract() {
+        String opened = "{\"id\":\"c-1\",\"type\":\"change.opened\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"change\":\"\",\"sha\":\"abc\",\"target\":\"main branch\","
+                + "\"title\":\"two\\nlines\",\"url\":\"ftp://x\"}";
+        assertThatThrownBy(() -> EventJson.parse(read(opened))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("change", "must not be empty"),
+                        new FieldError("sha", "must be a full commit id: 40 or 64 hexadecimal characters"),
+                        new FieldError("target", "must be a branch name: 1-200 characters of letters, digits, '.',"
+                                + " '_', '/', '+' or '-'"),
+                        new FieldError("title", "must not contain control characters (line breaks, tabs, ...)"),
+                        new FieldError("url", "must be an absolute http:// or https:// URL without spaces")));
+        String ready = "{\"id\":\"e-1\",\"type\":\"environment.ready\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"kind\":\"Big Test\"}";
+        assertThatThrownBy(() -> EventJson.parse(read(ready))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("environment", "is required"),
+                        new FieldError("kind", "must be 1-30 lowercase letters, digits or '-', such as test, qa,"
+                                + " staging or ephemeral")));
     }
 
     @Test
