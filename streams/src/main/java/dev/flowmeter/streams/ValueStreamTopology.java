@@ -10,6 +10,7 @@ import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.leadtime.LeadTime;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Rejections;
+import dev.flowmeter.streams.valuestream.ValueStream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -46,6 +47,7 @@ public final class ValueStreamTopology {
         LeadTime.addTo(builder, firstDeliveries, settings);
         Dora.addTo(builder, firstDeliveries, settings);
         Gates.addTo(builder, firstDeliveries, settings);
+        ValueStream.addTo(builder, firstDeliveries, settings);
         Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
         return builder.build();
     }

@@ -1,6 +1,10 @@
 package dev.flowmeter.streams;
 
 import dev.flowmeter.events.ArtifactBuilt;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -19,6 +23,9 @@ import dev.flowmeter.streams.dora.DoraQuery;
 import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
+import dev.flowmeter.streams.valuestream.Journey;
+import dev.flowmeter.streams.valuestream.Journeys;
+import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,6 +36,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
@@ -182,6 +190,30 @@ final class TopologyFixture implements AutoCloseable {
 
     IncidentResolved incidentResolved(String incident, String time) {
         return new IncidentResolved(nextId(), Instant.parse(time), SERVICE, incident, "", "");
+    }
+
+    ChangeOpened changeOpened(String change, String time, String head, String... commits) {
+        return new ChangeOpened(nextId(), Instant.parse(time), SERVICE, change, head, List.of(commits), "main",
+                "Change " + change, "https://git.example/shop/pull/" + change);
+    }
+
+    ChangeReviewed changeReviewed(String change, String time) {
+        return new ChangeReviewed(nextId(), Instant.parse(time), SERVICE, change);
+    }
+
+    ChangeMerged changeMerged(String change, String time, String landed, String... commits) {
+        return new ChangeMerged(nextId(), Instant.parse(time), SERVICE, change, landed, List.of(commits));
+    }
+
+    ChangeClosed changeClosed(String change, String time) {
+        return new ChangeClosed(nextId(), Instant.parse(time), SERVICE, change);
+    }
+
+    /** The journeys of the fixture's service's changes, production by default. */
+    Map<String, Journey> journeys() {
+        ValueStreamQuery query = new ValueStreamQuery(driver::getKeyValueStore, Clock.fixed(WALL_CLOCK_START,
+                ZoneOffset.UTC), DoraSettings.DEFAULTS);
+        return Journeys.of(query.facts(SERVICE), DoraSettings.DEFAULTS.environments(null));
     }
 
     /** The DORA keys of the fixture's service over {@code window} ending at {@code now}, production by default. */

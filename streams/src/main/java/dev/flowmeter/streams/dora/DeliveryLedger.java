@@ -6,7 +6,6 @@ import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StoreKey;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -41,8 +40,6 @@ public final class DeliveryLedger {
     static final String DEPLOYMENT = "deployment";
     static final String SHIPPED = "shipped";
     static final String INCIDENT = "incident";
-    /** Wide enough for every epoch millisecond up to 9999-12-31, as in the expiry index. */
-    private static final int TIME_WIDTH = 15;
 
     private final KeyValueStore<String, DeploymentFact> deployments;
     private final KeyValueStore<String, Long> shipped;
@@ -144,6 +141,6 @@ public final class DeliveryLedger {
     }
 
     static String pad(long millis) {
-        return String.format(Locale.ROOT, "%0" + TIME_WIDTH + "d", millis);
+        return ExpiryIndex.pad(millis);
     }
 }

@@ -10,13 +10,13 @@ import java.util.List;
  * {@code h = (n - 1) p} and the percentile {@code x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h])}. So the
  * median of an even count is the mean of the two middle values, and every answer lies between two observations.
  */
-final class Percentiles {
+public final class Percentiles {
 
     private Percentiles() {
     }
 
     /** The {@code p} percentile ({@code 0 <= p <= 1}) of {@code values}; {@code null} when there are none. */
-    static Double of(List<Double> values, double p) {
+    public static Double of(List<Double> values, double p) {
         if (values.isEmpty()) {
             return null;
         }

@@ -41,6 +41,7 @@ final class GateProcessor implements Processor<String, DeliveryEvent, String, Ga
     private static final String ABANDON = "abandon"; // by the queued time of a settled, waiting pass
     private static final String RETAIN = "retain"; // by the latest event time of the item
     private static final String STALL = "stall"; // by the queued time plus the gate's limit, of a settled waiting pass
+    private static final String PASS = "pass"; // by the finish time of a finished pass
     private static final String ABANDONED = "abandoned";
     private static final String PURGED = "purged";
     private static final Duration MIN_TICK = Duration.ofMillis(100);
@@ -55,6 +56,7 @@ final class GateProcessor implements Processor<String, DeliveryEvent, String, Ga
     private ProcessorContext<String, GateStall> context;
     private KeyValueStore<String, GateItem> items;
     private KeyValueStore<String, Long> waiting;
+    private KeyValueStore<String, FinishedPass> passes;
     private ExpiryIndex expiry;
     private Aggregates aggregates;
     private long nextPurgeAt;
@@ -81,6 +83,7 @@ final class GateProcessor implements Processor<String, DeliveryEvent, String, Ga
         this.context = context;
         items = context.getStateStore(Gates.ITEMS_STORE);
         waiting = context.getStateStore(Gates.WAITING_STORE);
+        passes = context.getStateStore(Gates.PASSES_STORE);
         expiry = new ExpiryIndex(context.getStateStore(Gates.EXPIRY_STORE));
         aggregates = new Aggregates(context.getStateStore(Aggregates.STORE));
         context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::punctuate);
@@ -203,6 +206,9 @@ final class GateProcessor implements Processor<String, DeliveryEvent, String, Ga
                 }
             }
         }
+        if (pass.finishedAt() != null && !pass.abandoned() && !pass.equals(before)) {
+            recordFinished(service, gate, parts[2], pass);
+        }
         GateItem settled = item.settled(pass, stalled);
         items.put(key, settled);
         showWaiting(key, pass);
@@ -234,8 +240,20 @@ final class GateProcessor implements Processor<String, DeliveryEvent, String, Ga
         return due.size();
     }
 
+    /** Keeps a finished pass for the value stream's timelines, once per pass (its finish time is in the key). */
+    private void recordFinished(String service, String gate, String item, GatePass pass) {
+        String key = StoreKey.of(service, StoreKey.escape(item), gate, ExpiryIndex.pad(pass.finishedAt()));
+        if (passes.get(key) == null) {
+            expiry.add(PASS, pass.finishedAt(), key);
+        }
+        passes.put(key, new FinishedPass(pass.queuedAt(), pass.startedAt(), pass.finishedAt(), pass.outcome()));
+    }
+
     /** Deletes items whose latest event is older than the retention; returns how many index entries it read. */
     private int purgeExpired(long now) {
+        for (ExpiryIndex.Entry entry : expiry.expire(PASS, now - retentionMillis, BATCH)) {
+            passes.delete(entry.key());
+        }
         List<ExpiryIndex.Entry> due = expiry.expire(RETAIN, now - retentionMillis, BATCH);
         for (ExpiryIndex.Entry entry : due) {
             GateItem item = items.get(entry.key());

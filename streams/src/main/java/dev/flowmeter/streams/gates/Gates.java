@@ -33,6 +33,8 @@ public final class Gates {
     public static final String ITEMS_STORE = "gates-item-state-store";
     /** Items waiting right now: key service|gate|item, value queued-at epoch millis. */
     public static final String WAITING_STORE = "gates-waiting-store";
+    /** Finished passes: {@code service|item|gate|finished-at} (the item escaped) to a {@link FinishedPass}. */
+    public static final String PASSES_STORE = "gates-finished-passes-store";
     /** When items are due to settle, to be abandoned and to be purged (an {@link ExpiryIndex}). */
     public static final String EXPIRY_STORE = "gates-expiry-store";
 
@@ -45,13 +47,15 @@ public final class Gates {
                 Serdes.String(), new JsonSerde<>(GateItem.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
                 Serdes.String(), Serdes.Long()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSES_STORE),
+                Serdes.String(), new JsonSerde<>(FinishedPass.class)));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         Topic<String, GateStall> stalled = Topics.GATES_STALLED;
         events.filter((service, event) -> event instanceof GateQueued || event instanceof GateStarted
                                 || event instanceof GateFinished,
                         Named.as("gates-select-gate-events"))
                 .process(() -> new GateProcessor(settings), Named.as("gates-measure-items"),
-                        ITEMS_STORE, WAITING_STORE, EXPIRY_STORE, Aggregates.STORE)
+                        ITEMS_STORE, WAITING_STORE, PASSES_STORE, EXPIRY_STORE, Aggregates.STORE)
                 .to(stalled.name(), Produced.with(stalled.keySerde(), stalled.valueSerde())
                         .withName("gates-write-stalled-items"));
     }

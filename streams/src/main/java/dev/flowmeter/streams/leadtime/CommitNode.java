@@ -6,7 +6,7 @@ package dev.flowmeter.streams.leadtime;
  * separate parent records, never in here, so the value stays a few bytes however many parents it gains;
  * {@code parentCount} is how many were ever linked, and numbers the next one.
  */
-record CommitNode(long timeMillis, boolean artifact, int parentCount) {
+public record CommitNode(long timeMillis, boolean artifact, int parentCount) {
 
     CommitNode withParentCount(int count) {
         return new CommitNode(timeMillis, artifact, count);

@@ -1,6 +1,7 @@
 package dev.flowmeter.streams.leadtime;
 
 import dev.flowmeter.events.ArtifactBuilt;
+import dev.flowmeter.events.ChangeMerged;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -77,7 +78,7 @@ public final class LeadTime {
                 Serdes.String(), new JsonSerde<>(AwaitedDeployment.class)));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         events.filter((service, event) -> event instanceof CommitRecorded || event instanceof ArtifactBuilt
-                                || event instanceof DeploymentFinished,
+                                || event instanceof DeploymentFinished || event instanceof ChangeMerged,
                         Named.as("lead-time-select-commits-and-deployments"))
                 .process(() -> new LeadTimeProcessor(settings), Named.as("lead-time-ship-commits"),
                         NODES_STORE, PARENTS_STORE, SHIPPED_STORE, AWAITING_STORE, EXPIRY_STORE, Aggregates.STORE,
@@ -119,6 +120,10 @@ public final class LeadTime {
             } else if (record.value() instanceof ArtifactBuilt artifact) {
                 recorded(artifact.service(), artifact.sha(), artifact.time().toEpochMilli(), true,
                         artifact.commits());
+            } else if (record.value() instanceof ChangeMerged merged) {
+                // The landed sha is a commit made at the merge, whose history is the change's commits: so a squash
+                // or a rebase still reaches them, and their lead time starts at their own time.
+                recorded(merged.service(), merged.sha(), merged.time().toEpochMilli(), false, merged.commits());
             }
         }
 

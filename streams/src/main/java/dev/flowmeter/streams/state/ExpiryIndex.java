@@ -70,7 +70,8 @@ public final class ExpiryIndex {
         return StoreKey.of(kind, pad(timeMillis), key);
     }
 
-    private static String pad(long timeMillis) {
+    /** A time as the index writes it: zero-padded, so byte order is time order; other stores' keys use it too. */
+    public static String pad(long timeMillis) {
         String digits = Long.toString(Math.max(0, timeMillis));
         return "0".repeat(Math.max(0, TIME_WIDTH - digits.length())) + digits;
     }
