@@ -283,7 +283,9 @@ class GatesTest {
 
         assertThat(fixture.driver().getKeyValueStore(Gates.ITEMS_STORE).get(S + "|qa|PR-1")).isNull();
         assertThat(fixture.driver().getKeyValueStore(Gates.ITEMS_STORE).get(S + "|qa|PR-2")).isNotNull();
-        assertThat(fixture.entries(Gates.EXPIRY_STORE)).isEqualTo(1); // PR-2's retention entry
+        // PR-2's retention entry and its finished pass's; PR-1's pass (finished 05-01 09:00) went with PR-1.
+        assertThat(fixture.entries(Gates.EXPIRY_STORE)).isEqualTo(2);
+        assertThat(fixture.entries(Gates.PASSES_STORE)).isEqualTo(1);
         // What was measured stays: PR-1 1800 s, PR-2 8 days = 691200 s.
         assertThat(wait("qa").count()).isEqualTo(2);
         assertThat(wait("qa").sum()).isEqualTo(1800 + 691200);

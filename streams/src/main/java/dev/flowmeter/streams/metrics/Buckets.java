@@ -1,7 +1,5 @@
 package dev.flowmeter.streams.metrics;
 
-import java.util.Arrays;
-
 /**
  * Histogram bucket layouts. Observations are stored as whole numbers in a stored unit (milliseconds for durations,
  * commits for batch sizes) so that sums stay exact; {@link #unitsPerExposedUnit} converts to the exposed unit.
@@ -12,12 +10,14 @@ public enum Buckets {
             1209600, 2592000, 5184000, 7776000, 15552000),
     /** Commits per deployment; 0 is a redeploy that shipped nothing new. */
     COMMITS(1, 0, 1, 2, 3, 5, 8, 13, 20, 30, 50, 100, 200, 500, 1000),
+    /** A fraction from 0 to 1, stored in thousandths (flow efficiency). */
+    RATIO(1000, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
     NONE(1);
 
     private final long unitsPerExposedUnit;
-    private final long[] upperBounds;
+    private final double[] upperBounds;
 
-    Buckets(long unitsPerExposedUnit, long... upperBoundsInExposedUnit) {
+    Buckets(long unitsPerExposedUnit, double... upperBoundsInExposedUnit) {
         this.unitsPerExposedUnit = unitsPerExposedUnit;
         this.upperBounds = upperBoundsInExposedUnit;
     }
@@ -28,7 +28,7 @@ public enum Buckets {
 
     /** Upper bounds in the exposed unit (seconds or commits), without the implicit +Inf. */
     public double[] upperBounds() {
-        return Arrays.stream(upperBounds).asDoubleStream().toArray();
+        return upperBounds.clone();
     }
 
     /** Number of buckets including +Inf. */
@@ -39,7 +39,7 @@ public enum Buckets {
     /** The bucket an observation (in the stored unit) falls into: the first whose bound is not below it. */
     public int indexOf(long storedValue) {
         for (int i = 0; i < upperBounds.length; i++) {
-            if (storedValue <= upperBounds[i] * unitsPerExposedUnit) {
+            if (storedValue <= Math.round(upperBounds[i] * unitsPerExposedUnit)) {
                 return i;
             }
         }

@@ -9,10 +9,17 @@ import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.state.StoreKey;
 import dev.flowmeter.streams.state.StoreLookup;
+import dev.flowmeter.streams.valuestream.Facts;
+import dev.flowmeter.streams.valuestream.Journey;
+import dev.flowmeter.streams.valuestream.Journeys;
+import dev.flowmeter.streams.valuestream.Pending;
+import dev.flowmeter.streams.valuestream.ValueStream;
+import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -92,6 +99,11 @@ public final class MetricsQuery {
         Set<String> services = new TreeSet<>();
         try {
             readDelivery(histograms, scalars, services);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
+        try {
+            readValueStream(histograms, scalars, services);
         } catch (InvalidStateStoreException e) {
             complete = false;
         }
@@ -201,6 +213,88 @@ public final class MetricsQuery {
                         history.incidents().stream().filter(History.Incident::open).count()));
             }
         }
+    }
+
+    /**
+     * The value-stream series, worked out from the changes' facts at scrape time over the whole retention (as the
+     * DORA series are): stages, hops, cycle time and flow efficiency of every change that reached production, what
+     * waits for each production environment, and the environments by kind.
+     */
+    private void readValueStream(List<MetricsSnapshot.Histogram> histograms, List<MetricsSnapshot.Scalar> scalars,
+            Set<String> services) {
+        ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
+        Predicate<String> production = dora.environments(null);
+        Map<String, Aggregate> alive = new TreeMap<>();
+        Map<String, Aggregate> provisioning = new TreeMap<>();
+        for (String service : query.services()) {
+            services.add(service);
+            Facts facts = query.facts(service);
+            Map<String, Journey> journeys = Journeys.of(facts, production);
+            Map<String, Aggregate> stages = new TreeMap<>();
+            Map<List<String>, Aggregate> hops = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                    .thenComparing(k -> k.get(1)));
+            Aggregate cycle = Aggregate.empty(Metric.CYCLE_TIME.buckets());
+            Aggregate efficiency = Aggregate.empty(Metric.FLOW_EFFICIENCY.buckets());
+            for (Journey journey : journeys.values()) {
+                if (journey.productionAt() == null) {
+                    continue;
+                }
+                journey.stages().forEach((stage, millis) -> stages.merge(stage, observation(Metric.STAGE_DURATION,
+                        millis), Aggregate::plus));
+                for (Journey.Hop hop : journey.hops()) {
+                    hops.merge(List.of(hop.from(), hop.to()), observation(Metric.ENVIRONMENT_HOP, hop.millis()),
+                            Aggregate::plus);
+                }
+                if (journey.cycleMillis() != null) {
+                    cycle = cycle.plus(observation(Metric.CYCLE_TIME, journey.cycleMillis()));
+                }
+                if (journey.flowEfficiency() != null) {
+                    efficiency = efficiency.plus(observation(Metric.FLOW_EFFICIENCY,
+                            Math.round(journey.flowEfficiency() * 1000)));
+                }
+            }
+            stages.forEach((stage, value) -> histograms.add(histogram(Metric.STAGE_DURATION, List.of(service, stage),
+                    value)));
+            hops.forEach((key, value) -> histograms.add(histogram(Metric.ENVIRONMENT_HOP,
+                    List.of(service, key.get(0), key.get(1)), value)));
+            if (cycle.count() > 0) {
+                histograms.add(histogram(Metric.CYCLE_TIME, List.of(service), cycle));
+            }
+            if (efficiency.count() > 0) {
+                histograms.add(histogram(Metric.FLOW_EFFICIENCY, List.of(service), efficiency));
+            }
+            Set<String> targets = new TreeSet<>();
+            facts.history().deployments().forEach(d -> {
+                if (production.test(d.environment())) {
+                    targets.add(d.environment());
+                }
+            });
+            for (String target : targets) {
+                Pending.Answer pending = Pending.of(facts, journeys, target::equals, clock.instant());
+                List<String> labels = List.of(service, target);
+                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_CHANGES, labels, pending.changes().size()));
+                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_COMMITS, labels, pending.commits().size()));
+                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_OLDEST_AGE, labels,
+                        pending.changes().isEmpty() ? 0 : pending.changes().get(0).ageSeconds()));
+            }
+            facts.environments().values().forEach(environment -> {
+                String kind = ValueStream.kindLabel(environment.kind());
+                alive.merge(kind, Aggregate.empty(Buckets.NONE).plusCount(environment.alive() ? 1 : 0),
+                        Aggregate::plus);
+                if (environment.requestedAt() != null && environment.readyAt() != null) {
+                    provisioning.merge(kind, observation(Metric.ENVIRONMENT_PROVISIONING,
+                            Math.max(0, environment.readyAt() - environment.requestedAt())), Aggregate::plus);
+                }
+            });
+        }
+        alive.forEach((kind, value) -> scalars.add(new MetricsSnapshot.Scalar(Metric.ENVIRONMENTS_ALIVE,
+                List.of(kind), value.count())));
+        provisioning.forEach((kind, value) -> histograms.add(histogram(Metric.ENVIRONMENT_PROVISIONING,
+                List.of(kind), value)));
+    }
+
+    private static Aggregate observation(Metric metric, long storedValue) {
+        return Aggregate.empty(metric.buckets()).plusObservation(metric.buckets(), storedValue);
     }
 
     private void readAggregates(String storeName, Map<String, Aggregate> into) {

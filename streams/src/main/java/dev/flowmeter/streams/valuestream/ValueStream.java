@@ -53,11 +53,22 @@ public final class ValueStream {
             ENVIRONMENTS_STORE, EXPIRY_STORE);
 
     static final int PURGE_BUDGET = 10_000;
+    /** The environment kinds that get a label of their own; any other is {@code other}, none {@code unspecified}. */
+    public static final Set<String> KINDS = Set.of("test", "qa", "staging", "ephemeral", "preview", "dev", "uat",
+            "performance", "sandbox");
     private static final String CHANGE = "change";
     private static final String LINK = "link";
     private static final String ENVIRONMENT = "environment";
 
     private ValueStream() {
+    }
+
+    /** The {@code kind} label of an environment: a bounded set, whatever sources send. */
+    public static String kindLabel(String kind) {
+        if (kind.isEmpty()) {
+            return "unspecified";
+        }
+        return KINDS.contains(kind) ? kind : "other";
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,

@@ -78,6 +78,8 @@ public final class ValueStreamQuery {
     public Set<String> services() {
         Set<String> services = new TreeSet<>(dora.histories(s -> true).keySet());
         this.<ChangeFact>scan(ValueStream.CHANGES_STORE, null, (key, fact) -> services.add(StoreKey.split(key, 2)[0]));
+        this.<EnvironmentFact>scan(ValueStream.ENVIRONMENTS_STORE, null,
+                (key, fact) -> services.add(StoreKey.split(key, 2)[0]));
         return services;
     }
 
