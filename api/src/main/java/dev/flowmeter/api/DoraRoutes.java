@@ -1,15 +1,9 @@
 package dev.flowmeter.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
-import dev.flowmeter.events.FieldError;
-import dev.flowmeter.ingest.http.Problem;
-import dev.flowmeter.ingest.http.ProblemException;
-import dev.flowmeter.ingest.http.Problems;
-import dev.flowmeter.ingest.http.Responses;
 import dev.flowmeter.streams.dora.Classifier;
 import dev.flowmeter.streams.dora.DoraKeys;
 import dev.flowmeter.streams.dora.DoraQuery;
@@ -17,7 +11,6 @@ import dev.flowmeter.streams.dora.History;
 import dev.flowmeter.streams.dora.Teams;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import io.javalin.http.Header;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -26,14 +19,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -56,9 +46,7 @@ final class DoraRoutes {
     static final String SERVICES = "/api/v1/services";
     static final String DEPLOYMENTS = "/api/v1/services/<service>/deployments";
     static final String INCIDENTS = "/api/v1/incidents";
-    static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
-    /** The longest window: the default retention, beyond which the ledger holds nothing. */
-    static final Duration MAX_WINDOW = Duration.ofDays(400);
+    static final Duration DEFAULT_WINDOW = Answers.DEFAULT_WINDOW;
     /** Most deployments or incidents in one answer. */
     static final int MAX_ITEMS = 1_000;
 
@@ -80,55 +68,24 @@ final class DoraRoutes {
 
     void register(JavalinConfig cfg) {
         cfg.routes.get(DORA, ctx -> {
-            if (!forwardedToOwner(ctx, param(ctx, "service"))) {
-                answer(ctx, this::dora);
+            if (!Answers.forwardedToOwner(ctx, peers, Answers.param(ctx, "service"))) {
+                Answers.answer(ctx, this::dora);
             }
         });
-        cfg.routes.get(SERVICES, ctx -> answer(ctx, this::services));
+        cfg.routes.get(SERVICES, ctx -> Answers.answer(ctx, this::services));
         cfg.routes.get(DEPLOYMENTS, ctx -> {
-            if (!forwardedToOwner(ctx, ctx.pathParam("service"))) {
-                answer(ctx, this::deployments);
+            if (!Answers.forwardedToOwner(ctx, peers, ctx.pathParam("service"))) {
+                Answers.answer(ctx, this::deployments);
             }
         });
         cfg.routes.get(INCIDENTS, ctx -> {
-            if (!forwardedToOwner(ctx, param(ctx, "service"))) {
-                answer(ctx, this::incidents);
+            if (!Answers.forwardedToOwner(ctx, peers, Answers.param(ctx, "service"))) {
+                Answers.answer(ctx, this::incidents);
             }
         });
-        cfg.routes.get(HISTORIES, ctx -> answer(ctx, this::histories));
+        cfg.routes.get(HISTORIES, ctx -> Answers.answer(ctx, this::histories));
     }
 
-    /**
-     * Sends a question about one service to the process that holds it, and answers with what that process said.
-     * Returns false when this process is the one to answer: no service named, the service is here, or the request
-     * was itself forwarded (a partition that moved in between is answered where it arrived, never sent on).
-     */
-    private boolean forwardedToOwner(Context ctx, String service) {
-        if (service == null || ctx.header(Peers.FORWARDED) != null) {
-            return false;
-        }
-        Optional<URI> owner = peers.ownerOf(service);
-        if (owner.isEmpty()) {
-            return false;
-        }
-        String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-        try {
-            HttpResponse<String> response = peers.get(owner.get(), pathAndQuery);
-            ctx.status(response.statusCode());
-            response.headers().firstValue("Content-Type").ifPresent(ctx::contentType);
-            response.headers().firstValue(Header.RETRY_AFTER).ifPresent(v -> ctx.header(Header.RETRY_AFTER, v));
-            ctx.result(response.body());
-        } catch (IOException e) {
-            LOG.warn("The process holding {} ({}) did not answer: {}", service, owner.get(), e.toString());
-            ctx.header(Header.RETRY_AFTER, Responses.RETRY_AFTER_SECONDS);
-            Problems.respond(ctx, Problem.of(503, "Service Unavailable", "the Flowmeter process that holds "
-                    + service + " (" + owner.get() + ") did not answer; retry later"));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
-        }
-        return true;
-    }
 
     /** The histories of a scope from every process, and how many partitions they cover. */
     private record Gathered(List<History> histories, int answered, int total) {
@@ -190,7 +147,7 @@ final class DoraRoutes {
 
     /** {@code GET /api/v1/internal/histories?team=}: this process's own histories, for the others to merge. */
     private ObjectNode histories(Context ctx) {
-        String team = param(ctx, "team");
+        String team = Answers.param(ctx, "team");
         Set<Integer> partitions = peers.localPartitions();
         Map<String, History> local = query.histories(scope(team));
         ObjectNode body = EventJson.MAPPER.createObjectNode();
@@ -204,35 +161,16 @@ final class DoraRoutes {
         return team == null ? s -> true : s -> teams.teamOf(s).filter(team::equals).isPresent();
     }
 
-    private interface Handler {
-        ObjectNode handle(Context ctx);
-    }
 
-    private static void answer(Context ctx, Handler handler) {
-        ObjectNode body;
-        try {
-            body = handler.handle(ctx);
-        } catch (InvalidStateStoreException e) {
-            ctx.header(Header.RETRY_AFTER, Responses.RETRY_AFTER_SECONDS);
-            Problems.respond(ctx, Problem.of(503, "Service Unavailable", "the delivery state cannot be read right now"
-                    + " (start-up, restore or rebalance); retry later"));
-            return;
-        }
-        try {
-            ctx.contentType("application/json").result(EventJson.MAPPER.writeValueAsString(body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("an ObjectNode always serialises", e);
-        }
-    }
 
     private ObjectNode dora(Context ctx) {
-        String service = param(ctx, "service");
-        String team = param(ctx, "team");
+        String service = Answers.param(ctx, "service");
+        String team = Answers.param(ctx, "team");
         if (service != null && team != null) {
-            throw badRequest("service", "give service or team, not both");
+            throw Answers.badRequest("service", "give service or team, not both");
         }
-        Duration window = window(ctx);
-        String environment = param(ctx, "environment");
+        Duration window = Answers.window(ctx);
+        String environment = Answers.param(ctx, "environment");
         Gathered gathered;
         if (service != null) {
             History history = query.history(service);
@@ -241,8 +179,8 @@ final class DoraRoutes {
         } else {
             gathered = gather(ctx, scope(team), team);
             if (team != null && gathered.histories().isEmpty() && !gathered.partial()) {
-                throw notFound("no service of team " + team + " has any deployment or incident (teams come from "
-                        + FlowmeterConfig.TEAMS + ")");
+                throw Answers.notFound("no service of team " + team + " has any deployment or incident (teams come"
+                        + " from " + FlowmeterConfig.TEAMS + ")");
             }
         }
         DoraKeys.Report report = query.report(gathered.histories(), environment, window);
@@ -293,11 +231,11 @@ final class DoraRoutes {
 
     private ObjectNode deployments(Context ctx) {
         String service = ctx.pathParam("service");
-        String environment = param(ctx, "environment");
-        Instant to = instant(ctx, "to", clock.instant());
-        Instant from = instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        String environment = Answers.param(ctx, "environment");
+        Instant to = Answers.instant(ctx, "to", clock.instant());
+        Instant from = Answers.instant(ctx, "from", to.minus(DEFAULT_WINDOW));
         if (!from.isBefore(to)) {
-            throw badRequest("from", "must be before to (" + to + "), got " + from);
+            throw Answers.badRequest("from", "must be before to (" + to + "), got " + from);
         }
         History history = query.history(service);
         requireKnown(service, history);
@@ -361,10 +299,10 @@ final class DoraRoutes {
     }
 
     private ObjectNode incidents(Context ctx) {
-        String service = param(ctx, "service");
-        String status = param(ctx, "status");
+        String service = Answers.param(ctx, "service");
+        String status = Answers.param(ctx, "status");
         if (status != null && !status.equals("open") && !status.equals("resolved")) {
-            throw badRequest("status", "must be open or resolved, got '" + status + "'");
+            throw Answers.badRequest("status", "must be open or resolved, got '" + status + "'");
         }
         Gathered gathered;
         if (service != null) {
@@ -419,51 +357,12 @@ final class DoraRoutes {
 
     private static void requireKnown(String service, History history) {
         if (history.deployments().isEmpty() && history.incidents().isEmpty() && history.shipped().isEmpty()) {
-            throw notFound("no deployment or incident of service " + service + " is known here");
+            throw Answers.notFound("no deployment or incident of service " + service + " is known here");
         }
     }
 
-    /** {@code window}: 7d, 30d, 12w or an ISO-8601 duration; 30 days when absent. */
-    static Duration window(Context ctx) {
-        String text = param(ctx, "window");
-        if (text == null) {
-            return DEFAULT_WINDOW;
-        }
-        Duration window;
-        try {
-            window = EnvReader.parseDuration("window", text);
-        } catch (IllegalArgumentException e) {
-            throw badRequest("window", "must be a duration such as 7d, 30d, 12w or P30D, got '" + text + "'");
-        }
-        if (window.compareTo(MAX_WINDOW) > 0 || window.toHours() < 1) {
-            throw badRequest("window", "must be between 1h and 400d (the retention), got '" + text + "'");
-        }
-        return window;
-    }
 
-    private static Instant instant(Context ctx, String name, Instant fallback) {
-        String text = param(ctx, name);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return OffsetDateTime.parse(text).toInstant();
-        } catch (DateTimeParseException e) {
-            throw badRequest(name, "must be an RFC 3339 time such as 2026-05-01T10:00:00Z, got '" + text + "'");
-        }
-    }
 
-    private static String param(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        return value == null || value.isBlank() ? null : value.trim();
-    }
 
-    private static ProblemException badRequest(String field, String problem) {
-        return new ProblemException(Problem.of(400, "Bad Request", field + " " + problem,
-                List.of(new FieldError(field, problem))));
-    }
 
-    private static ProblemException notFound(String detail) {
-        return new ProblemException(Problem.of(404, "Not Found", detail));
-    }
 }

@@ -22,6 +22,7 @@ import dev.flowmeter.streams.errors.SkipUnreadableRecords;
 import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.state.StoreLookup;
+import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -191,6 +192,8 @@ public final class FlowmeterServer implements AutoCloseable {
                     peers);
             DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
                     clock, peers);
+            ValueStreamRoutes valueStream = new ValueStreamRoutes(new ValueStreamQuery(storesOf(streams), clock,
+                    config.dora()), config.teams(), clock, peers);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -216,6 +219,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 sources.addAll(Webhooks.register(cfg, config.webhooks(), ingest));
                 gates.register(cfg);
                 dora.register(cfg);
+                valueStream.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));

@@ -39,7 +39,10 @@ class OpenApiDocumentTest {
                 "POST /webhooks/{source}", "GET /api/v1/gates", "GET /metrics", "GET /health/live",
                 "GET /health/ready", "GET /health/query", "GET /openapi.json", "GET /api/v1/dora",
                 "GET /api/v1/services", "GET /api/v1/services/{service}/deployments", "GET /api/v1/incidents",
-                "GET /api/v1/internal/histories");
+                "GET /api/v1/internal/histories", "GET /api/v1/value-stream",
+                "GET /api/v1/services/{service}/changes/{change}", "GET /api/v1/services/{service}/commits/{sha}",
+                "GET /api/v1/services/{service}/pending", "GET /api/v1/services/{service}/deployments/{id}",
+                "GET /api/v1/internal/journeys");
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github")).isTrue();
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github/extra")).isFalse();
     }

@@ -29,6 +29,7 @@ class OpenApiIT {
     private static final String INCIDENTS = "/api/v1/incidents";
     private static final String C1 = "1".repeat(40);
     private static final String C2 = "2".repeat(40);
+    private static final String C3 = "3".repeat(40);
     private static final String READ_TOKEN = "read-secret";
     private static final String INGEST_TOKEN = "ingest-secret";
     private static final Map<String, String> READ = Map.of("Authorization", "Bearer " + READ_TOKEN);
@@ -65,13 +66,25 @@ class OpenApiIT {
                   {"id":"i1","type":"incident.opened","time":"2026-04-30T09:00:00Z","service":"shop/checkout",
                    "incident":"PD-1"},
                   {"id":"i2","type":"incident.resolved","time":"2026-04-30T10:00:00Z","service":"shop/checkout",
-                   "incident":"PD-1"}
-                ]""".formatted(C1, C1, C2, C1), INGEST);
+                   "incident":"PD-1"},
+                  {"id":"o42","type":"change.opened","time":"2026-04-28T09:00:00Z","service":"shop/checkout",
+                   "change":42,"sha":"%s","commits":["%s"],"target":"main","title":"Pay by card",
+                   "url":"https://git.example/shop/pull/42"},
+                  {"id":"r42","type":"change.reviewed","time":"2026-04-28T09:30:00Z","service":"shop/checkout",
+                   "change":42},
+                  {"id":"m42","type":"change.merged","time":"2026-04-28T09:45:00Z","service":"shop/checkout",
+                   "change":42,"sha":"%s"},
+                  {"id":"o43","type":"change.opened","time":"2026-04-30T08:00:00Z","service":"shop/checkout",
+                   "change":43,"sha":"%s","target":"main","title":"Refunds"},
+                  {"id":"m43","type":"change.merged","time":"2026-04-30T09:00:00Z","service":"shop/checkout",
+                   "change":43,"sha":"%s"}
+                ]""".formatted(C1, C1, C2, C1, C1, C1, C1, C3, C3), INGEST);
         assertThat(delivery.statusCode()).isEqualTo(202);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(server.get(GATES, READ).body()).contains("\"PR-2\"", "\"17\"");
             assertThat(server.get(INCIDENTS, READ).body()).contains("\"resolvedAt\":\"2026-04-30T10:00:00Z\"");
             assertThat(server.get(DORA + "?service=shop/checkout", READ).body()).contains("\"deployments\":3");
+            assertThat(server.get("/api/v1/services/shop/checkout/changes/43", READ).statusCode()).isEqualTo(200);
         });
     }
 
@@ -160,6 +173,60 @@ class OpenApiIT {
         contract("GET", INCIDENTS, incidents);
         assertThat(incidents.body()).contains("\"deployment\":{\"id\":\"d3\",\"environment\":\"production\","
                 + "\"time\":\"2026-04-29T11:00:00Z\"}");
+    }
+
+    /**
+     * Change 42: c1 08:00, opened 09:00, reviewed 09:30, merged 09:45 (landing c1), in production with d1 at 10:00:
+     * coding 1 h, pickup 30 min, review 15 min, deploy 15 min, cycle 2 h. Change 43 merged 2026-04-30T09:00 and not
+     * deployed: what ships next, 27 h old at 2026-05-01T12:00.
+     */
+    @Test
+    void shouldMatchTheDocumentWhenTheValueStreamIsRead() {
+        HttpResponse<String> stream = server.get("/api/v1/value-stream?service=shop/checkout", READ);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/value-stream", stream);
+        assertThat(stream.body()).contains("\"changes\":1",
+                "\"coding\":{\"samples\":1,\"median\":3600.0,\"p90\":3600.0}",
+                "\"deploy\":{\"samples\":1,\"median\":900.0,\"p90\":900.0}",
+                "\"hops\":[{\"from\":\"merged\",\"to\":\"production\",\"samples\":1,\"medianSeconds\":900.0,"
+                        + "\"p90Seconds\":900.0}]",
+                "\"cycleTime\":{\"samples\":1,\"median\":7200.0,\"p90\":7200.0}");
+        HttpResponse<String> organisation = server.get("/api/v1/value-stream", READ);
+        assertThat(organisation.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/value-stream", organisation);
+
+        HttpResponse<String> change = server.get("/api/v1/services/shop/checkout/changes/42", READ);
+        assertThat(change.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services/{service}/changes/{change}", change);
+        assertThat(change.body()).contains("\"now\":\"in production since 2026-04-28T10:00:00Z\"",
+                "\"stages\":{\"coding\":3600,\"pickup\":1800,\"review\":900,\"deploy\":900}",
+                "\"cycleTimeSeconds\":7200");
+
+        HttpResponse<String> commit = server.get("/api/v1/services/shop/checkout/commits/" + C1, READ);
+        assertThat(commit.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services/{service}/commits/{sha}", commit);
+        assertThat(commit.body()).contains("\"changes\":[\"42\"]", "{\"environment\":\"production\","
+                + "\"at\":\"2026-04-28T10:00:00Z\",\"deployment\":\"d1\",\"leadTimeSeconds\":7200}");
+
+        HttpResponse<String> pending = server.get("/api/v1/services/shop/checkout/pending", READ);
+        assertThat(pending.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services/{service}/pending", pending);
+        assertThat(pending.body()).contains("\"change\":\"43\",\"title\":\"Refunds\"", "\"ageSeconds\":97200,"
+                + "\"where\":\"merged\"");
+
+        HttpResponse<String> deployment = server.get("/api/v1/services/shop/checkout/deployments/d1", READ);
+        assertThat(deployment.statusCode()).isEqualTo(200);
+        contract("GET", "/api/v1/services/{service}/deployments/{id}", deployment);
+        assertThat(deployment.body()).contains("\"changes\":[{\"change\":\"42\",\"title\":\"Pay by card\","
+                + "\"url\":\"https://git.example/shop/pull/42\"}]");
+
+        HttpResponse<String> journeys = server.get(ValueStreamRoutes.JOURNEYS, READ);
+        assertThat(journeys.statusCode()).isEqualTo(200);
+        contract("GET", ValueStreamRoutes.JOURNEYS, journeys);
+
+        HttpResponse<String> unknown = server.get("/api/v1/services/shop/checkout/changes/999", READ);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        contract("GET", "/api/v1/services/{service}/changes/{change}", unknown);
     }
 
     @Test
