@@ -46,6 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Debian's real Prometheus scraping a real Flowmeter fed with a scenario, loading the shipped rule files: every PromQL
  * expression of every dashboard panel and rule file is evaluated through Prometheus' HTTP API, and a gate item left
  * waiting past a short limit drives FlowmeterGateStalled and the stalled-gates topic, then resolves when it starts.
+ * The scenario fails production deployments in every way the DORA series know (status, rollback, incident), recovers
+ * some and leaves one open, so that every DORA panel has data.
  * Fails, never skips, without the prometheus binary, so CI cannot pass without having run it.
  */
 class PrometheusEndToEndIT {
@@ -55,6 +57,7 @@ class PrometheusEndToEndIT {
     private static final String SERVICE = "shop/checkout";
     private static final String OTHER_SERVICE = "shop/payments";
     private static final String STUCK_ITEM = "build-stuck";
+    private static final String TEAM = "payments";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
     private static final Duration POLL = Duration.ofMillis(500);
 
@@ -82,6 +85,9 @@ class PrometheusEndToEndIT {
     @TempDir
     Path prometheusDir;
 
+    @TempDir
+    Path configDir;
+
     @Test
     void shouldEvaluateEveryDashboardAndRuleExpressionAndAlertOnTheStalledGateWhenScrapedByPrometheus()
             throws Exception {
@@ -90,9 +96,12 @@ class PrometheusEndToEndIT {
             fail("prometheus is not on the PATH. It comes with Debian's package prometheus, which .ci/run installs "
                     + "when missing; install it (apt-get install prometheus) or run .ci/run.");
         }
+        // Both services belong to one team, so that the team variable has a value and the per-team panels a row.
+        Path teams = Files.writeString(configDir.resolve("teams"), "shop/* = " + TEAM + "\n", StandardCharsets.UTF_8);
         Map<String, String> env = Map.of(
                 "FLOWMETER_GATE_LIMITS", "qa=5s, default=72h",
-                "FLOWMETER_GATE_REORDER_WINDOW", "500ms");
+                "FLOWMETER_GATE_REORDER_WINDOW", "500ms",
+                "FLOWMETER_TEAMS", teams.toString());
         long started = System.nanoTime();
         try (TestServer server = TestServer.start(dataDir, Clock.systemUTC(), env)) {
             int port = FreePorts.pick(1)[0];
@@ -148,6 +157,30 @@ class PrometheusEndToEndIT {
                     assertThat(stalledAlertStates(prometheus)).isNotEmpty().isSubsetOf("pending", "firing");
                 });
         phase(start, "stalled, alert pending");
+        await("the DORA series of the scenario").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+            // Production deployments of SERVICE (see postRound; round 2 posted a few seconds after round 1, so its
+            // times interleave with round 1's): dpf-1, dpf-2 fail by status and both recover at dps-1 (rework);
+            // dps-2 is protected from the rollback by dpx, which fails by rollback and recovers at the rollback rb
+            // (rework); INC-1 opens after rb and fails it (resolved, recovered); INC-2 opens after dpy and fails it,
+            // still open. So status 2, rollback 1, incident 2; rework dps-1 and rb, 2; unrecovered dpy, 1;
+            // recovered dpf-1, dpf-2, dpx and rb, 4; two incidents, one open.
+            String of = "{service=\"" + SERVICE + "\", environment=\"production\"}";
+            assertThat(byLabel(prometheus, "sum by (reason) (flowmeter_failed_deployments_total" + of + ")", "reason"))
+                    .isEqualTo(Map.of("status", 2.0, "rollback", 1.0, "incident", 2.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_rework_deployments_total" + of + ")",
+                    "service")).isEqualTo(Map.of(SERVICE, 2.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_failures_unrecovered" + of + ")", "service"))
+                    .isEqualTo(Map.of(SERVICE, 1.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_recovery_time_seconds_count" + of + ")",
+                    "service")).isEqualTo(Map.of(SERVICE, 4.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_incidents_total)", "service"))
+                    .isEqualTo(Map.of(SERVICE, 2.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_incidents_open)", "service"))
+                    .isEqualTo(Map.of(SERVICE, 1.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_service_info{team=\"" + TEAM + "\"})",
+                    "service")).isEqualTo(Map.of(SERVICE, 1.0, OTHER_SERVICE, 1.0));
+        });
+        phase(start, "DORA series as computed by hand");
         List<GateStall> records = new ArrayList<>();
         await("a gate.stalled record for " + STUCK_ITEM).atMost(TIMEOUT).untilAsserted(() -> {
             poll(stallTopic, records);
@@ -222,7 +255,8 @@ class PrometheusEndToEndIT {
      * One round of the scenario for two services, times relative to {@code now}: a chain of three commits (continuing
      * the previous round's), a successful deployment to staging, a failed then a successful one to production, a
      * redelivery, a rejected request, and items through code-review (passed), qa (failed) and change-approval
-     * (passed, never started).
+     * (passed, never started). In round 2 {@link #SERVICE} also fails in the other two ways: a deployment rolled
+     * back, an incident opened and resolved, and one still open.
      */
     private static void postRound(TestServer server, int round, Instant now) {
         for (String service : List.of(SERVICE, OTHER_SERVICE)) {
@@ -250,6 +284,9 @@ class PrometheusEndToEndIT {
             events.add(gate("aq" + tag, "gate.queued", now.minusSeconds(1200), service, "change-approval", item, null));
             events.add(gate("af" + tag, "gate.finished", now.minusSeconds(600), service, "change-approval", item,
                     "passed"));
+            if (round == 2 && service.equals(SERVICE)) {
+                events.addAll(failures(service, now, sha(service, round, 3), sha(service, round - 1, 3)));
+            }
             HttpResponse<String> accepted = server.post(EVENTS, "[" + String.join(",", events) + "]");
             assertThat(accepted.statusCode()).as("POST %s: %s", EVENTS, accepted.body()).isEqualTo(202);
             post(server, events.get(5)); // a redelivery of the successful production deployment
@@ -258,6 +295,29 @@ class PrometheusEndToEndIT {
                 + "\"time\":\"" + now + "\",\"service\":\"" + SERVICE + "\",\"environment\":\"production\","
                 + "\"status\":\"success\"}");
         assertThat(rejected.statusCode()).as("a deployment without sha: %s", rejected.body()).isEqualTo(400);
+    }
+
+    /**
+     * After the round's production deployments: dpx (a redeploy of {@code head}) at -1500 s, rolled back to
+     * {@code previous} by rb at -1200 s; INC-1 opened at -900 s and resolved at -600 s, so attributed to rb; dpy (a
+     * redeploy) at -450 s and INC-2 opened at -300 s, attributed to dpy and left open.
+     */
+    private static List<String> failures(String service, Instant now, String head, String previous) {
+        return List.of(
+                deployment("dpx", now.minusSeconds(1500), service, "production", head, "success"),
+                deployment("rb", now.minusSeconds(1200), service, "production", previous, "success")
+                        .replaceFirst("}$", ",\"rollback\":true}"),
+                incident("io1", "incident.opened", now.minusSeconds(900), service, "INC-1", "production"),
+                incident("ir1", "incident.resolved", now.minusSeconds(600), service, "INC-1", "production"),
+                deployment("dpy", now.minusSeconds(450), service, "production", head, "success"),
+                incident("io2", "incident.opened", now.minusSeconds(300), service, "INC-2", null));
+    }
+
+    private static String incident(String id, String type, Instant time, String service, String incident,
+            String environment) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\""
+                + service + "\",\"incident\":\"" + incident + "\""
+                + (environment == null ? "" : ",\"environment\":\"" + environment + "\"") + "}";
     }
 
     private static void post(TestServer server, String event) {
@@ -288,8 +348,10 @@ class PrometheusEndToEndIT {
     }
 
     /**
-     * The shipped prometheus.yml cut down to what runs here: its rule files (from the repository's prometheus/), the
-     * flowmeter job scraping the test server every second, and no Alertmanager or DNS discovery.
+     * The shipped prometheus.yml cut down to what runs here: its rule files (copies of the repository's prometheus/
+     * ones), the flowmeter job scraping the test server every second, and no Alertmanager or DNS discovery. The
+     * copies differ in one thing: every group's {@code interval} is 1s. Prometheus runs a group first up to an interval
+     * after it starts, up to 5 minutes for the shipped ones, and the DORA panels read recorded series.
      */
     private Path writeConfig(int flowmeterPort) throws IOException {
         Path shipped = ROOT.resolve("prometheus/prometheus.yml");
@@ -311,7 +373,13 @@ class PrometheusEndToEndIT {
         StringBuilder config = new StringBuilder()
                 .append("global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\n")
                 .append("rule_files:\n");
-        ruleFiles.forEach(file -> config.append("  - \"").append(file).append("\"\n"));
+        for (String file : ruleFiles) {
+            Path copy = prometheusDir.resolve(Path.of(file).getFileName());
+            String rules = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+            String fast = rules.replaceAll("(?m)^(\\s+interval:) \\S+$", "$1 1s");
+            Files.writeString(copy, fast, StandardCharsets.UTF_8);
+            config.append("  - \"").append(copy).append("\"\n");
+        }
         config.append("scrape_configs:\n  - job_name: flowmeter\n    metrics_path: /metrics\n")
                 .append("    static_configs:\n      - targets: [\"127.0.0.1:").append(flowmeterPort).append("\"]\n");
         Path file = prometheusDir.resolve("prometheus.yml");
@@ -422,6 +490,15 @@ class PrometheusEndToEndIT {
             }
         }
         return false;
+    }
+
+    /** An instant query's samples, by the value of one label. */
+    private Map<String, Double> byLabel(String prometheus, String expr, String label) {
+        Map<String, Double> values = new TreeMap<>();
+        for (JsonNode sample : query(prometheus, expr)) {
+            values.put(sample.path("metric").path(label).asText(), sample.path("value").path(1).asDouble());
+        }
+        return values;
     }
 
     /** The result of an instant query as a list of samples (a scalar becomes one sample). */
