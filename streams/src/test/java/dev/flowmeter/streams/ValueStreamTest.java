@@ -187,6 +187,23 @@ class ValueStreamTest {
         assertThat(journey.flowEfficiency()).isEqualTo(0.4375);
     }
 
+    /**
+     * A fast-forward merge lands the head itself. Reported by change.merged (12:00) before the push reports the
+     * commit (made at 09:00), the commit still takes its own time: coding 1 h (09:00 to the 10:00 opening), and a
+     * lead time of 6 h at the 15:00 production deployment, not 3 h.
+     */
+    @Test
+    void shouldKeepAFastForwardedHeadsOwnTimeWhenTheMergeIsReportedBeforeTheCommit() {
+        fixture.send(fixture.changeOpened("6", "2026-05-01T10:00:00Z", sha('1'), sha('1')));
+        fixture.send(fixture.changeMerged("6", "2026-05-01T12:00:00Z", sha('1')));
+        fixture.send(fixture.commit(sha('1'), "2026-05-01T09:00:00Z"));
+        fixture.send(fixture.deployed(PROD, sha('1'), "2026-05-01T15:00:00Z"));
+
+        assertThat(fixture.journeys().get("6").codingMillis()).isEqualTo(HOUR);
+        assertThat(fixture.metrics().histogram(Metric.LEAD_TIME, TopologyFixture.SERVICE, PROD).orElseThrow().sum())
+                .isEqualTo(21_600);
+    }
+
     @Test
     void shouldMergeAChangeTheSameWhateverOrderItsEventsArriveIn() {
         List.of(fixture.changeMerged("8", "2026-05-01T12:00:00Z", sha('1')),

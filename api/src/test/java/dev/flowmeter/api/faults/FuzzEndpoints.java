@@ -45,7 +45,8 @@ final class FuzzEndpoints {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Instant BASE = Instant.parse("2026-05-01T00:00:00Z");
     private static final String[] TYPES = {"commit", "artifact", "deployment", "gate.queued", "gate.started",
-        "gate.finished", "incident.opened", "incident.resolved"};
+        "gate.finished", "incident.opened", "incident.resolved", "change.opened", "change.reviewed",
+        "change.merged", "change.closed", "environment.requested", "environment.ready", "environment.deleted"};
     private static final String[] ODD_HEADER_VALUES = {"", " ", "x".repeat(300), "push", "Push Hook", "ping",
         "pullrequest:created", "repo:refs_changed", "0.3", "1.0", "dev.cdevents.change.created.0.3.0", "null",
         "../../", "%00", "Tag Push Hook", "deployment_status"};
@@ -193,6 +194,22 @@ final class FuzzEndpoints {
                 if (type.equals("gate.finished")) {
                     event.put("outcome", random.nextBoolean() ? "passed" : "failed");
                 }
+            }
+            case "change.opened", "change.reviewed", "change.merged", "change.closed" -> {
+                event.put("change", random.nextInt(100));
+                if (type.equals("change.opened") || type.equals("change.merged")) {
+                    event.put("sha", sha(random));
+                    event.putArray("commits").add(sha(random));
+                }
+                if (type.equals("change.opened")) {
+                    event.put("target", "main");
+                    event.put("title", "Change " + random.nextInt(100));
+                    event.put("url", "https://git.example/pull/" + random.nextInt(100));
+                }
+            }
+            case "environment.requested", "environment.ready", "environment.deleted" -> {
+                event.put("environment", "pr-" + random.nextInt(50));
+                event.put("kind", random.nextBoolean() ? "ephemeral" : "test");
             }
             default -> {
                 event.put("incident", "INC-" + random.nextInt(1_000));

@@ -116,14 +116,15 @@ public final class LeadTime {
             if (record.value() instanceof DeploymentFinished deployment) {
                 deployed(deployment);
             } else if (record.value() instanceof CommitRecorded commit) {
-                recorded(commit.service(), commit.sha(), commit.time().toEpochMilli(), false, commit.parents());
+                recorded(commit.service(), commit.sha(), commit.time().toEpochMilli(), false, commit.parents(), false);
             } else if (record.value() instanceof ArtifactBuilt artifact) {
                 recorded(artifact.service(), artifact.sha(), artifact.time().toEpochMilli(), true,
-                        artifact.commits());
+                        artifact.commits(), false);
             } else if (record.value() instanceof ChangeMerged merged) {
                 // The landed sha is a commit made at the merge, whose history is the change's commits: so a squash
                 // or a rebase still reaches them, and their lead time starts at their own time.
-                recorded(merged.service(), merged.sha(), merged.time().toEpochMilli(), false, merged.commits());
+                recorded(merged.service(), merged.sha(), merged.time().toEpochMilli(), false, merged.commits(),
+                        true);
             }
         }
 
@@ -202,13 +203,17 @@ public final class LeadTime {
             }
         }
 
-        private void recorded(String service, String sha, long time, boolean artifact, List<String> parents) {
+        private void recorded(String service, String sha, long time, boolean artifact, List<String> parents,
+                boolean provisional) {
             CommitNode known = state.node(service, sha);
             if (known != null) {
+                if (known.provisional() && !provisional) {
+                    known = state.confirm(service, sha, known, time);
+                }
                 linked(service, sha, known, parents);
                 return;
             }
-            state.addNode(service, sha, time, artifact, parents);
+            state.addNode(service, sha, time, artifact, parents, provisional);
             Map<String, AwaitedDeployment> waiting = state.takeAwaited(service, sha);
             waiting.forEach((environment, deployment) -> {
                 if (!artifact) {

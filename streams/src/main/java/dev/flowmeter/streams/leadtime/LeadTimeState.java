@@ -54,11 +54,24 @@ final class LeadTimeState {
     }
 
     /** Records a commit or artifact seen for the first time, with the parents (or commits) its event listed. */
-    void addNode(String service, String sha, long timeMillis, boolean artifact, List<String> parentShas) {
+    void addNode(String service, String sha, long timeMillis, boolean artifact, List<String> parentShas,
+            boolean provisional) {
         String key = StoreKey.of(service, sha);
         putParents(key, 0, parentShas);
-        nodes.put(key, new CommitNode(timeMillis, artifact, parentShas.size()));
+        nodes.put(key, new CommitNode(timeMillis, artifact, parentShas.size(), provisional));
         expiry.add(COMMIT, timeMillis, key);
+    }
+
+    /** Replaces a provisional node's time with a real report's, when earlier; returns the node as it is now. */
+    CommitNode confirm(String service, String sha, CommitNode node, long reportedMillis) {
+        String key = StoreKey.of(service, sha);
+        CommitNode confirmed = node.confirmed(reportedMillis);
+        if (confirmed.timeMillis() != node.timeMillis()) {
+            expiry.remove(COMMIT, node.timeMillis(), key);
+            expiry.add(COMMIT, confirmed.timeMillis(), key);
+        }
+        nodes.put(key, confirmed);
+        return confirmed;
     }
 
     boolean hasParent(String service, String sha, String parent) {
