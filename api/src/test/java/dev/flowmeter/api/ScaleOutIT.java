@@ -37,8 +37,9 @@ class ScaleOutIT {
 
     /**
      * Services shop/s0..s7, each with one commit at 2026-04-20T08:00 and a successful production deployment
-     * (2 + i % 3) hours later, and a pull request waiting for review since 2026-05-01T10:00; the even ones also fail
-     * a deployment at 2026-04-21T10:00, never recovered.
+     * (2 + i % 3) hours later, shipping change i (opened 09:00, merged 09:30, so its deploy stage is 0.5 + i % 3
+     * hours), and a pull request waiting for review since 2026-05-01T10:00; the even ones also fail a deployment at
+     * 2026-04-21T10:00, never recovered.
      */
     private static String events() {
         List<String> events = new ArrayList<>();
@@ -50,6 +51,11 @@ class ScaleOutIT {
             events.add("{\"id\":\"d" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-20T" + (10 + i % 3)
                     + ":00:00Z\",\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
                     + "\",\"status\":\"success\"}");
+            events.add("{\"id\":\"o" + i + "\",\"type\":\"change.opened\",\"time\":\"2026-04-20T09:00:00Z\","
+                    + "\"service\":\"" + service + "\",\"change\":" + i + ",\"sha\":\"" + sha + "\",\"commits\":[\""
+                    + sha + "\"],\"target\":\"main\"}");
+            events.add("{\"id\":\"m" + i + "\",\"type\":\"change.merged\",\"time\":\"2026-04-20T09:30:00Z\","
+                    + "\"service\":\"" + service + "\",\"change\":" + i + ",\"sha\":\"" + sha + "\"}");
             events.add("{\"id\":\"q" + i + "\",\"type\":\"gate.queued\",\"time\":\"2026-05-01T10:00:00Z\","
                     + "\"service\":\"" + service + "\",\"gate\":\"code-review\",\"item\":\"PR-" + i + "\"}");
             if (i % 2 == 0) {
@@ -74,10 +80,12 @@ class ScaleOutIT {
                     merge(common, Map.of("FLOWMETER_HTTP_PORT", String.valueOf(ports[3]),
                             "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + ports[1])));
             List<String> paths = new ArrayList<>(List.of("/api/v1/dora", "/api/v1/dora?window=7d",
-                    "/api/v1/services", "/api/v1/incidents", "/api/v1/gates"));
+                    "/api/v1/services", "/api/v1/incidents", "/api/v1/gates", "/api/v1/value-stream"));
             for (int i = 0; i < SERVICES; i++) {
                 paths.add("/api/v1/dora?service=shop/s" + i);
                 paths.add("/api/v1/services/shop/s" + i + "/deployments");
+                paths.add("/api/v1/services/shop/s" + i + "/changes/" + i);
+                paths.add("/api/v1/value-stream?service=shop/s" + i);
             }
             Map<String, String> before;
             try (second) {
@@ -105,6 +113,10 @@ class ScaleOutIT {
                 assertThat(answers(second, paths)).as("the second process's answers").isEqualTo(before);
                 assertOrganisationFigures(json(first.get("/api/v1/dora", Map.of())));
                 assertThat(json(second.get("/api/v1/gates", Map.of())).path("items")).hasSize(SERVICES);
+                // Deploy stages 0.5, 1.5, 2.5, 0.5, 1.5, 2.5, 0.5, 1.5 h: sorted, the median (rank 3.5) is 1.5 h.
+                JsonNode deploy = json(second.get("/api/v1/value-stream", Map.of())).path("stages").path("deploy");
+                assertThat(deploy.path("samples").asInt()).isEqualTo(SERVICES);
+                assertThat(deploy.path("median").asDouble()).isEqualTo(5_400.0);
             }
 
             await("the first process alone answers as both did").atMost(Duration.ofSeconds(120))
