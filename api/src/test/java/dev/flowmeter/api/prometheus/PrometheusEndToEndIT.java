@@ -47,7 +47,9 @@ import org.junit.jupiter.api.io.TempDir;
  * expression of every dashboard panel and rule file is evaluated through Prometheus' HTTP API, and a gate item left
  * waiting past a short limit drives FlowmeterGateStalled and the stalled-gates topic, then resolves when it starts.
  * The scenario fails production deployments in every way the DORA series know (status, rollback, incident), recovers
- * some and leaves one open, so that every DORA panel has data.
+ * some and leaves one open, so that every DORA panel has data; and it takes changes through review, staging and
+ * production, leaves others waiting in staging and provisions test environments, so that every value-stream panel
+ * has data.
  * Fails, never skips, without the prometheus binary, so CI cannot pass without having run it.
  */
 class PrometheusEndToEndIT {
@@ -144,7 +146,12 @@ class PrometheusEndToEndIT {
         postRound(server, 1, now);
         await("round 1 scraped by Prometheus").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() ->
                 assertThat(query(prometheus, "count(flowmeter_gate_duration_seconds_count) >= 4 "
-                        + "and count(flowmeter_lead_time_seconds_count) >= 2")).isNotEmpty());
+                        + "and count(flowmeter_lead_time_seconds_count) >= 2"
+                        + " and count(flowmeter_stage_duration_seconds_count) >= 8"
+                        + " and count(flowmeter_environment_hop_seconds_count) >= 4"
+                        + " and count(flowmeter_cycle_time_seconds_count) >= 2"
+                        + " and count(flowmeter_flow_efficiency_count) >= 2"
+                        + " and count(flowmeter_environment_provisioning_seconds_count) >= 2")).isNotEmpty());
         postRound(server, 2, Clock.systemUTC().instant());
         Instant queued = Clock.systemUTC().instant().truncatedTo(ChronoUnit.MILLIS);
         post(server, gate("stuck-q", "gate.queued", queued, SERVICE, "qa", STUCK_ITEM, null));
@@ -181,6 +188,40 @@ class PrometheusEndToEndIT {
                     "service")).isEqualTo(Map.of(SERVICE, 1.0, OTHER_SERVICE, 1.0));
         });
         phase(start, "DORA series as computed by hand");
+        await("the value-stream series of the scenario").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+            // Per service and round (see valueStream): change A reaches production with coding 1600 s, pickup 1000,
+            // review 700, deploy 1500 (hops merged -> staging 300, staging -> production 1200), cycle time 4800 and
+            // flow efficiency 0.146; change B waits in staging. Two rounds: two of each per service, so counts of 2
+            // and twice those sums (efficiency 2 x 0.146 = 0.292). Waiting for production: B of both rounds, 2
+            // changes, and their commits c4 of both rounds, 2 commits; the oldest is round 1's B, merged 1200 s
+            // before round 1's now. Environments, both services together: 4 ephemeral ones alive (200 s each to
+            // provision, 800 s), the 4 qa ones deleted (600 s each, 2400 s).
+            String of = "{service=\"" + SERVICE + "\"}";
+            assertThat(byLabel(prometheus, "sum by (stage) (flowmeter_stage_duration_seconds_count" + of + ")",
+                    "stage")).isEqualTo(Map.of("coding", 2.0, "pickup", 2.0, "review", 2.0, "deploy", 2.0));
+            assertThat(byLabel(prometheus, "sum by (stage) (flowmeter_stage_duration_seconds_sum" + of + ")",
+                    "stage")).isEqualTo(Map.of("coding", 3200.0, "pickup", 2000.0, "review", 1400.0,
+                    "deploy", 3000.0));
+            assertThat(byLabel(prometheus, "sum by (from) (flowmeter_environment_hop_seconds_sum" + of + ")",
+                    "from")).isEqualTo(Map.of("merged", 600.0, "staging", 2400.0));
+            assertThat(byLabel(prometheus, "sum by (to) (flowmeter_environment_hop_seconds_count" + of + ")", "to"))
+                    .isEqualTo(Map.of("staging", 2.0, "production", 2.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_cycle_time_seconds_sum)", "service"))
+                    .isEqualTo(Map.of(SERVICE, 9600.0, OTHER_SERVICE, 9600.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_flow_efficiency_sum)", "service"))
+                    .isEqualTo(Map.of(SERVICE, 0.292, OTHER_SERVICE, 0.292));
+            assertThat(byLabel(prometheus, "sum by (environment) (flowmeter_undeployed_changes" + of + ")",
+                    "environment")).isEqualTo(Map.of("production", 2.0));
+            assertThat(byLabel(prometheus, "sum by (environment) (flowmeter_undeployed_commits" + of + ")",
+                    "environment")).isEqualTo(Map.of("production", 2.0));
+            assertThat(byLabel(prometheus, "flowmeter_undeployed_oldest_age_seconds" + of + " >= 1200",
+                    "environment")).containsOnlyKeys("production");
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_environments_alive)", "kind"))
+                    .isEqualTo(Map.of("ephemeral", 4.0, "qa", 0.0));
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_environment_provisioning_seconds_sum)", "kind"))
+                    .isEqualTo(Map.of("ephemeral", 800.0, "qa", 2400.0));
+        });
+        phase(start, "value-stream series as computed by hand");
         List<GateStall> records = new ArrayList<>();
         await("a gate.stalled record for " + STUCK_ITEM).atMost(TIMEOUT).untilAsserted(() -> {
             poll(stallTopic, records);
@@ -254,9 +295,9 @@ class PrometheusEndToEndIT {
     /**
      * One round of the scenario for two services, times relative to {@code now}: a chain of three commits (continuing
      * the previous round's), a successful deployment to staging, a failed then a successful one to production, a
-     * redelivery, a rejected request, and items through code-review (passed), qa (failed) and change-approval
-     * (passed, never started). In round 2 {@link #SERVICE} also fails in the other two ways: a deployment rolled
-     * back, an incident opened and resolved, and one still open.
+     * redelivery, a rejected request, items through code-review (passed), qa (failed) and change-approval (passed,
+     * never started), and the changes and environments of {@link #valueStream}. In round 2 {@link #SERVICE} also
+     * fails in the other two ways: a deployment rolled back, an incident opened and resolved, and one still open.
      */
     private static void postRound(TestServer server, int round, Instant now) {
         for (String service : List.of(SERVICE, OTHER_SERVICE)) {
@@ -284,6 +325,7 @@ class PrometheusEndToEndIT {
             events.add(gate("aq" + tag, "gate.queued", now.minusSeconds(1200), service, "change-approval", item, null));
             events.add(gate("af" + tag, "gate.finished", now.minusSeconds(600), service, "change-approval", item,
                     "passed"));
+            events.addAll(valueStream(service, round, now));
             if (round == 2 && service.equals(SERVICE)) {
                 events.addAll(failures(service, now, sha(service, round, 3), sha(service, round - 1, 3)));
             }
@@ -311,6 +353,62 @@ class PrometheusEndToEndIT {
                 incident("ir1", "incident.resolved", now.minusSeconds(600), service, "INC-1", "production"),
                 deployment("dpy", now.minusSeconds(450), service, "production", head, "success"),
                 incident("io2", "incident.opened", now.minusSeconds(300), service, "INC-2", null));
+    }
+
+    /**
+     * The round's changes and environments, in seconds before {@code now}; c1, c2 and c3 are the round's commits (at
+     * -6600, -6000 and -5400), ds the staging deployment of c2 at -3000 and dps the production one of c3 at -1800.
+     * Change A ({@code <round>1}) lists c1..c3: opened at -5000, first reviewed at -4000, merged at -3300 as c3. It
+     * reaches staging with ds (c2 is one of its commits) and production with dps: coding 1600 s (c1 to the opening),
+     * pickup 1000, review 700, deploy 1500 as the hops merged -> staging 300 and staging -> production 1200; cycle
+     * time 4800. No gate item names A, its commits or those deployments, so its active time is its review: flow
+     * efficiency 700 / 4800 = 0.1458, kept in thousandths as 0.146. Change B ({@code <round>2}) holds c4, a commit
+     * on top of c3 that the next round does not build on: opened at -1400, merged unreviewed at -1200, deployed to
+     * staging (dd) at -900 and never to production, so B and c4 wait for production. An ephemeral environment for A
+     * is requested at -5000 and ready at -4800 (200 s) and stays; a qa one is requested at -4000, ready at -3400
+     * (600 s) and deleted at -1000.
+     */
+    private static List<String> valueStream(String service, int round, Instant now) {
+        String tag = round + "-" + service.substring(5);
+        String a = round + "1";
+        String b = round + "2";
+        List<String> commitsOfA = List.of(sha(service, round, 1), sha(service, round, 2), sha(service, round, 3));
+        String c4 = sha(service, round, 4);
+        String preview = "pr-" + a;
+        String qa = "qa-" + round;
+        return List.of(
+                commit("c" + tag + "-4", now.minusSeconds(1500), service, c4, sha(service, round, 3)),
+                change("coa" + tag, "change.opened", now.minusSeconds(5000), service, a,
+                        ",\"sha\":\"" + sha(service, round, 3) + "\",\"target\":\"main\",\"commits\":[\""
+                                + String.join("\",\"", commitsOfA) + "\"],\"title\":\"Pay by card\""),
+                change("cra" + tag, "change.reviewed", now.minusSeconds(4000), service, a, ""),
+                change("cma" + tag, "change.merged", now.minusSeconds(3300), service, a,
+                        ",\"sha\":\"" + sha(service, round, 3) + "\""),
+                change("cob" + tag, "change.opened", now.minusSeconds(1400), service, b,
+                        ",\"sha\":\"" + c4 + "\",\"target\":\"main\",\"commits\":[\"" + c4 + "\"]"),
+                change("cmb" + tag, "change.merged", now.minusSeconds(1200), service, b, ",\"sha\":\"" + c4 + "\""),
+                deployment("dd" + tag, now.minusSeconds(900), service, "staging", c4, "success"),
+                environment("era" + tag, "environment.requested", now.minusSeconds(5000), service, preview,
+                        "ephemeral", a),
+                environment("eya" + tag, "environment.ready", now.minusSeconds(4800), service, preview, "ephemeral",
+                        a),
+                environment("erq" + tag, "environment.requested", now.minusSeconds(4000), service, qa, "qa", null),
+                environment("eyq" + tag, "environment.ready", now.minusSeconds(3400), service, qa, "qa", null),
+                environment("edq" + tag, "environment.deleted", now.minusSeconds(1000), service, qa, "qa", null));
+    }
+
+    /** A change event; {@code fields} is the rest of the object, each field with its leading comma. */
+    private static String change(String id, String type, Instant time, String service, String change,
+            String fields) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\""
+                + service + "\",\"change\":\"" + change + "\"" + fields + "}";
+    }
+
+    private static String environment(String id, String type, Instant time, String service, String environment,
+            String kind, String change) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\""
+                + service + "\",\"environment\":\"" + environment + "\",\"kind\":\"" + kind + "\""
+                + (change == null ? "" : ",\"change\":\"" + change + "\"") + "}";
     }
 
     private static String incident(String id, String type, Instant time, String service, String incident,
