@@ -87,6 +87,20 @@ class ValueStreamSeriesTest {
         assertThat(provisioning.sum()).isEqualTo(3600.0); // 1200 + 2400 s
     }
 
+    /** A change waits at the environment gate from its environment's request to its ready: 10:00 to 10:20. */
+    @Test
+    void shouldMeasureAChangesWaitForItsEnvironmentAsAGate() {
+        fixture.send(new EnvironmentRequested("r1", Instant.parse("2026-05-01T10:00:00Z"), S, "pr-42", "ephemeral",
+                "42"));
+        fixture.send(new EnvironmentReady("y1", Instant.parse("2026-05-01T10:20:00Z"), S, "pr-42", "", "42"));
+        fixture.passReorderWindow();
+
+        MetricsSnapshot.Histogram wait = fixture.metrics().histogram(Metric.GATE_QUEUE_WAIT, S, "environment")
+                .orElseThrow();
+        assertThat(wait.count()).isEqualTo(1);
+        assertThat(wait.sum()).isEqualTo(1200.0);
+    }
+
     private static double sum(MetricsSnapshot metrics, Metric metric, String... labels) {
         return metrics.histogram(metric, labels).orElseThrow().sum();
     }

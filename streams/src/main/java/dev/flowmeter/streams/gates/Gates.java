@@ -1,7 +1,10 @@
 package dev.flowmeter.streams.gates;
 
 import dev.flowmeter.events.DeliveryEvent;
+import dev.flowmeter.events.EnvironmentReady;
+import dev.flowmeter.events.EnvironmentRequested;
 import dev.flowmeter.events.GateFinished;
+import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStall;
 import dev.flowmeter.events.GateStarted;
@@ -38,7 +41,32 @@ public final class Gates {
     /** When items are due to settle, to be abandoned and to be purged (an {@link ExpiryIndex}). */
     public static final String EXPIRY_STORE = "gates-expiry-store";
 
+    /** The gate a change waits at while an environment it asked for is being made ready. */
+    public static final String ENVIRONMENT_GATE = "environment";
+
     private Gates() {
+    }
+
+    /** An environment requested (or made ready) for a change: the change waits for it, at the environment gate. */
+    private static boolean waitsForEnvironment(DeliveryEvent event) {
+        return event instanceof EnvironmentRequested requested && !requested.change().isEmpty()
+                || event instanceof EnvironmentReady ready && !ready.change().isEmpty();
+    }
+
+    /**
+     * Environment events of a change as the gate events they amount to: requested is queued, ready is finished
+     * (passed), the item being the change. Gate events pass unchanged.
+     */
+    private static DeliveryEvent asGateEvent(DeliveryEvent event) {
+        if (event instanceof EnvironmentRequested requested) {
+            return new GateQueued(requested.id(), requested.time(), requested.service(), ENVIRONMENT_GATE,
+                    requested.change());
+        }
+        if (event instanceof EnvironmentReady ready) {
+            return new GateFinished(ready.id(), ready.time(), ready.service(), ENVIRONMENT_GATE, ready.change(),
+                    GateOutcome.PASSED);
+        }
+        return event;
     }
 
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
@@ -52,8 +80,9 @@ public final class Gates {
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         Topic<String, GateStall> stalled = Topics.GATES_STALLED;
         events.filter((service, event) -> event instanceof GateQueued || event instanceof GateStarted
-                                || event instanceof GateFinished,
+                                || event instanceof GateFinished || waitsForEnvironment(event),
                         Named.as("gates-select-gate-events"))
+                .mapValues(Gates::asGateEvent, Named.as("gates-read-environment-waits"))
                 .process(() -> new GateProcessor(settings), Named.as("gates-measure-items"),
                         ITEMS_STORE, WAITING_STORE, PASSES_STORE, EXPIRY_STORE, Aggregates.STORE)
                 .to(stalled.name(), Produced.with(stalled.keySerde(), stalled.valueSerde())
