@@ -71,7 +71,9 @@ class EventFieldRulesTest {
         event.put("type", "build");
         assertRefused(event, "type",
                 "unknown type 'build'; expected one of commit, artifact, deployment, gate.queued, gate.started, "
-                        + "gate.finished, incident.opened, incident.resolved");
+                        + "gate.finished, incident.opened, incident.resolved, change.opened, change.reviewed,"
+                        + " change.merged, change.closed, environment.requested, environment.ready,"
+                        + " environment.deleted");
     }
 
     @Test
