@@ -82,7 +82,7 @@ class CdEventsWebhookIT {
 
             HttpResponse<String> ignored = send(server, new Call(Mode.STRUCTURED, "e-1", CD, """
                     {"context": {"specversion": "0.5.1", "id": "e-1", "source": "%s",
-                                 "type": "dev.cdevents.environment.created.0.3.0",
+                                 "type": "dev.cdevents.environment.modified.0.3.0",
                                  "timestamp": "2026-05-01T05:00:00Z"},
                      "subject": {"id": "production", "content": {"name": "production"}}}""".formatted(CD)), TOKEN);
             assertThat(ignored.statusCode()).isEqualTo(202);

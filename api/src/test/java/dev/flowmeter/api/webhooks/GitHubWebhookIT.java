@@ -84,10 +84,10 @@ class GitHubWebhookIT {
                 send(server, delivery);
             }
 
-            // 13 deliveries carried 13 events (the ping and the opened pull request carry none, the merge two): 13
-            // duplicates.
+            // 13 deliveries carried 15 events (the ping carries none, the opened pull request one change, the merge
+            // three): 15 duplicates.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsEntry(DUPLICATES, "13.0"));
+                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsEntry(DUPLICATES, "15.0"));
             Map<String, String> after = new TreeMap<>(server.flowmeterSeries());
             after.remove(DUPLICATES);
             Map<String, String> unchanged = new TreeMap<>(before);
@@ -147,7 +147,9 @@ class GitHubWebhookIT {
      *
      * <p>Events: commits M0, F1, F2, S (merge) and S (push) = 5; deployments 2; gate.queued 2 (review, ci);
      * gate.started 1 (ci); gate.finished 3 (review approved, review left by the merge, ci). The merge's finish comes
-     * after the approval's on the same pass, so it changes no measure. Thirteen events from thirteen deliveries.
+     * after the approval's on the same pass, so it changes no measure. Beside them the pull request's change events:
+     * change.opened 1 (opened), change.merged 1 (closed, merged); the review does not mark the change reviewed, since
+     * its pull_request names no author to tell the reviewer from. Fifteen events from thirteen deliveries.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -186,6 +188,8 @@ class GitHubWebhookIT {
         expected.put("flowmeter_events_total{type=\"gate.queued\"}", "2.0");
         expected.put("flowmeter_events_total{type=\"gate.started\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"gate.finished\"}", "3.0");
+        expected.put("flowmeter_events_total{type=\"change.opened\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.merged\"}", "1.0");
         return expected;
     }
 

@@ -71,10 +71,11 @@ class GitLabWebhookIT {
                 assertThat(response.body()).isEqualTo(answers.get(i));
             }
 
-            // 20 events were redelivered (counted in expectedSeries: 3 commits, 8 queued, 3 started, 5 finished and
-            // 1 deployment), so the duplicate counter goes from 0 to 20 and nothing else moves.
+            // 22 events were redelivered (counted in expectedSeries: 3 commits, 8 queued, 3 started, 5 finished,
+            // 1 deployment, 1 change opened and 1 merged), so the duplicate counter goes from 0 to 22 and nothing else
+            // moves.
             Map<String, String> after = new TreeMap<>(before);
-            after.put("flowmeter_events_duplicate_total", "20.0");
+            after.put("flowmeter_events_duplicate_total", "22.0");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).isEqualTo(after));
         }
@@ -102,7 +103,8 @@ class GitLabWebhookIT {
      * <p>Events: push 2 commits; MR open 1 queued; approved 1 finished; merge 1 finished + 1 commit; pipeline pending
      * 1 queued; running 1 queued + 1 started; blocked 1 queued (approval); played 2 queued + 1 started + 1 finished;
      * success 2 queued + 1 started + 2 finished; deployment 1. Commits 3, queued 8, started 3, finished 5,
-     * deployments 1: 20 in all.
+     * deployments 1; and the merge request's change events: opened 1 (open), merged 1 (merge), no reviewed (the
+     * approval names neither approver nor author): 22 in all.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -137,6 +139,8 @@ class GitLabWebhookIT {
         expected.put("flowmeter_events_total{type=\"gate.started\"}", "3.0");
         expected.put("flowmeter_events_total{type=\"gate.finished\"}", "5.0");
         expected.put("flowmeter_events_total{type=\"deployment\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.opened\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.merged\"}", "1.0");
         return expected;
     }
 

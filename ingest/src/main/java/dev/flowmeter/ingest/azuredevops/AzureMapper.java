@@ -5,6 +5,10 @@ import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.CODE_REVIEW;
 import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.NAME;
 import static dev.flowmeter.ingest.azuredevops.AzureDevOpsSource.VENDOR;
 
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.GateFinished;
@@ -32,8 +36,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Azure DevOps service hook payloads to events: pushes to commits, pull requests to the {@code code-review} gate and
- * their merge commits, completed builds to the {@code ci} gate. The service is {@code <project>/<repository>}.
+ * Azure DevOps service hook payloads to events: pushes to commits, pull requests to the {@code code-review} gate,
+ * their merge commits and change events, completed builds to the {@code ci} gate. The service is
+ * {@code <project>/<repository>}.
  */
 final class AzureMapper {
 
@@ -130,17 +135,24 @@ final class AzureMapper {
         return List.of(PayloadFields.sha(old, "resource.refUpdates[" + update + "].oldObjectId"));
     }
 
+    /**
+     * The {@code code-review} gate and, beside it, the pull request's life as a change: created (opened), voted on by
+     * someone other than its author (reviewed), completed (merged) or abandoned (closed).
+     */
     private WebhookResult pullRequest(Envelope envelope, PullRequest pr) {
         String delivery = envelope.id();
         String service = gitService(pr.repository());
         String item = Long.toString(PayloadFields.required(pr.pullRequestId(), "resource.pullRequestId"));
         String status = pr.status() == null ? "" : pr.status();
         if (envelope.eventType().equals("git.pullrequest.created")) {
-            return WebhookResult.of(List.of(new GateQueued(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"),
-                    PayloadFields.time(pr.creationDate(), "resource.creationDate"), service, CODE_REVIEW, item)));
+            Instant created = PayloadFields.time(pr.creationDate(), "resource.creationDate");
+            return WebhookResult.of(List.of(
+                    new GateQueued(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"), created, service,
+                            CODE_REVIEW, item),
+                    opened(delivery, service, item, created, pr)));
         }
         if (status.equals("completed")) {
-            return merged(delivery, service, pr);
+            return merged(delivery, service, item, pr);
         }
         if (envelope.eventType().equals("git.pullrequest.merged")) {
             return WebhookResult.ignored("Azure DevOps created a merge commit for pull request " + item + ", which is "
@@ -149,13 +161,49 @@ final class AzureMapper {
         if (status.equals("abandoned")) {
             Instant time = pr.closedDate() != null ? PayloadFields.time(pr.closedDate(), "resource.closedDate")
                     : PayloadFields.time(envelope.createdDate(), "createdDate");
-            return review(delivery, service, item, GateOutcome.FAILED, time);
+            return WebhookResult.of(List.of(review(delivery, service, item, GateOutcome.FAILED, time),
+                    new ChangeClosed(changeId(delivery, "closed"), time, service, item)));
         }
         GateOutcome verdict = verdict(pr.reviewers());
         if (verdict == null) {
             return WebhookResult.ignored("pull request " + item + " was updated, but no reviewer has voted yet");
         }
-        return review(delivery, service, item, verdict, PayloadFields.time(envelope.createdDate(), "createdDate"));
+        Instant time = PayloadFields.time(envelope.createdDate(), "createdDate");
+        List<DeliveryEvent> events = new ArrayList<>();
+        events.add(review(delivery, service, item, verdict, time));
+        if (votedByOther(pr)) {
+            events.add(new ChangeReviewed(changeId(delivery, "reviewed"), time, service, item));
+        }
+        return WebhookResult.of(events);
+    }
+
+    /**
+     * The change a created pull request opens. Its link is the repository's web address plus
+     * {@code /pullrequest/<id>}, which is where Azure DevOps shows a pull request; left out without the address.
+     */
+    private static ChangeOpened opened(String delivery, String service, String item, Instant time, PullRequest pr) {
+        String head = PayloadFields.sha(
+                pr.lastMergeSourceCommit() == null ? null : pr.lastMergeSourceCommit().commitId(),
+                "resource.lastMergeSourceCommit.commitId");
+        String remote = pr.repository().remoteUrl();
+        String url = remote == null || remote.isBlank() ? null
+                : (remote.endsWith("/") ? remote : remote + "/") + "pullrequest/" + item;
+        return new ChangeOpened(changeId(delivery, "opened"), time, service, item, head, List.of(),
+                PayloadFields.branch(pr.targetRefName(), "resource.targetRefName"), PayloadFields.title(pr.title()),
+                PayloadFields.url(url));
+    }
+
+    /**
+     * Whether someone other than the pull request's author has voted: a vote is a review, whatever its value. A
+     * reviewer without an id, or a pull request without {@code createdBy}, cannot be told from the author.
+     */
+    private static boolean votedByOther(PullRequest pr) {
+        String author = pr.createdBy() == null ? null : pr.createdBy().id();
+        if (author == null || pr.reviewers() == null) {
+            return false;
+        }
+        return pr.reviewers().stream().anyMatch(reviewer -> reviewer != null && reviewer.vote() != null
+                && reviewer.vote() != 0 && reviewer.id() != null && !reviewer.id().equalsIgnoreCase(author));
     }
 
     /**
@@ -176,25 +224,31 @@ final class AzureMapper {
         return approved ? GateOutcome.PASSED : null;
     }
 
-    private static WebhookResult review(String delivery, String service, String item, GateOutcome outcome,
+    private static GateFinished review(String delivery, String service, String item, GateOutcome outcome,
             Instant time) {
-        return WebhookResult.of(List.of(new GateFinished(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "finished"),
-                time, service, CODE_REVIEW, item, outcome)));
+        return new GateFinished(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "finished"), time, service,
+                CODE_REVIEW, item, outcome);
     }
 
     /**
      * Links the commit the completed pull request put on its target branch to the pull request's head, so squash and
-     * rebase merges still lead back to the reviewed commits.
+     * rebase merges still lead back to the reviewed commits, and merges the change with that commit as what landed.
      */
-    private static WebhookResult merged(String delivery, String service, PullRequest pr) {
+    private static WebhookResult merged(String delivery, String service, String item, PullRequest pr) {
         String sha = PayloadFields.sha(pr.lastMergeCommit() == null ? null : pr.lastMergeCommit().commitId(),
                 "resource.lastMergeCommit.commitId");
         String head = PayloadFields.sha(
                 pr.lastMergeSourceCommit() == null ? null : pr.lastMergeSourceCommit().commitId(),
                 "resource.lastMergeSourceCommit.commitId");
-        return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                PayloadFields.time(pr.closedDate(), "resource.closedDate"), service, sha,
-                head.equals(sha) ? List.of() : List.of(head))));
+        Instant closed = PayloadFields.time(pr.closedDate(), "resource.closedDate");
+        return WebhookResult.of(List.of(
+                new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha), closed, service, sha,
+                        head.equals(sha) ? List.of() : List.of(head)),
+                new ChangeMerged(changeId(delivery, "merged"), closed, service, item, sha, List.of())));
+    }
+
+    private static String changeId(String delivery, String what) {
+        return Identifiers.eventId(NAME, delivery, "change", what);
     }
 
     /**

@@ -16,8 +16,11 @@ final class AzurePayload {
     record Project(String name) {
     }
 
-    /** {@code type} is only set on builds: {@code TfsGit} for Azure Repos, else where the code is hosted. */
-    record Repository(String name, Project project, String type) {
+    /**
+     * {@code type} is only set on builds: {@code TfsGit} for Azure Repos, else where the code is hosted.
+     * {@code remoteUrl} is the repository's web address, under which its pull requests live.
+     */
+    record Repository(String name, Project project, String type, String remoteUrl) {
     }
 
     record Person(String date) {
@@ -35,13 +38,18 @@ final class AzurePayload {
     record CommitRef(String commitId) {
     }
 
-    /** Votes: 10 approved, 5 approved with suggestions, 0 none, -5 waiting for the author, -10 rejected. */
-    record Reviewer(Integer vote) {
+    /** An identity: a person, or a team ({@code isContainer}). */
+    record Identity(String id) {
     }
 
+    /** Votes: 10 approved, 5 approved with suggestions, 0 none, -5 waiting for the author, -10 rejected. */
+    record Reviewer(String id, Integer vote) {
+    }
+
+    /** {@code createdBy} wrote the pull request; {@code targetRefName} is the full ref it merges into. */
     record PullRequest(Long pullRequestId, String status, String mergeStatus, String creationDate, String closedDate,
-            CommitRef lastMergeSourceCommit, CommitRef lastMergeCommit, List<Reviewer> reviewers,
-            Repository repository) {
+            Identity createdBy, String title, String targetRefName, CommitRef lastMergeSourceCommit,
+            CommitRef lastMergeCommit, List<Reviewer> reviewers, Repository repository) {
     }
 
     record Definition(Project project) {

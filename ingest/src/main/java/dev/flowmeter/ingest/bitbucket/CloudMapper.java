@@ -6,12 +6,17 @@ import static dev.flowmeter.ingest.bitbucket.BitbucketSource.NAME;
 import static dev.flowmeter.ingest.bitbucket.BitbucketSource.VENDOR;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
+import dev.flowmeter.ingest.bitbucket.CloudPayload.Account;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.Change;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.Commit;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.CommitStatus;
@@ -20,6 +25,7 @@ import dev.flowmeter.ingest.bitbucket.CloudPayload.PullRequest;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.PullRequestEvent;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.PushEvent;
 import dev.flowmeter.ingest.bitbucket.CloudPayload.Repository;
+import dev.flowmeter.ingest.bitbucket.CloudPayload.Verdict;
 import dev.flowmeter.ingest.webhook.Identifiers;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
@@ -33,15 +39,15 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Bitbucket Cloud payloads to events: pushes to commits, pull requests to the {@code code-review} gate and their
- * merge commits, commit statuses (builds) to the {@code ci} gate. The service is the repository's
+ * Bitbucket Cloud payloads to events: pushes to commits, pull requests to the {@code code-review} gate, their merge
+ * commits and change events, commit statuses (builds) to the {@code ci} gate. The service is the repository's
  * {@code workspace/slug} full name.
  */
 final class CloudMapper {
 
     static final Set<String> EVENT_KEYS = Set.of("repo:push", "pullrequest:created", "pullrequest:approved",
-            "pullrequest:changes_request_created", "pullrequest:rejected", "pullrequest:fulfilled",
-            "repo:commit_status_created", "repo:commit_status_updated");
+            "pullrequest:changes_request_created", "pullrequest:comment_created", "pullrequest:rejected",
+            "pullrequest:fulfilled", "repo:commit_status_created", "repo:commit_status_updated");
 
     /** Bitbucket allows long status keys; an item must stay within the event contract's 200 characters. */
     private static final int MAX_ITEM_LENGTH = 200;
@@ -155,51 +161,133 @@ final class CloudMapper {
         return List.of(PayloadFields.sha(base, at + ".old.target.hash"));
     }
 
+    /**
+     * The {@code code-review} gate and, beside it, the pull request's life as a change: opened (when the payload has
+     * the head's full id), reviewed by someone other than its author (an approval, a request for changes, a comment),
+     * declined (closed) or merged.
+     */
     private WebhookResult pullRequest(String eventKey, String delivery, PullRequestEvent event) {
         String service = service(event.repository());
         PullRequest pr = PayloadFields.required(event.pullrequest(), "pullrequest");
         String item = Long.toString(PayloadFields.required(pr.id(), "pullrequest.id"));
         return switch (eventKey) {
-            case "pullrequest:created" -> WebhookResult.of(List.of(new GateQueued(
-                    Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"),
-                    PayloadFields.time(pr.createdOn(), "pullrequest.created_on"), service, CODE_REVIEW, item)));
-            case "pullrequest:approved" -> review(delivery, service, item, GateOutcome.PASSED,
-                    PayloadFields.time(PayloadFields.required(event.approval(), "approval").date(), "approval.date"));
-            case "pullrequest:changes_request_created" -> review(delivery, service, item, GateOutcome.FAILED,
-                    event.changesRequest() != null && event.changesRequest().date() != null
-                            ? PayloadFields.time(event.changesRequest().date(), "changes_request.date")
-                            : PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"));
-            case "pullrequest:rejected" -> review(delivery, service, item, GateOutcome.FAILED,
-                    PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"));
+            case "pullrequest:created" -> created(delivery, service, item, pr);
+            case "pullrequest:approved" -> {
+                Verdict approval = PayloadFields.required(event.approval(), "approval");
+                Instant time = PayloadFields.time(approval.date(), "approval.date");
+                yield reviewed(delivery, service, item, time, review(delivery, service, item, GateOutcome.PASSED,
+                        time), reviewer(approval.user(), event), pr);
+            }
+            case "pullrequest:changes_request_created" -> {
+                Instant time = event.changesRequest() != null && event.changesRequest().date() != null
+                        ? PayloadFields.time(event.changesRequest().date(), "changes_request.date")
+                        : PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on");
+                yield reviewed(delivery, service, item, time, review(delivery, service, item, GateOutcome.FAILED,
+                        time), reviewer(event.changesRequest() == null ? null : event.changesRequest().user(), event),
+                        pr);
+            }
+            case "pullrequest:comment_created" -> {
+                CloudPayload.Comment comment = PayloadFields.required(event.comment(), "comment");
+                yield reviewed(delivery, service, item, PayloadFields.time(comment.createdOn(), "comment.created_on"),
+                        null, reviewer(comment.user(), event), pr);
+            }
+            case "pullrequest:rejected" -> {
+                Instant time = PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on");
+                yield WebhookResult.of(List.of(review(delivery, service, item, GateOutcome.FAILED, time),
+                        new ChangeClosed(changeId(delivery, "closed"), time, service, item)));
+            }
             default -> merged(delivery, service, item, pr);
         };
     }
 
-    private static WebhookResult review(String delivery, String service, String item, GateOutcome outcome,
+    /**
+     * Queues the pull request for review, and opens the change when the head's id is a full one. Bitbucket Cloud
+     * abbreviates it to 12 characters in its pull request payloads, and a change's head must be a full id, so there
+     * the change is usually not opened: its review, close and merge are still recorded.
+     */
+    private static WebhookResult created(String delivery, String service, String item, PullRequest pr) {
+        Instant time = PayloadFields.time(pr.createdOn(), "pullrequest.created_on");
+        GateQueued queued = new GateQueued(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "queued"), time, service,
+                CODE_REVIEW, item);
+        String head = pr.source() == null || pr.source().commit() == null ? null : pr.source().commit().hash();
+        if (!PayloadFields.isFullSha(head)) {
+            return WebhookResult.of(List.of(queued));
+        }
+        String target = pr.destination() == null || pr.destination().branch() == null
+                ? null : pr.destination().branch().name();
+        String url = pr.links() == null || pr.links().html() == null ? null : pr.links().html().href();
+        return WebhookResult.of(List.of(queued, new ChangeOpened(changeId(delivery, "opened"), time, service, item,
+                PayloadFields.sha(head, "pullrequest.source.commit.hash"), List.of(),
+                PayloadFields.branch(target, "pullrequest.destination.branch.name"), PayloadFields.title(pr.title()),
+                PayloadFields.url(url))));
+    }
+
+    /** Who gave a verdict or wrote a comment: the account the payload names, else the event's actor. */
+    private static String reviewer(Account named, PullRequestEvent event) {
+        if (named != null && named.uuid() != null && !named.uuid().isBlank()) {
+            return named.uuid();
+        }
+        return event.actor() == null ? null : event.actor().uuid();
+    }
+
+    /**
+     * The gate's verdict, if any, and {@code change.reviewed} when the reviewer is not the pull request's author
+     * (accounts compared by uuid); a comment by the author alone is ignored with the reason.
+     */
+    private static WebhookResult reviewed(String delivery, String service, String item, Instant time,
+            GateFinished verdict, String reviewer, PullRequest pr) {
+        String author = pr.author() == null ? null : pr.author().uuid();
+        List<DeliveryEvent> events = new ArrayList<>();
+        if (verdict != null) {
+            events.add(verdict);
+        }
+        if (reviewer != null && author != null && !reviewer.equalsIgnoreCase(author)) {
+            events.add(new ChangeReviewed(changeId(delivery, "reviewed"), time, service, item));
+        }
+        if (events.isEmpty()) {
+            return WebhookResult.ignored(reviewer == null || author == null
+                    ? "the payload does not say who commented and who wrote pull request " + item + ", so the "
+                            + "comment cannot count as reviewed by someone other than the author"
+                    : "the comment is by the author of pull request " + item + ", so it does not count as reviewed");
+        }
+        return WebhookResult.of(events);
+    }
+
+    private static GateFinished review(String delivery, String service, String item, GateOutcome outcome,
             Instant time) {
-        return WebhookResult.of(List.of(new GateFinished(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "finished"),
-                time, service, CODE_REVIEW, item, outcome)));
+        return new GateFinished(Identifiers.eventId(NAME, delivery, CODE_REVIEW, "finished"), time, service,
+                CODE_REVIEW, item, outcome);
     }
 
     /**
      * Records the merge commit with the pull request's head as a parent, so squash and rebase merges still lead back
-     * to the reviewed commits. Bitbucket Cloud abbreviates both ids to 12 characters in pull request payloads; an
-     * abbreviated id cannot be linked, so such a merge is ignored and the merge commit is recorded by its push. The
-     * merge is the pull request's last update, so {@code updated_on} is the merge time.
+     * to the reviewed commits, and merges the change with the merge commit as what landed. Bitbucket Cloud abbreviates
+     * both ids to 12 characters in pull request payloads; an abbreviated id cannot be linked, so such a merge is
+     * ignored and the merge commit is recorded by its push. The merge is the pull request's last update, so
+     * {@code updated_on} is the merge time.
      */
     private static WebhookResult merged(String delivery, String service, String item, PullRequest pr) {
         String merge = pr.mergeCommit() == null ? null : pr.mergeCommit().hash();
         String head = pr.source() == null || pr.source().commit() == null ? null : pr.source().commit().hash();
-        if (!PayloadFields.isFullSha(merge) || !PayloadFields.isFullSha(head)) {
+        if (!PayloadFields.isFullSha(merge)) {
             return WebhookResult.ignored("pull request " + item + " was merged, but the payload has no full "
                     + "merge_commit.hash and source.commit.hash (Bitbucket Cloud abbreviates them); the merge commit "
                     + "is recorded when its push arrives");
         }
         String sha = PayloadFields.sha(merge, "pullrequest.merge_commit.hash");
-        String parent = PayloadFields.sha(head, "pullrequest.source.commit.hash");
-        return WebhookResult.of(List.of(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha),
-                PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on"), service, sha,
-                parent.equals(sha) ? List.of() : List.of(parent))));
+        Instant time = PayloadFields.time(pr.updatedOn(), "pullrequest.updated_on");
+        List<DeliveryEvent> events = new ArrayList<>();
+        if (PayloadFields.isFullSha(head)) {
+            String parent = PayloadFields.sha(head, "pullrequest.source.commit.hash");
+            events.add(new CommitRecorded(Identifiers.eventId(NAME, delivery, "commit", sha), time, service, sha,
+                    parent.equals(sha) ? List.of() : List.of(parent)));
+        }
+        events.add(new ChangeMerged(changeId(delivery, "merged"), time, service, item, sha, List.of()));
+        return WebhookResult.of(events);
+    }
+
+    private static String changeId(String delivery, String what) {
+        return Identifiers.eventId(NAME, delivery, "change", what);
     }
 
     /**

@@ -33,19 +33,35 @@ final class CloudPayload {
     record PushEvent(Repository repository, Push push) {
     }
 
-    record Endpoint(CommitRef commit) {
+    /** A Bitbucket Cloud account; {@code uuid} is the one id that stays when a user renames themselves. */
+    record Account(String uuid) {
     }
 
-    record PullRequest(Long id, Endpoint source, @JsonProperty("merge_commit") CommitRef mergeCommit,
-            @JsonProperty("created_on") String createdOn, @JsonProperty("updated_on") String updatedOn) {
+    record Branch(String name) {
     }
 
-    /** Approvals and change requests carry the moment they were given. */
-    record Verdict(String date) {
+    record Endpoint(CommitRef commit, Branch branch) {
     }
 
-    record PullRequestEvent(Repository repository, PullRequest pullrequest, Verdict approval,
-            @JsonProperty("changes_request") Verdict changesRequest) {
+    record PullRequestLinks(Link html) {
+    }
+
+    /** {@code author} wrote the pull request, {@code destination} is where it would merge. */
+    record PullRequest(Long id, String title, Account author, Endpoint source, Endpoint destination,
+            @JsonProperty("merge_commit") CommitRef mergeCommit, @JsonProperty("created_on") String createdOn,
+            @JsonProperty("updated_on") String updatedOn, PullRequestLinks links) {
+    }
+
+    /** Approvals and change requests carry the moment they were given, and who gave them. */
+    record Verdict(String date, Account user) {
+    }
+
+    /** A comment on a pull request; its writer is {@code user} when sent, else the event's actor. */
+    record Comment(@JsonProperty("created_on") String createdOn, Account user) {
+    }
+
+    record PullRequestEvent(Account actor, Repository repository, PullRequest pullrequest, Verdict approval,
+            @JsonProperty("changes_request") Verdict changesRequest, Comment comment) {
     }
 
     record Link(String href) {

@@ -27,7 +27,8 @@ final class DataCenterPayload {
     record RefsChanged(String date, Repository repository, List<Change> changes) {
     }
 
-    record PullRequestRef(String latestCommit, Repository repository) {
+    /** {@code id} is the full ref name ({@code refs/heads/master}), {@code displayId} the branch ({@code master}). */
+    record PullRequestRef(String id, String displayId, String latestCommit, Repository repository) {
     }
 
     record MergeCommit(String id) {
@@ -36,10 +37,30 @@ final class DataCenterPayload {
     record Properties(MergeCommit mergeCommit) {
     }
 
-    record PullRequest(Long id, Long createdDate, Long closedDate, PullRequestRef fromRef, PullRequestRef toRef,
-            Properties properties) {
+    /** A user; {@code name} is the unique user name. */
+    record User(String name) {
     }
 
-    record PullRequestEvent(String date, PullRequest pullRequest) {
+    /** A participant of a pull request: its author, a reviewer. */
+    record Participant(User user) {
+    }
+
+    record Link(String href) {
+    }
+
+    record Links(List<Link> self) {
+    }
+
+    record PullRequest(Long id, String title, Participant author, Long createdDate, Long closedDate,
+            PullRequestRef fromRef, PullRequestRef toRef, Properties properties, Links links) {
+    }
+
+    /** A comment on a pull request; {@code createdDate} is epoch milliseconds. */
+    record Comment(User author, Long createdDate) {
+    }
+
+    /** {@code participant} is the reviewer of a reviewer event, {@code comment} the comment of a comment event. */
+    record PullRequestEvent(String date, User actor, PullRequest pullRequest, Participant participant,
+            Comment comment) {
     }
 }

@@ -1,10 +1,15 @@
 package dev.flowmeter.ingest.cdevents;
 
 import dev.flowmeter.events.ArtifactBuilt;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EnvironmentDeleted;
+import dev.flowmeter.events.EnvironmentReady;
+import dev.flowmeter.events.EnvironmentRequested;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.EventType;
 import dev.flowmeter.events.FieldError;
@@ -72,8 +77,7 @@ final class CdEventMapper {
             case "testsuiterun" -> testSuiteRun(incoming, predicate);
             case "service" -> service(incoming, predicate);
             case "incident" -> incident(incoming, predicate);
-            case "environment" -> WebhookResult.ignored("environment." + predicate + " changes no metric yet: "
-                    + "deployments (service.deployed) name their environment themselves");
+            case "environment" -> environment(incoming, predicate);
             default -> WebhookResult.ignored("CDEvents " + subject + "." + predicate
                     + " events change no Flowmeter metric");
         };
@@ -83,24 +87,63 @@ final class CdEventMapper {
      * The first report of a change is its commit time. change.created normally comes first; change.merged is mapped
      * too, so a change whose creation was never sent still has a time (its merge), and a later report of the same
      * change keeps the first time.
+     *
+     * <p>The change events of the contract need what CDEvents changes do not carry: change.opened a head sha and a
+     * target branch, change.merged the sha that landed. Their stand-in commit id is no git sha, so neither is made
+     * from it; only change.reviewed and change.closed (from change.abandoned), which need no sha, are.
      */
     private WebhookResult change(Incoming in, String predicate) {
         switch (predicate) {
             case "created", "merged" -> {
-                String repository = required(in.content().repository() == null ? null
-                        : in.content().repository().id(), "subject.content.repository.id");
-                String service = services.ofPath(repository, "subject.content.repository.id");
+                String service = changeService(in);
                 String sha = changeSha(in.subjectSource(), required(in.subject().id(), "subject.id"));
                 return one(new CommitRecorded(in.eventId(EventType.COMMIT), in.time(), service, sha, List.of()));
             }
+            case "reviewed" -> {
+                // CDEvents names no reviewer and no author: the emitter's word that the change was reviewed is taken.
+                String service = changeService(in);
+                return one(new ChangeReviewed(in.eventId(EventType.CHANGE_REVIEWED), in.time(), service, in.item()));
+            }
             case "abandoned" -> {
-                return WebhookResult.ignored("an abandoned change is never deployed, so it has no lead time");
+                String service = changeService(in);
+                return one(new ChangeClosed(in.eventId(EventType.CHANGE_CLOSED), in.time(), service, in.item()));
             }
             default -> {
                 return WebhookResult.ignored("change." + predicate + " adds nothing: a change's time is that of its "
                         + "first change.created or change.merged");
             }
         }
+    }
+
+    private String changeService(Incoming in) {
+        String repository = required(in.content().repository() == null ? null : in.content().repository().id(),
+                "subject.content.repository.id");
+        return services.ofPath(repository, "subject.content.repository.id");
+    }
+
+    /**
+     * An environment's life. CDEvents has no "requested" or "ready" of its own: environment.created says the
+     * environment exists, so it is both asked for and ready at that moment (no provisioning wait is known);
+     * environment.deleted tears it down. The environment is named by its subject id, which is what deployments refer
+     * to ({@code subject.content.environment.id}); like builds, environment events name nothing but their source,
+     * which therefore names the service.
+     */
+    private WebhookResult environment(Incoming in, String predicate) {
+        if (!predicate.equals("created") && !predicate.equals("deleted")) {
+            return WebhookResult.ignored("environment." + predicate + " neither creates nor deletes an environment");
+        }
+        String environment = environment(new CdEvent.Reference(required(in.subject().id(), "subject.id"), null), true,
+                "subject.id");
+        String service = services.ofPath(in.subjectSource(), in.subjectSourceField());
+        if (predicate.equals("deleted")) {
+            return one(new EnvironmentDeleted(in.eventId(EventType.ENVIRONMENT_DELETED), in.time(), service,
+                    environment, "", ""));
+        }
+        return WebhookResult.of(List.of(
+                new EnvironmentRequested(in.eventId(EventType.ENVIRONMENT_REQUESTED), in.time(), service, environment,
+                        "", ""),
+                new EnvironmentReady(in.eventId(EventType.ENVIRONMENT_READY), in.time(), service, environment, "",
+                        "")));
     }
 
     /** artifact.packaged links the artifact to the change it was built from: the link a deployment's walk follows. */
@@ -172,7 +215,7 @@ final class CdEventMapper {
             return WebhookResult.ignored("service." + predicate + " is not a deployment of a version");
         }
         String artifactId = required(in.content().artifactId(), "subject.content.artifactId");
-        String environment = environment(in.content().environment(), true);
+        String environment = environment(in.content().environment(), true, "subject.content.environment.id");
         return one(new DeploymentFinished(in.eventId(EventType.DEPLOYMENT), in.time(),
                 services.ofArtifact(artifactId, "subject.content.artifactId"), environment, artifactSha(artifactId),
                 DeploymentStatus.SUCCESS, List.of(), predicate.equals("rolledback")));
@@ -195,7 +238,7 @@ final class CdEventMapper {
                     List.of(new FieldError("subject.content.artifactId", "or subject.content.service.id is required")));
         }
         String incident = item(required(in.subject().id(), "subject.id"));
-        String environment = environment(in.content().environment(), false);
+        String environment = environment(in.content().environment(), false, "subject.content.environment.id");
         String sha = artifactId == null || artifactId.isBlank() ? "" : artifactSha(artifactId);
         DeliveryEvent mapped = opened
                 ? new IncidentOpened(in.eventId(EventType.INCIDENT_OPENED), in.time(), service, incident, environment,
@@ -232,11 +275,11 @@ final class CdEventMapper {
         };
     }
 
-    private static String environment(CdEvent.Reference environment, boolean isRequired) {
+    private static String environment(CdEvent.Reference environment, boolean isRequired, String field) {
         String id = environment == null ? null : environment.id();
         if (id == null || id.isBlank()) {
             if (isRequired) {
-                throw missing("subject.content.environment.id");
+                throw missing(field);
             }
             return "";
         }
@@ -245,8 +288,8 @@ final class CdEventMapper {
             name = name.substring(0, EventJson.MAX_NAME_LENGTH);
         }
         if (name.isEmpty()) {
-            throw Rejected.invalidPayload("the CDEvent's subject.content.environment.id names no environment",
-                    List.of(new FieldError("subject.content.environment.id", "must contain letters or digits")));
+            throw Rejected.invalidPayload("the CDEvent's " + field + " names no environment",
+                    List.of(new FieldError(field, "must contain letters or digits")));
         }
         return name;
     }

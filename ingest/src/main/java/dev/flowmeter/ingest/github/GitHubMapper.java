@@ -1,5 +1,9 @@
 package dev.flowmeter.ingest.github;
 
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -24,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -102,10 +107,22 @@ final class GitHubMapper {
      * closed unmerged fails (the first verdict of a pass counts, so a review given before stays the verdict), and a
      * review requested but never given stops waiting. A merge also records the merge commit with the pull request's
      * head as its parent, so a squash or rebase merge still reaches the commits it replaced.
+     *
+     * <p>Beside the gate, the pull request's life as a change: opened (and opened again when reopened), then merged
+     * or closed.
      */
     WebhookResult pullRequest(Payloads.PullRequestEvent event, String delivery) {
         String action = required(event.action(), "action");
         Payloads.PullRequest pullRequest = event.pullRequest();
+        if (action.equals("opened") || action.equals("reopened")) {
+            requirePresent(pullRequest, "pull_request");
+            // A reopening is dated when it happened (updated_at), as a reopened incident is: the change is open
+            // again from then on. created_at would put the opening before the close it undoes.
+            Instant time = action.equals("opened") ? time(pullRequest.createdAt(), "pull_request.created_at")
+                    : time(pullRequest.updatedAt(), "pull_request.updated_at");
+            return WebhookResult.of(List.of(changeOpened(pullRequest, time, service(repository(event.repository())),
+                    delivery)));
+        }
         if (action.equals("review_requested")) {
             requirePresent(pullRequest, "pull_request");
             return WebhookResult.of(List.of(new GateQueued(
@@ -115,28 +132,49 @@ final class GitHubMapper {
         }
         if (!action.equals("closed")) {
             return WebhookResult.ignored("pull_request action '" + action + "' changes no metric; Flowmeter reads "
-                    + "review_requested and closed");
+                    + "opened, reopened, review_requested and closed");
         }
         requirePresent(pullRequest, "pull_request");
         String service = service(repository(event.repository()));
+        Instant closedAt = time(pullRequest.closedAt(), "pull_request.closed_at");
         GateFinished leftReview = new GateFinished(Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished"),
-                time(pullRequest.closedAt(), "pull_request.closed_at"), service, CODE_REVIEW, number(pullRequest),
+                closedAt, service, CODE_REVIEW, number(pullRequest),
                 pullRequest.merged() ? GateOutcome.PASSED : GateOutcome.FAILED);
         if (!pullRequest.merged()) {
-            return WebhookResult.of(List.of(leftReview));
+            return WebhookResult.of(List.of(leftReview, new ChangeClosed(changeId(delivery, "change.closed"),
+                    closedAt, service, number(pullRequest))));
         }
         String mergeCommit = sha(pullRequest.mergeCommitSha(), "pull_request.merge_commit_sha");
         requirePresent(pullRequest.head(), "pull_request.head");
         String head = sha(pullRequest.head().sha(), "pull_request.head.sha");
+        Instant mergedAt = time(pullRequest.mergedAt(), "pull_request.merged_at");
+        // The payload does not list the pull request's commits; they are linked through the merge commit's parent.
+        ChangeMerged merged = new ChangeMerged(changeId(delivery, "change.merged"), mergedAt, service,
+                number(pullRequest), mergeCommit, List.of());
         if (mergeCommit.equals(head)) {
-            return WebhookResult.of(List.of(leftReview)); // a fast-forward: the push of the base branch records it
+            // A fast-forward: the push of the base branch records the commit.
+            return WebhookResult.of(List.of(leftReview, merged));
         }
         return WebhookResult.of(List.of(leftReview, new CommitRecorded(
-                Identifiers.eventId(GitHubSource.NAME, delivery, "commit", mergeCommit),
-                time(pullRequest.mergedAt(), "pull_request.merged_at"), service, mergeCommit, List.of(head))));
+                Identifiers.eventId(GitHubSource.NAME, delivery, "commit", mergeCommit), mergedAt, service,
+                mergeCommit, List.of(head)), merged));
     }
 
-    /** An approval passes the pull request's code-review gate, a request for changes fails it. */
+    private static ChangeOpened changeOpened(Payloads.PullRequest pullRequest, Instant time, String service,
+            String delivery) {
+        requirePresent(pullRequest.head(), "pull_request.head");
+        requirePresent(pullRequest.base(), "pull_request.base");
+        return new ChangeOpened(changeId(delivery, "change.opened"), time, service, number(pullRequest),
+                sha(pullRequest.head().sha(), "pull_request.head.sha"), List.of(),
+                PayloadFields.branch(pullRequest.base().ref(), "pull_request.base.ref"),
+                PayloadFields.title(pullRequest.title()), PayloadFields.url(pullRequest.htmlUrl()));
+    }
+
+    /**
+     * An approval passes the pull request's code-review gate, a request for changes fails it. Any submitted review by
+     * someone other than the pull request's author, a comment too, also marks the change as reviewed; the author's
+     * own reviews do not.
+     */
     WebhookResult pullRequestReview(Payloads.PullRequestReviewEvent event, String delivery) {
         String action = required(event.action(), "action");
         if (!action.equals("submitted")) {
@@ -145,20 +183,48 @@ final class GitHubMapper {
         }
         requirePresent(event.review(), "review");
         String state = required(event.review().state(), "review.state").toLowerCase(Locale.ROOT);
-        GateOutcome outcome;
+        GateOutcome outcome = null;
         if (state.equals("approved")) {
             outcome = GateOutcome.PASSED;
         } else if (state.equals("changes_requested")) {
             outcome = GateOutcome.FAILED;
-        } else {
-            return WebhookResult.ignored("a review in state '" + state + "' is not a verdict; Flowmeter reads "
-                    + "approved and changes_requested");
+        }
+        Optional<String> notAReview = notAReview(event);
+        if (outcome == null && notAReview.isPresent()) {
+            return WebhookResult.ignored("a review in state '" + state + "' is not a verdict (Flowmeter reads "
+                    + "approved and changes_requested), and " + notAReview.get());
         }
         requirePresent(event.pullRequest(), "pull_request");
-        return WebhookResult.of(List.of(new GateFinished(
-                Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished"),
-                time(event.review().submittedAt(), "review.submitted_at"), service(repository(event.repository())),
-                CODE_REVIEW, number(event.pullRequest()), outcome)));
+        Instant time = time(event.review().submittedAt(), "review.submitted_at");
+        String service = service(repository(event.repository()));
+        String number = number(event.pullRequest());
+        List<DeliveryEvent> events = new ArrayList<>();
+        if (outcome != null) {
+            events.add(new GateFinished(Identifiers.eventId(GitHubSource.NAME, delivery, "gate.finished"), time,
+                    service, CODE_REVIEW, number, outcome));
+        }
+        if (notAReview.isEmpty()) {
+            events.add(new ChangeReviewed(changeId(delivery, "change.reviewed"), time, service, number));
+        }
+        return WebhookResult.of(events);
+    }
+
+    /**
+     * Why a review does not count as someone else's review of the change, if it does not: its author wrote the pull
+     * request (GitHub logins are not case sensitive), or the payload does not say who wrote either.
+     */
+    private static Optional<String> notAReview(Payloads.PullRequestReviewEvent event) {
+        String reviewer = event.review().user() == null ? null : event.review().user().login();
+        String author = event.pullRequest() == null || event.pullRequest().user() == null
+                ? null : event.pullRequest().user().login();
+        if (reviewer == null || author == null) {
+            return Optional.of("the payload does not say who wrote the review and the pull request, so it cannot "
+                    + "count as reviewed by someone other than the author");
+        }
+        if (reviewer.equalsIgnoreCase(author)) {
+            return Optional.of("it is by the pull request's author, " + author + ", so it does not count as reviewed");
+        }
+        return Optional.empty();
     }
 
     /** A workflow run passes through the {@code ci} gate: requested, in progress, completed. */
@@ -403,6 +469,10 @@ final class GitHubMapper {
             throw invalid("pull_request.number", "is required");
         }
         return Long.toString(pullRequest.number());
+    }
+
+    private static String changeId(String delivery, String kind) {
+        return Identifiers.eventId(GitHubSource.NAME, delivery, kind);
     }
 
     private static String runId(Payloads.WorkflowRun run) {

@@ -42,19 +42,29 @@ final class Payloads {
             Repository repository) {
     }
 
-    record PullRequest(Long number, @JsonProperty("updated_at") String updatedAt, boolean merged,
-            @JsonProperty("closed_at") String closedAt, @JsonProperty("merged_at") String mergedAt,
-            @JsonProperty("merge_commit_sha") String mergeCommitSha, Head head) {
+    /** {@code user} is the pull request's author. */
+    record PullRequest(Long number, String title, @JsonProperty("html_url") String htmlUrl, User user,
+            @JsonProperty("created_at") String createdAt, @JsonProperty("updated_at") String updatedAt,
+            boolean merged, @JsonProperty("closed_at") String closedAt, @JsonProperty("merged_at") String mergedAt,
+            @JsonProperty("merge_commit_sha") String mergeCommitSha, Head head, Base base) {
     }
 
     record Head(String sha) {
+    }
+
+    /** The branch the pull request would merge into. */
+    record Base(String ref) {
+    }
+
+    record User(String login) {
     }
 
     record PullRequestReviewEvent(String action, Review review, @JsonProperty("pull_request") PullRequest pullRequest,
             Repository repository) {
     }
 
-    record Review(String state, @JsonProperty("submitted_at") String submittedAt) {
+    /** {@code user} wrote the review. */
+    record Review(String state, @JsonProperty("submitted_at") String submittedAt, User user) {
     }
 
     record WorkflowRunEvent(String action, @JsonProperty("workflow_run") WorkflowRun workflowRun,

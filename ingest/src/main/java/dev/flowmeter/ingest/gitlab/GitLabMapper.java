@@ -1,5 +1,9 @@
 package dev.flowmeter.ingest.gitlab;
 
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -16,6 +20,7 @@ import dev.flowmeter.ingest.gitlab.GitLabPayloads.FinishedJob;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Incident;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.ManualJob;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.MergeRequest;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.Note;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Pipeline;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Push;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.PushCommit;
@@ -42,8 +47,8 @@ final class GitLabMapper {
     static final String CI = "ci";
     static final String APPROVAL = "approval:";
 
-    private static final Set<String> MERGE_REQUEST_ACTIONS = Set.of("open", "reopen", "approved", "unapproved",
-            "close", "merge");
+    private static final Set<String> MERGE_REQUEST_ACTIONS = Set.of("open", "reopen", "approved", "approval",
+            "unapproved", "close", "merge");
     private static final Set<String> PIPELINE_WAITING = Set.of("created", "waiting_for_resource", "preparing",
             "pending");
     private static final Set<String> DEPLOYMENT_ENDS = Set.of("success", "failed");
@@ -118,6 +123,10 @@ final class GitLabMapper {
      * passed too (a project without required approvals merges unapproved) and the merge commit linked to the head,
      * so a squash or merge commit carries the lead time of the reviewed commits; closed unmerged, failed;
      * approval revoked, queued again.
+     *
+     * <p>Beside the gate, the merge request's life as a change (same iid): opened, reviewed (an approval by someone
+     * other than its author; {@code approval} is each approver's, {@code approved} the one that met the rules), merged
+     * or closed.
      */
     WebhookResult mergeRequest(String delivery, MergeRequest request) {
         String service = services.service(request.project());
@@ -126,16 +135,34 @@ final class GitLabMapper {
         String id = id(delivery, "merge-request", item, action);
         switch (action) {
             case "open":
-                return WebhookResult.of(List.of(new GateQueued(id, request.createdAt(), service, CODE_REVIEW, item)));
+                return WebhookResult.of(List.of(new GateQueued(id, request.createdAt(), service, CODE_REVIEW, item),
+                        opened(delivery, request, request.createdAt(), service)));
             case "reopen":
+                // Open again from the reopening, as a reopened incident is.
+                return WebhookResult.of(List.of(new GateQueued(id, request.updatedAt(), service, CODE_REVIEW, item),
+                        opened(delivery, request, request.updatedAt(), service)));
             case "unapproved":
                 return WebhookResult.of(List.of(new GateQueued(id, request.updatedAt(), service, CODE_REVIEW, item)));
-            case "approved":
-                return WebhookResult.of(List.of(
-                        new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.PASSED)));
+            case "approved": {
+                List<DeliveryEvent> events = new ArrayList<>();
+                events.add(new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.PASSED));
+                if (notAReview(request).isEmpty()) {
+                    events.add(reviewed(delivery, item, request.updatedAt(), service));
+                }
+                return WebhookResult.of(events);
+            }
+            case "approval": {
+                Optional<String> notAReview = notAReview(request);
+                if (notAReview.isPresent()) {
+                    return WebhookResult.ignored("one approval moves no gate (approved does, once the rules are met), "
+                            + "and " + notAReview.get());
+                }
+                return WebhookResult.of(List.of(reviewed(delivery, item, request.updatedAt(), service)));
+            }
             case "close":
                 return WebhookResult.of(List.of(
-                        new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.FAILED)));
+                        new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.FAILED),
+                        new ChangeClosed(changeId(delivery, item, "closed"), request.updatedAt(), service, item)));
             case "merge":
                 List<DeliveryEvent> events = new ArrayList<>();
                 events.add(new GateFinished(id, request.updatedAt(), service, CODE_REVIEW, item, GateOutcome.PASSED));
@@ -145,10 +172,55 @@ final class GitLabMapper {
                     events.add(new CommitRecorded(id(delivery, "commit", request.mergeCommitSha()),
                             request.updatedAt(), service, request.mergeCommitSha(), List.of(request.headSha())));
                 }
+                // Should a later GitLab send merged_at, it is the merge time; the payload lists no commits.
+                Instant mergedAt = request.mergedAt() != null ? request.mergedAt() : request.updatedAt();
+                events.add(new ChangeMerged(changeId(delivery, item, "merged"), mergedAt, service, item,
+                        request.landedSha(), List.of()));
                 return WebhookResult.of(events);
             default:
                 return WebhookResult.ignored("merge request action '" + action + "' changes no metric");
         }
+    }
+
+    /**
+     * A comment on a merge request by someone other than its author marks it reviewed, at the comment's creation. The
+     * author's own comments (answers to a review, say) do not.
+     */
+    WebhookResult note(String delivery, Note note) {
+        if (note.authorId() == null || note.mergeRequestAuthorId() == null) {
+            return WebhookResult.ignored("the note does not say who wrote it and who wrote merge request "
+                    + note.iid() + " (object_attributes.author_id, merge_request.author_id), so it cannot count as "
+                    + "reviewed by someone other than the author");
+        }
+        if (note.authorId().equals(note.mergeRequestAuthorId())) {
+            return WebhookResult.ignored("the note is by the author of merge request " + note.iid()
+                    + ", so it does not count as reviewed");
+        }
+        return WebhookResult.of(List.of(new ChangeReviewed(changeId(delivery, note.iid(), "reviewed"),
+                note.createdAt(), services.service(note.project()), note.iid())));
+    }
+
+    private static ChangeOpened opened(String delivery, MergeRequest request, Instant time, String service) {
+        return new ChangeOpened(changeId(delivery, request.iid(), "opened"), time, service, request.iid(),
+                request.headSha(), List.of(), request.target(), request.title(), request.url());
+    }
+
+    private static ChangeReviewed reviewed(String delivery, String item, Instant time, String service) {
+        return new ChangeReviewed(changeId(delivery, item, "reviewed"), time, service, item);
+    }
+
+    /** Why an approval is not a review by someone else, if it is not: its author approved, or the payload is silent. */
+    private static Optional<String> notAReview(MergeRequest request) {
+        if (request.actorId() == null || request.authorId() == null) {
+            return Optional.of("the payload does not say who approved and who wrote merge request " + request.iid()
+                    + " (user.id, object_attributes.author_id), so it cannot count as reviewed by someone other "
+                    + "than the author");
+        }
+        if (request.actorId().equals(request.authorId())) {
+            return Optional.of("the approval is by the author of merge request " + request.iid()
+                    + ", so it does not count as reviewed");
+        }
+        return Optional.empty();
     }
 
     /**
@@ -275,6 +347,10 @@ final class GitLabMapper {
             }
         }
         return playable;
+    }
+
+    private static String changeId(String delivery, String iid, String what) {
+        return id(delivery, "change", iid, what);
     }
 
     private static String id(String delivery, String... parts) {

@@ -31,8 +31,18 @@ final class GitLabPayloads {
         }
     }
 
+    /**
+     * A merge request as one action left it. {@code actorId} is the user who acted ({@code user.id}), {@code authorId}
+     * the one who wrote it; {@code landedSha} (merges only) is what landed on the target branch; {@code target},
+     * {@code title} and {@code url} are read for openings only. {@code mergedAt} is null when GitLab sends none.
+     */
     record MergeRequest(String project, String iid, String action, Instant createdAt, Instant updatedAt,
-            String mergeCommitSha, String headSha) {
+            String mergeCommitSha, String headSha, String landedSha, Instant mergedAt, String actorId, String authorId,
+            String target, String title, String url) {
+    }
+
+    /** A comment on a merge request: who wrote it, who wrote the merge request, and when. */
+    record Note(String project, String iid, String authorId, String mergeRequestAuthorId, Instant createdAt) {
     }
 
     /** A pipeline, with its manual jobs and when each of its other jobs finished. */
@@ -61,8 +71,10 @@ final class GitLabPayloads {
     record Incident(String project, String iid, String action, Instant time) {
     }
 
-    private static final Set<String> MERGE_REQUEST_UPDATED_AT = Set.of("reopen", "approved", "unapproved", "close",
-            "merge");
+    private static final Set<String> MERGE_REQUEST_UPDATED_AT = Set.of("reopen", "approved", "approval",
+            "unapproved", "close", "merge");
+    private static final Set<String> MERGE_REQUEST_OPENINGS = Set.of("open", "reopen");
+    private static final Set<String> MERGE_REQUEST_REVIEWS = Set.of("approved", "approval");
 
     private GitLabPayloads() {
     }
@@ -109,13 +121,65 @@ final class GitLabPayloads {
                 ? payload.time("object_attributes.updated_at") : payload.optionalTime("object_attributes.updated_at");
         String mergeCommitSha = null;
         String headSha = null;
+        String landedSha = null;
+        Instant mergedAt = null;
         if ("merge".equals(action)) {
-            // merge_commit_sha is null for a fast-forward merge: the head itself landed on the target branch.
+            // merge_commit_sha is null for a fast-forward merge: the head itself landed on the target branch, or, for
+            // a squash without a merge commit, the squash commit.
             mergeCommitSha = payload.optionalSha("object_attributes.merge_commit_sha");
             headSha = payload.sha("object_attributes.last_commit.id");
+            String squashSha = payload.optionalSha("object_attributes.squash_commit_sha");
+            landedSha = mergeCommitSha != null ? mergeCommitSha : squashSha != null ? squashSha : headSha;
+            mergedAt = payload.optionalTime("object_attributes.merged_at");
+        }
+        String target = null;
+        String title = null;
+        String url = null;
+        if (MERGE_REQUEST_OPENINGS.contains(action)) {
+            headSha = payload.sha("object_attributes.last_commit.id");
+            String branch = payload.text("object_attributes.target_branch");
+            target = branch == null ? null : PayloadFields.branch(branch, "object_attributes.target_branch");
+            title = PayloadFields.title(payload.optionalText("object_attributes.title"));
+            url = PayloadFields.url(payload.optionalText("object_attributes.url"));
+        }
+        String actorId = null;
+        String authorId = null;
+        if (MERGE_REQUEST_REVIEWS.contains(action)) {
+            actorId = payload.optionalId("user.id");
+            authorId = payload.optionalId("object_attributes.author_id");
         }
         payload.check("Merge Request Hook");
-        return new MergeRequest(project, iid, action, createdAt, updatedAt, mergeCommitSha, headSha);
+        return new MergeRequest(project, iid, action, createdAt, updatedAt, mergeCommitSha, headSha, landedSha,
+                mergedAt, actorId, authorId, target, title, url);
+    }
+
+    /** What a Note Hook is about ({@code MergeRequest}, {@code Issue}, {@code Commit}, ...), or an empty string. */
+    static String noteableType(JsonNode json) {
+        return json.path("object_attributes").path("noteable_type").asText("");
+    }
+
+    /** Whether the note is one GitLab wrote itself ("added 1 commit", "approved this merge request", ...). */
+    static boolean isSystemNote(JsonNode json) {
+        return json.path("object_attributes").path("system").asBoolean(false);
+    }
+
+    /**
+     * A comment on a merge request. Its writer is {@code object_attributes.author_id}, else the hook's {@code user};
+     * the merge request's writer is {@code merge_request.author_id}. Either may be missing, and then the note cannot
+     * be told apart from the author's own.
+     */
+    static Note note(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String iid = payload.id("merge_request.iid");
+        String authorId = payload.optionalId("object_attributes.author_id");
+        if (authorId == null) {
+            authorId = payload.optionalId("user.id");
+        }
+        String mergeRequestAuthorId = payload.optionalId("merge_request.author_id");
+        Instant createdAt = payload.time("object_attributes.created_at");
+        payload.check("Note Hook");
+        return new Note(project, iid, authorId, mergeRequestAuthorId, createdAt);
     }
 
     static Pipeline pipeline(JsonNode json) {

@@ -18,8 +18,8 @@ import java.util.Optional;
  * GitLab project and group webhooks on {@code POST /webhooks/gitlab}: pushes become commits, merge requests a
  * {@code code-review} gate and the link from a merge commit to the reviewed head, pipelines the {@code ci} gate and
  * (for manual deployment jobs) {@code approval:<environment>} gates, deployments deployments; issues of type Incident
- * open and resolve incidents. GitLab sends its secret token in plain text in {@code X-Gitlab-Token}; it is compared
- * in constant time.
+ * open and resolve incidents. Merge requests and the comments on them also give change events. GitLab sends its
+ * secret token in plain text in {@code X-Gitlab-Token}; it is compared in constant time.
  */
 public final class GitLabSource implements WebhookSource {
 
@@ -72,6 +72,20 @@ public final class GitLabSource implements WebhookSource {
                 }
                 return mapper.mergeRequest(delivery, GitLabPayloads.mergeRequest(json));
             }
+            case "Note Hook":
+            case "Confidential Note Hook": {
+                String delivery = delivery(request);
+                JsonNode json = request.json();
+                String noteable = GitLabPayloads.noteableType(json);
+                if (!noteable.equals("MergeRequest")) {
+                    return WebhookResult.ignored("the note's noteable_type is '" + noteable + "', not MergeRequest; "
+                            + "only comments on merge requests are reviews");
+                }
+                if (GitLabPayloads.isSystemNote(json)) {
+                    return WebhookResult.ignored("a system note is written by GitLab itself, not by a reviewer");
+                }
+                return mapper.note(delivery, GitLabPayloads.note(json));
+            }
             case "Pipeline Hook":
                 return mapper.pipeline(delivery(request), GitLabPayloads.pipeline(request.json()));
             case "Deployment Hook": {
@@ -107,7 +121,8 @@ public final class GitLabSource implements WebhookSource {
                 return WebhookResult.ignored("tag pushes add no commits; branch pushes carry them");
             default:
                 return WebhookResult.ignored("GitLab event '" + event + "' changes no metric; Flowmeter reads push, "
-                        + "merge request, pipeline, deployment and issue (incident) events");
+                        + "merge request, note (merge request comments), pipeline, deployment and issue (incident) "
+                        + "events");
         }
     }
 

@@ -93,6 +93,11 @@ final class PayloadReader {
         return null;
     }
 
+    /** A GitLab id as {@link #id} reads it, or {@code null} when it is absent. */
+    String optionalId(String path) {
+        return has(path) ? id(path) : null;
+    }
+
     /** A full commit id, lower-cased. */
     String sha(String path) {
         String text = text(path);

@@ -25,6 +25,11 @@ public final class PayloadFields {
     private static final Pattern ZEROS = Pattern.compile("0+");
     private static final Pattern NOT_IN_SERVICE = Pattern.compile("[^A-Za-z0-9._/-]+");
     private static final Pattern TRIM_DASHES = Pattern.compile("^-+|-+$");
+    private static final Pattern NOT_IN_BRANCH = Pattern.compile("[^A-Za-z0-9._/+-]");
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cc}+");
+    private static final Pattern URL = Pattern.compile("https?://[^\\s\\p{Cc}]+");
+    private static final String HEADS = "refs/heads/";
+    private static final int MAX_BRANCH_LENGTH = 200;
 
     private PayloadFields() {
     }
@@ -104,6 +109,53 @@ public final class PayloadFields {
         }
         return service.length() <= EventJson.MAX_SERVICE_LENGTH
                 ? service : service.substring(0, EventJson.MAX_SERVICE_LENGTH);
+    }
+
+    /**
+     * The branch a change targets, as the event contract spells branches: a leading {@code refs/heads/} dropped (Azure
+     * DevOps and Bitbucket Data Center send full ref names), every other character than letters, digits, '.', '_',
+     * '/', '+' and '-' replaced by '-', cut to 200 characters. A missing or empty branch is a 400 on {@code field}.
+     */
+    public static String branch(String ref, String field) {
+        String branch = required(ref, field).strip();
+        if (branch.startsWith(HEADS) && branch.length() > HEADS.length()) {
+            branch = branch.substring(HEADS.length());
+        }
+        branch = NOT_IN_BRANCH.matcher(branch).replaceAll("-");
+        return branch.length() <= MAX_BRANCH_LENGTH ? branch : branch.substring(0, MAX_BRANCH_LENGTH);
+    }
+
+    /**
+     * A change's title as the contract takes it: one line (line breaks, tabs and other control characters become a
+     * space), stripped, at most {@link EventJson#MAX_TITLE_LENGTH} characters; "" when the source sends none. A title
+     * is only context, so an unusual one is shortened rather than refused.
+     */
+    public static String title(String title) {
+        if (title == null) {
+            return "";
+        }
+        String line = CONTROL.matcher(title).replaceAll(" ").strip();
+        if (line.length() <= EventJson.MAX_TITLE_LENGTH) {
+            return line;
+        }
+        int end = EventJson.MAX_TITLE_LENGTH;
+        if (Character.isHighSurrogate(line.charAt(end - 1))) {
+            end--; // never split a character in two
+        }
+        return line.substring(0, end).strip();
+    }
+
+    /**
+     * A link to a change, when it is an absolute http or https URL of at most {@link EventJson#MAX_URL_LENGTH}
+     * characters without spaces; "" otherwise. The link is only context, so one that does not fit is left out rather
+     * than refused.
+     */
+    public static String url(String url) {
+        if (url == null) {
+            return "";
+        }
+        String link = url.strip();
+        return link.length() <= EventJson.MAX_URL_LENGTH && URL.matcher(link).matches() ? link : "";
     }
 
     /** Where a mapping exception happened, named as the payload names it: {@code commits[3].timestamp}. */

@@ -8,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.EventJson;
@@ -159,9 +163,27 @@ class AzureDevOpsSourceTest {
         JavalinTest.test(app(), (server, client) -> {
             assertThat(post(client, fixture("azure-devops/git.pullrequest.created.json")).code()).isEqualTo(202);
 
-            assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(
-                    id("2ab4e3d3-b7a6-425e-92b1-5a9982c1269e", "code-review", "queued"),
-                    Instant.parse("2014-06-17T16:55:46.589889Z"), FABRIKAM, "code-review", "1")));
+            Instant created = Instant.parse("2014-06-17T16:55:46.589889Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateQueued(id("2ab4e3d3-b7a6-425e-92b1-5a9982c1269e", "code-review", "queued"), created,
+                            FABRIKAM, "code-review", "1"),
+                    new ChangeOpened(id("2ab4e3d3-b7a6-425e-92b1-5a9982c1269e", "change", "opened"), created,
+                            FABRIKAM, "1", "53d54ac915144006c2c9e90d2c7d3880920db49c", List.of(), "master",
+                            "my first pull request",
+                            "https://dev.azure.com/fabrikam/DefaultCollection/_git/Fabrikam/pullrequest/1")));
+        });
+    }
+
+    @Test
+    void shouldOpenTheChangeWithoutALinkWhenThePayloadHasNoRepositoryAddress() {
+        ObjectNode created = fixtureJson("azure-devops/git.pullrequest.created.json");
+        ((ObjectNode) resource(created).get("repository")).remove("remoteUrl");
+
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(post(client, created.toString()).code()).isEqualTo(202);
+
+            assertThat(publisher.batches()).singleElement().satisfies(batch -> assertThat(batch).last()
+                    .isInstanceOfSatisfying(ChangeOpened.class, opened -> assertThat(opened.url()).isEmpty()));
         });
     }
 
@@ -171,10 +193,12 @@ class AzureDevOpsSourceTest {
             assertThat(post(client, fixture("azure-devops/git.pullrequest.merged.json")).code()).isEqualTo(202);
 
             String merge = "eef717f69257a6333f221566c1c987dc94cc0d72";
-            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(
-                    id("6872ee8c-b333-4eff-bfb9-0d5274943566", "commit", merge),
-                    Instant.parse("2014-06-30T18:59:12.3660573Z"), FABRIKAM, merge,
-                    List.of("53d54ac915144006c2c9e90d2c7d3880920db49c"))));
+            Instant closed = Instant.parse("2014-06-30T18:59:12.3660573Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new CommitRecorded(id("6872ee8c-b333-4eff-bfb9-0d5274943566", "commit", merge), closed, FABRIKAM,
+                            merge, List.of("53d54ac915144006c2c9e90d2c7d3880920db49c")),
+                    new ChangeMerged(id("6872ee8c-b333-4eff-bfb9-0d5274943566", "change", "merged"), closed, FABRIKAM,
+                            "1", merge, List.of())));
         });
     }
 
@@ -184,10 +208,12 @@ class AzureDevOpsSourceTest {
             assertThat(post(client, fixture("azure-devops/git.pullrequest.updated.json")).code()).isEqualTo(202);
 
             String merge = "eef717f69257a6333f221566c1c987dc94cc0d72";
-            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(
-                    id("af07be1b-f3ad-44c8-a7f1-c4835f2df06b", "commit", merge),
-                    Instant.parse("2014-06-30T18:59:12.3660573Z"), FABRIKAM, merge,
-                    List.of("53d54ac915144006c2c9e90d2c7d3880920db49c"))));
+            Instant closed = Instant.parse("2014-06-30T18:59:12.3660573Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new CommitRecorded(id("af07be1b-f3ad-44c8-a7f1-c4835f2df06b", "commit", merge), closed, FABRIKAM,
+                            merge, List.of("53d54ac915144006c2c9e90d2c7d3880920db49c")),
+                    new ChangeMerged(id("af07be1b-f3ad-44c8-a7f1-c4835f2df06b", "change", "merged"), closed, FABRIKAM,
+                            "1", merge, List.of())));
         });
     }
 
@@ -213,6 +239,25 @@ class AzureDevOpsSourceTest {
             assertThat(post(client, fixture("azure-devops/git.pullrequest.updated.approved.json")).code())
                     .isEqualTo(202);
 
+            // Normal Paulk votes on Jamal Hartnett's pull request.
+            Instant voted = Instant.parse("2014-06-18T09:41:07.2213387Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"), voted,
+                            FABRIKAM, "code-review", "1", GateOutcome.PASSED),
+                    new ChangeReviewed(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "change", "reviewed"), voted,
+                            FABRIKAM, "1")));
+        });
+    }
+
+    @Test
+    void shouldOnlyPassCodeReviewWhenTheOnlyVoteIsTheAuthorsOwn() {
+        ObjectNode updated = fixtureJson("azure-devops/git.pullrequest.updated.approved.json");
+        ((ObjectNode) resource(updated).get("reviewers").get(0)).put("id", "54D125F7-69F7-4191-904F-C5B96B6261C8");
+
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(post(client, updated.toString()).code()).isEqualTo(202);
+
+            // Identity ids are GUIDs, compared without regard to case: the voter is the author.
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"),
                     Instant.parse("2014-06-18T09:41:07.2213387Z"), FABRIKAM, "code-review", "1", GateOutcome.PASSED)));
@@ -227,9 +272,12 @@ class AzureDevOpsSourceTest {
         JavalinTest.test(app(), (server, client) -> {
             assertThat(post(client, updated.toString()).code()).isEqualTo(202);
 
-            assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
-                    id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"),
-                    Instant.parse("2014-06-18T09:41:07.2213387Z"), FABRIKAM, "code-review", "1", GateOutcome.FAILED)));
+            Instant voted = Instant.parse("2014-06-18T09:41:07.2213387Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"), voted,
+                            FABRIKAM, "code-review", "1", GateOutcome.FAILED),
+                    new ChangeReviewed(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "change", "reviewed"), voted,
+                            FABRIKAM, "1")));
         });
     }
 
@@ -255,9 +303,12 @@ class AzureDevOpsSourceTest {
         JavalinTest.test(app(), (server, client) -> {
             assertThat(post(client, updated.toString()).code()).isEqualTo(202);
 
-            assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
-                    id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"),
-                    Instant.parse("2014-06-19T07:00:00.25Z"), FABRIKAM, "code-review", "1", GateOutcome.FAILED)));
+            Instant abandoned = Instant.parse("2014-06-19T07:00:00.25Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "code-review", "finished"),
+                            abandoned, FABRIKAM, "code-review", "1", GateOutcome.FAILED),
+                    new ChangeClosed(id("5f1a7c2e-93d4-4b6a-8e0f-2c7d9a1b3e45", "change", "closed"), abandoned,
+                            FABRIKAM, "1")));
         });
     }
 

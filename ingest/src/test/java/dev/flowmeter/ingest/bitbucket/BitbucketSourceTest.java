@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -29,6 +33,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +84,11 @@ class BitbucketSourceTest {
             request.header("Content-Type", "application/json");
             headers.forEach(request::header);
         });
+    }
+
+    /** A fixture with one change made by the test, as the text to send. */
+    private static String edited(String path, Consumer<ObjectNode> change) {
+        return new String(WebhookTests.editedFixture(path, change), StandardCharsets.UTF_8);
     }
 
     private static String cloudId(String... parts) {
@@ -170,8 +180,26 @@ class BitbucketSourceTest {
             assertThat(cloud(client, "pullrequest:created", fixture("bitbucket/pullrequest.created.json")).code())
                     .isEqualTo(202);
 
+            // The head d3022fc0ca3d is abbreviated, as Bitbucket Cloud sends it, so no change can be opened.
             assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(cloudId("code-review", "queued"),
                     Instant.parse("2015-04-06T15:23:38.179678Z"), CLOUD_REPO, "code-review", "1")));
+        });
+    }
+
+    @Test
+    void shouldAlsoOpenTheChangeWhenCloudSendsTheHeadsFullHash() {
+        String head = "d3022fc0ca3d5e2b8a3b8f5bd7d0a4b1c2e3f4a5";
+        String body = edited("bitbucket/pullrequest.created.json",
+                json -> json.withObjectProperty("pullrequest").withObjectProperty("source")
+                        .withObjectProperty("commit").put("hash", head));
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(cloud(client, "pullrequest:created", body).code()).isEqualTo(202);
+
+            Instant created = Instant.parse("2015-04-06T15:23:38.179678Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateQueued(cloudId("code-review", "queued"), created, CLOUD_REPO, "code-review", "1"),
+                    new ChangeOpened(cloudId("change", "opened"), created, CLOUD_REPO, "1", head, List.of(), "master",
+                            "Title of pull request", "https://api.bitbucket.org/pullrequest_id")));
         });
     }
 
@@ -181,9 +209,64 @@ class BitbucketSourceTest {
             assertThat(cloud(client, "pullrequest:approved", fixture("bitbucket/pullrequest.approved.json")).code())
                     .isEqualTo(202);
 
+            // Emma approves her own pull request: a verdict for the gate, but no review by someone else.
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     cloudId("code-review", "finished"), Instant.parse("2015-04-06T16:34:59.195330Z"), CLOUD_REPO,
                     "code-review", "1", GateOutcome.PASSED)));
+        });
+    }
+
+    @Test
+    void shouldAlsoMarkTheChangeReviewedWhenSomeoneElseApprovesOnCloud() {
+        String body = edited("bitbucket/pullrequest.approved.json",
+                json -> json.withObjectProperty("approval").withObjectProperty("user")
+                        .put("uuid", "{3c7e0d5b-8f21-4a6c-9e0d-71b2f4c8a9e5}"));
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(cloud(client, "pullrequest:approved", body).code()).isEqualTo(202);
+
+            Instant approved = Instant.parse("2015-04-06T16:34:59.195330Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(cloudId("code-review", "finished"), approved, CLOUD_REPO, "code-review", "1",
+                            GateOutcome.PASSED),
+                    new ChangeReviewed(cloudId("change", "reviewed"), approved, CLOUD_REPO, "1")));
+        });
+    }
+
+    @Test
+    void shouldMarkTheChangeReviewedAtTheCommentWhenSomeoneElseCommentsOnCloud() {
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(cloud(client, "pullrequest:comment_created",
+                    fixture("bitbucket/pullrequest.comment_created.json")).code()).isEqualTo(202);
+
+            assertThat(publisher.batches()).containsExactly(List.of(new ChangeReviewed(cloudId("change", "reviewed"),
+                    Instant.parse("2015-04-06T16:52:29.982346Z"), CLOUD_REPO, "1")));
+        });
+    }
+
+    @Test
+    void shouldTakeTheActorAsTheCommenterWhenCloudNamesNoCommentUser() {
+        String body = edited("bitbucket/pullrequest.comment_created.json",
+                json -> json.withObjectProperty("comment").remove("user"));
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(cloud(client, "pullrequest:comment_created", body).code()).isEqualTo(202);
+
+            assertThat(publisher.batches()).singleElement().satisfies(batch -> assertThat(batch)
+                    .extracting(event -> event.id()).containsExactly(cloudId("change", "reviewed")));
+        });
+    }
+
+    @Test
+    void shouldIgnoreTheCommentWhenTheCloudPullRequestsAuthorWritesIt() {
+        String body = edited("bitbucket/pullrequest.comment_created.json", json -> {
+            json.withObjectProperty("comment").withObjectProperty("user")
+                    .put("uuid", "{a54f16da-24e9-4d7f-a3a7-b1ba2cd98aa3}");
+        });
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = cloud(client, "pullrequest:comment_created", body);
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"ignored\":\"the comment is by the author of pull "
+                    + "request 1, so it does not count as reviewed\"}");
         });
     }
 
@@ -193,6 +276,7 @@ class BitbucketSourceTest {
             assertThat(cloud(client, "pullrequest:changes_request_created",
                     fixture("bitbucket/pullrequest.changes_request_created.json")).code()).isEqualTo(202);
 
+            // Emma asks for changes on her own pull request: a verdict for the gate, no review by someone else.
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     cloudId("code-review", "finished"), Instant.parse("2015-04-06T16:40:12.004211Z"), CLOUD_REPO,
                     "code-review", "1", GateOutcome.FAILED)));
@@ -205,9 +289,11 @@ class BitbucketSourceTest {
             assertThat(cloud(client, "pullrequest:rejected", fixture("bitbucket/pullrequest.rejected.json")).code())
                     .isEqualTo(202);
 
-            assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
-                    cloudId("code-review", "finished"), Instant.parse("2015-04-06T15:23:38.205705Z"), CLOUD_REPO,
-                    "code-review", "1", GateOutcome.FAILED)));
+            Instant declined = Instant.parse("2015-04-06T15:23:38.205705Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(cloudId("code-review", "finished"), declined, CLOUD_REPO, "code-review", "1",
+                            GateOutcome.FAILED),
+                    new ChangeClosed(cloudId("change", "closed"), declined, CLOUD_REPO, "1")));
         });
     }
 
@@ -231,9 +317,24 @@ class BitbucketSourceTest {
                     fixture("bitbucket/pullrequest.fulfilled.full-hashes.json")).code()).isEqualTo(202);
 
             String merge = "764413d85e29f0e1d2c3b4a5968778695a4b3c2d";
-            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(cloudId("commit", merge),
-                    Instant.parse("2015-04-06T15:23:38.205705Z"), CLOUD_REPO, merge,
-                    List.of("d3022fc0ca3d5e2b8a3b8f5bd7d0a4b1c2e3f4a5"))));
+            Instant merged = Instant.parse("2015-04-06T15:23:38.205705Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new CommitRecorded(cloudId("commit", merge), merged, CLOUD_REPO, merge,
+                            List.of("d3022fc0ca3d5e2b8a3b8f5bd7d0a4b1c2e3f4a5")),
+                    new ChangeMerged(cloudId("change", "merged"), merged, CLOUD_REPO, "1", merge, List.of())));
+        });
+    }
+
+    @Test
+    void shouldOnlyMergeTheChangeWhenCloudAbbreviatesTheHeadButNotTheMergeCommit() {
+        String merge = "764413d85e29f0e1d2c3b4a5968778695a4b3c2d";
+        String body = edited("bitbucket/pullrequest.fulfilled.json",
+                json -> json.withObjectProperty("pullrequest").withObjectProperty("merge_commit").put("hash", merge));
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(cloud(client, "pullrequest:fulfilled", body).code()).isEqualTo(202);
+
+            assertThat(publisher.batches()).containsExactly(List.of(new ChangeMerged(cloudId("change", "merged"),
+                    Instant.parse("2015-04-06T15:23:38.205705Z"), CLOUD_REPO, "1", merge, List.of())));
         });
     }
 
@@ -311,9 +412,13 @@ class BitbucketSourceTest {
             assertThat(dataCenter(client, "pr:opened", fixture("bitbucket/pr.opened.json")).code()).isEqualTo(202);
 
             // createdDate 1551432675860 ms; the personal project ~gopher is written users/gopher.
-            assertThat(publisher.batches()).containsExactly(List.of(new GateQueued(
-                    dataCenterId("code-review", "queued"), Instant.parse("2019-03-01T09:31:15.860Z"),
-                    DC_PERSONAL_REPO, "code-review", "5")));
+            Instant opened = Instant.parse("2019-03-01T09:31:15.860Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateQueued(dataCenterId("code-review", "queued"), opened, DC_PERSONAL_REPO, "code-review",
+                            "5"),
+                    new ChangeOpened(dataCenterId("change", "opened"), opened, DC_PERSONAL_REPO, "5",
+                            "32a0b8a740c2963c6f56bd8baf3dc05683d299e0", List.of(), "master", "Update README",
+                            "https://server.bitbucket.local/users/gopher/repos/webhook-test/pull-requests/5")));
         });
     }
 
@@ -323,9 +428,53 @@ class BitbucketSourceTest {
             assertThat(dataCenter(client, "pr:reviewer:approved", fixture("bitbucket/pr.reviewer.approved.json"))
                     .code()).isEqualTo(202);
 
+            // tux approves gopher's pull request.
+            Instant approved = Instant.parse("2019-03-01T09:35:38Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(dataCenterId("code-review", "finished"), approved, DC_PERSONAL_REPO,
+                            "code-review", "5", GateOutcome.PASSED),
+                    new ChangeReviewed(dataCenterId("change", "reviewed"), approved, DC_PERSONAL_REPO, "5")));
+        });
+    }
+
+    @Test
+    void shouldOnlyFinishCodeReviewWhenTheDataCenterVerdictIsTheAuthorsOwn() {
+        String body = edited("bitbucket/pr.reviewer.approved.json",
+                json -> json.withObjectProperty("participant").withObjectProperty("user").put("name", "Gopher"));
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(dataCenter(client, "pr:reviewer:needs_work", body).code()).isEqualTo(202);
+
+            // User names are compared without regard to case: Gopher is the author gopher.
             assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
                     dataCenterId("code-review", "finished"), Instant.parse("2019-03-01T09:35:38Z"), DC_PERSONAL_REPO,
-                    "code-review", "5", GateOutcome.PASSED)));
+                    "code-review", "5", GateOutcome.FAILED)));
+        });
+    }
+
+    @Test
+    void shouldMarkTheChangeReviewedAtTheCommentWhenSomeoneElseCommentsOnDataCenter() {
+        JavalinTest.test(app(), (server, client) -> {
+            assertThat(dataCenter(client, "pr:comment:added", fixture("bitbucket/pr.comment.added.json")).code())
+                    .isEqualTo(202);
+
+            // createdDate 1551433202430 ms
+            assertThat(publisher.batches()).containsExactly(List.of(new ChangeReviewed(
+                    dataCenterId("change", "reviewed"), Instant.parse("2019-03-01T09:40:02.430Z"), DC_PERSONAL_REPO,
+                    "5")));
+        });
+    }
+
+    @Test
+    void shouldIgnoreTheCommentWhenDataCenterCannotSayWhoWroteThePullRequest() {
+        String body = edited("bitbucket/pr.comment.added.json",
+                json -> json.withObjectProperty("pullRequest").remove("author"));
+        JavalinTest.test(app(), (server, client) -> {
+            Response response = dataCenter(client, "pr:comment:added", body);
+
+            assertThat(response.code()).isEqualTo(202);
+            assertThat(response.body().string()).isEqualTo("{\"ignored\":\"the payload does not say who commented "
+                    + "and who wrote pull request 5, so the comment cannot count as reviewed by someone other than the "
+                    + "author\"}");
         });
     }
 
@@ -335,9 +484,11 @@ class BitbucketSourceTest {
             assertThat(dataCenter(client, "pr:declined", fixture("bitbucket/pr.declined.json")).code()).isEqualTo(202);
 
             // closedDate 1551431555605 ms
-            assertThat(publisher.batches()).containsExactly(List.of(new GateFinished(
-                    dataCenterId("code-review", "finished"), Instant.parse("2019-03-01T09:12:35.605Z"),
-                    DC_PERSONAL_REPO, "code-review", "2", GateOutcome.FAILED)));
+            Instant declined = Instant.parse("2019-03-01T09:12:35.605Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new GateFinished(dataCenterId("code-review", "finished"), declined, DC_PERSONAL_REPO,
+                            "code-review", "2", GateOutcome.FAILED),
+                    new ChangeClosed(dataCenterId("change", "closed"), declined, DC_PERSONAL_REPO, "2")));
         });
     }
 
@@ -348,9 +499,12 @@ class BitbucketSourceTest {
 
             // closedDate 1551433034286 ms
             String merge = "cbf26be7bfc8394906abbd571498fb8d28888b58";
-            assertThat(publisher.batches()).containsExactly(List.of(new CommitRecorded(dataCenterId("commit", merge),
-                    Instant.parse("2019-03-01T09:37:14.286Z"), DC_PERSONAL_REPO, merge,
-                    List.of("32a0b8a740c2963c6f56bd8baf3dc05683d299e0"))));
+            Instant merged = Instant.parse("2019-03-01T09:37:14.286Z");
+            assertThat(publisher.batches()).containsExactly(List.of(
+                    new CommitRecorded(dataCenterId("commit", merge), merged, DC_PERSONAL_REPO, merge,
+                            List.of("32a0b8a740c2963c6f56bd8baf3dc05683d299e0")),
+                    new ChangeMerged(dataCenterId("change", "merged"), merged, DC_PERSONAL_REPO, "5", merge,
+                            List.of())));
         });
     }
 

@@ -7,10 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.ArtifactBuilt;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EnvironmentDeleted;
+import dev.flowmeter.events.EnvironmentReady;
+import dev.flowmeter.events.EnvironmentRequested;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -104,11 +110,54 @@ class CdEventsSourceTest {
     @ParameterizedTest
     @MethodSource("versionsAndModes")
     void shouldRecordTheChangeAsACommitWhenAChangeIsCreatedOrMerged(String version, Mode mode) {
-        // Repository TestRepo/TestOrg: with no service map entry the service is its short name, TestOrg.
+        // Repository TestRepo/TestOrg: with no service map entry the service is its short name, TestOrg. No
+        // change.opened or change.merged: CDEvents changes carry no git sha (nor a target branch) for them.
         CommitRecorded expected = new CommitRecorded(ID + "commit", TIME, "TestOrg", CHANGE_SHA, List.of());
 
         assertThat(map(version, mode, "change.created")).containsExactly(expected);
         assertThat(map(version, mode, "change.merged")).containsExactly(expected);
+    }
+
+    @ParameterizedTest
+    @MethodSource("versionsAndModes")
+    void shouldMarkTheChangeReviewedWhenAChangeIsReviewed(String version, Mode mode) {
+        assertThat(map(version, mode, "change.reviewed")).containsExactly(
+                new ChangeReviewed(ID + "change.reviewed", TIME, "TestOrg", "mySubject123"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versionsAndModes")
+    void shouldCloseTheChangeWhenAChangeIsAbandoned(String version, Mode mode) {
+        assertThat(map(version, mode, "change.abandoned")).containsExactly(
+                new ChangeClosed(ID + "change.closed", TIME, "TestOrg", "mySubject123"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("versionsAndModes")
+    void shouldRequestTheEnvironmentAndMakeItReadyAtOnceWhenAnEnvironmentIsCreated(String version, Mode mode) {
+        // Environment mySubject123 from source /event/source/123: the service is the source's short name, 123.
+        List<DeliveryEvent> events = map(version, mode, "environment.created");
+
+        assertThat(events).containsExactly(
+                new EnvironmentRequested(ID + "environment.requested", TIME, "123", "mySubject123", "", ""),
+                new EnvironmentReady(ID + "environment.ready", TIME, "123", "mySubject123", "", ""));
+        events.forEach(EventJson::validate);
+    }
+
+    @ParameterizedTest
+    @MethodSource("versionsAndModes")
+    void shouldDeleteTheEnvironmentWhenAnEnvironmentIsDeleted(String version, Mode mode) {
+        assertThat(map(version, mode, "environment.deleted")).containsExactly(
+                new EnvironmentDeleted(ID + "environment.deleted", TIME, "123", "mySubject123", "", ""));
+    }
+
+    @Test
+    void shouldNameTheEnvironmentWithinTheContractWhenItsIdHasOtherCharacters() {
+        ObjectNode created = fixture("v0.5.1", "environment.created",
+                node -> ((ObjectNode) node.path("subject")).put("id", "/clusters/eu west/pr-42"));
+
+        assertThat(map(request(Mode.BINARY, created))).first().isInstanceOfSatisfying(EnvironmentRequested.class,
+                requested -> assertThat(requested.environment()).isEqualTo("clusters-eu-west-pr-42"));
     }
 
     @ParameterizedTest
@@ -241,12 +290,10 @@ class CdEventsSourceTest {
     @ParameterizedTest
     @MethodSource("versionsAndModes")
     void shouldIgnoreWithAReasonWhenTheEventChangesNoMetric(String version, Mode mode) {
-        assertThat(ignoredReason(version, mode, "environment.created")).isEqualTo("environment.created changes no"
-                + " metric yet: deployments (service.deployed) name their environment themselves");
+        assertThat(ignoredReason(version, mode, "environment.modified"))
+                .isEqualTo("environment.modified neither creates nor deletes an environment");
         assertThat(ignoredReason(version, mode, "taskrun.started"))
                 .isEqualTo("CDEvents taskrun.started events change no Flowmeter metric");
-        assertThat(ignoredReason(version, mode, "change.abandoned"))
-                .isEqualTo("an abandoned change is never deployed, so it has no lead time");
         assertThat(ignoredReason(version, mode, "change.updated")).isEqualTo("change.updated adds nothing: a change's"
                 + " time is that of its first change.created or change.merged");
         assertThat(ignoredReason(version, mode, "artifact.published")).isEqualTo("artifact.published changes no"

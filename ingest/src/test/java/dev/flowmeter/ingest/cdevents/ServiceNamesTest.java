@@ -2,6 +2,7 @@ package dev.flowmeter.ingest.cdevents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.ServiceMap;
@@ -65,7 +66,36 @@ class ServiceNamesTest {
                 .canonical()).isEqualTo("pkg:oci/checkout@sha256:abc");
         assertThat(PackageUrl.parse("pkg:golang/example.com/acme/checkout@v1.2.0+incompatible").orElseThrow()
                 .canonical()).isEqualTo("pkg:golang/example.com/acme/checkout@v1.2.0+incompatible");
+        assertThat(PackageUrl.parse("PKG:oci/checkout@1.0").orElseThrow().canonical())
+                .isEqualTo("pkg:oci/checkout@1.0");
         assertThat(PackageUrl.parse("pkg:oci")).isEmpty();
         assertThat(PackageUrl.parse("checkout:1.0")).isEmpty();
+    }
+
+    @Test
+    void shouldNormaliseTheNameAsThePurlSpecSaysWhenTheTypeIsCaseInsensitive() {
+        // The hand-written parser kept these as spelled, so one artifact reported two ways got two stand-in ids.
+        assertThat(PackageUrl.parse("pkg:github/Acme/Checkout@v1.0").orElseThrow().canonical())
+                .isEqualTo("pkg:github/acme/checkout@v1.0");
+        assertThat(PackageUrl.parse("pkg:pypi/Django_Filter@2.0").orElseThrow().canonical())
+                .isEqualTo("pkg:pypi/django-filter@2.0");
+        assertThat(names.ofArtifact("pkg:github/Acme/Checkout@v1.0", "f")).isEqualTo("checkout");
+    }
+
+    @Test
+    void shouldDecodeEveryQualifierWhenItIsPercentEncoded() {
+        PackageUrl purl = PackageUrl.parse("pkg:oci/checkout@sha256%3Aabc?Repository_URL=ghcr.io%2Facme%2Fcheckout"
+                + "&tag=v1%2Brc%261").orElseThrow();
+
+        assertThat(purl.qualifiers()).containsOnly(
+                entry("repository_url", "ghcr.io/acme/checkout"),
+                entry("tag", "v1+rc&1"));
+    }
+
+    @Test
+    void shouldNotReadAPurlWhenItBreaksTheSpec() {
+        // A stray space or a broken escape is no purl; the id is then compared and named as it is written.
+        assertThat(PackageUrl.parse("pkg:oci/check out@1")).isEmpty();
+        assertThat(PackageUrl.parse("pkg:oci/checkout@100%")).isEmpty();
     }
 }

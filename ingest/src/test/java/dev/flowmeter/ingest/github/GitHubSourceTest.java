@@ -1,5 +1,6 @@
 package dev.flowmeter.ingest.github;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.assertEveryEventMeetsTheContract;
 import static dev.flowmeter.ingest.testing.WebhookTests.editedFixture;
 import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +8,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
@@ -169,15 +174,21 @@ class GitHubSourceTest {
                 new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD,
                         "code-review", "2", GateOutcome.PASSED),
                 new CommitRecorded(id("commit", MERGE), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, MERGE,
-                        List.of(PR_HEAD)));
+                        List.of(PR_HEAD)),
+                new ChangeMerged(id("change.merged"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "2", MERGE,
+                        List.of()));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
     void shouldFailReviewWhenThePullRequestIsClosedWithoutMerging() {
         WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.closed.json"));
 
-        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
-                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD,
+                        "code-review", "2", GateOutcome.FAILED),
+                new ChangeClosed(id("change.closed"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "2"));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -187,17 +198,73 @@ class GitHubSourceTest {
 
         WebhookResult result = map(source, "pull_request", body);
 
-        // A fast-forward: the push of the base branch records the commit.
-        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
-                Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
+        // A fast-forward: the push of the base branch records the commit; the head itself is what landed.
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD,
+                        "code-review", "2", GateOutcome.PASSED),
+                new ChangeMerged(id("change.merged"), Instant.parse("2019-05-15T15:21:18Z"), HELLO_WORLD, "2",
+                        PR_HEAD, List.of()));
+    }
+
+    @Test
+    void shouldOpenTheChangeWhenThePullRequestIsOpened() {
+        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.opened.json"));
+
+        assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
+                Instant.parse("2019-05-15T15:20:33Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldOpenTheChangeAgainAtTheReopeningWhenThePullRequestIsReopened() {
+        // GitHub's example keeps updated_at at the creation time; a real reopening moves it to the reopening.
+        byte[] body = editedFixture("github/pull_request.reopened.json",
+                json -> ((ObjectNode) json.get("pull_request")).put("updated_at", "2019-05-16T09:00:00Z"));
+
+        WebhookResult result = map(source, "pull_request", body);
+
+        assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
+                Instant.parse("2019-05-16T09:00:00Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+    }
+
+    @Test
+    void shouldKeepTheTitleToOneLineAndTheBranchToTheContractWhenGitHubSendsOtherCharacters() {
+        byte[] body = editedFixture("github/pull_request.opened.json", json -> {
+            ObjectNode pullRequest = (ObjectNode) json.get("pull_request");
+            pullRequest.put("title", "Fix\tthe README\n" + "x".repeat(600));
+            pullRequest.put("html_url", "not a link");
+            ((ObjectNode) pullRequest.get("base")).put("ref", "release/2.0 (EU)");
+        });
+
+        WebhookResult result = map(source, "pull_request", body);
+
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(ChangeOpened.class, opened -> {
+            assertThat(opened.title()).startsWith("Fix the README xxx").hasSize(500);
+            assertThat(opened.url()).isEmpty();
+            assertThat(opened.target()).isEqualTo("release/2.0--EU-");
+        });
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheOpenedPullRequestHasNoHead() {
+        byte[] body = editedFixture("github/pull_request.opened.json",
+                json -> ((ObjectNode) json.get("pull_request").get("head")).remove("sha"));
+
+        assertRejected(() -> map(source, "pull_request", body), 400, "the payload's pull_request.head.sha is required",
+                new FieldError("pull_request.head.sha", "is required"));
     }
 
     @Test
     void shouldIgnoreThePullRequestWhenTheActionChangesNoMetric() {
-        WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.opened.json"));
+        byte[] body = editedFixture("github/pull_request.opened.json", json -> json.put("action", "synchronize"));
 
-        assertThat(result.ignoredReason()).isEqualTo("pull_request action 'opened' changes no metric; Flowmeter "
-                + "reads review_requested and closed");
+        WebhookResult result = map(source, "pull_request", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("pull_request action 'synchronize' changes no metric; "
+                + "Flowmeter reads opened, reopened, review_requested and closed");
     }
 
     // ---- pull_request_review
@@ -207,8 +274,12 @@ class GitHubSourceTest {
         WebhookResult result = map(source, "pull_request_review",
                 fixtureBytes("github/pull_request_review.submitted-approved.json"));
 
-        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
-                Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
+        // octocat reviews Codertocat's pull request.
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD,
+                        "code-review", "2", GateOutcome.PASSED),
+                new ChangeReviewed(id("change.reviewed"), Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD, "2"));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -216,17 +287,55 @@ class GitHubSourceTest {
         WebhookResult result = map(source, "pull_request_review",
                 fixtureBytes("github/pull_request_review.submitted-changes_requested.json"));
 
-        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
-                Instant.parse("2019-05-15T15:23:02Z"), HELLO_WORLD, "code-review", "2", GateOutcome.FAILED));
+        assertThat(result.events()).containsExactly(
+                new GateFinished(id("gate.finished"), Instant.parse("2019-05-15T15:23:02Z"), HELLO_WORLD,
+                        "code-review", "2", GateOutcome.FAILED),
+                new ChangeReviewed(id("change.reviewed"), Instant.parse("2019-05-15T15:23:02Z"), HELLO_WORLD, "2"));
     }
 
     @Test
-    void shouldIgnoreTheReviewWhenItOnlyComments() {
+    void shouldKeepTheVerdictButNotCountAReviewWhenTheAuthorReviewsTheirOwnPullRequest() {
+        byte[] body = editedFixture("github/pull_request_review.submitted-approved.json",
+                json -> ((ObjectNode) json.get("review").get("user")).put("login", "codertocat"));
+
+        WebhookResult result = map(source, "pull_request_review", body);
+
+        // Logins are not case sensitive: codertocat is the author Codertocat.
+        assertThat(result.events()).containsExactly(new GateFinished(id("gate.finished"),
+                Instant.parse("2019-05-15T15:25:41Z"), HELLO_WORLD, "code-review", "2", GateOutcome.PASSED));
+    }
+
+    @Test
+    void shouldMarkTheChangeReviewedWhenSomeoneElseOnlyComments() {
+        byte[] body = editedFixture("github/pull_request_review.submitted.json",
+                json -> ((ObjectNode) json.get("review").get("user")).put("login", "octocat"));
+
+        WebhookResult result = map(source, "pull_request_review", body);
+
+        assertThat(result.events()).containsExactly(new ChangeReviewed(id("change.reviewed"),
+                Instant.parse("2019-05-15T15:20:38Z"), HELLO_WORLD, "2"));
+    }
+
+    @Test
+    void shouldIgnoreTheReviewWhenTheAuthorOnlyComments() {
         WebhookResult result = map(source, "pull_request_review",
                 fixtureBytes("github/pull_request_review.submitted.json"));
 
-        assertThat(result.ignoredReason()).isEqualTo("a review in state 'commented' is not a verdict; Flowmeter "
-                + "reads approved and changes_requested");
+        assertThat(result.ignoredReason()).isEqualTo("a review in state 'commented' is not a verdict (Flowmeter "
+                + "reads approved and changes_requested), and it is by the pull request's author, Codertocat, so it "
+                + "does not count as reviewed");
+    }
+
+    @Test
+    void shouldIgnoreTheCommentWhenThePayloadDoesNotSayWhoWroteIt() {
+        byte[] body = editedFixture("github/pull_request_review.submitted.json",
+                json -> ((ObjectNode) json.get("review")).remove("user"));
+
+        WebhookResult result = map(source, "pull_request_review", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("a review in state 'commented' is not a verdict (Flowmeter "
+                + "reads approved and changes_requested), and the payload does not say who wrote the review and the "
+                + "pull request, so it cannot count as reviewed by someone other than the author");
     }
 
     @Test

@@ -1,11 +1,16 @@
 package dev.flowmeter.ingest.gitlab;
 
+import static dev.flowmeter.ingest.testing.WebhookTests.assertEveryEventMeetsTheContract;
 import static dev.flowmeter.ingest.testing.WebhookTests.editedFixture;
 import static dev.flowmeter.ingest.testing.WebhookTests.fixtureBytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
+import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
@@ -144,45 +149,107 @@ class GitLabSourceTest {
     // ---- Merge Request Hook
 
     @Test
-    void shouldQueueTheMergeRequestForCodeReviewAtItsCreationWhenOpened() {
+    void shouldQueueTheMergeRequestForCodeReviewAndOpenTheChangeAtItsCreationWhenOpened() {
         WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.open.json"));
 
-        assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:open",
-                Instant.parse("2013-12-03T17:23:34Z"), "gitlabhq/gitlab-test", "code-review", "1"));
+        Instant created = Instant.parse("2013-12-03T17:23:34Z");
+        assertThat(result.events()).containsExactly(
+                new GateQueued("gitlab:" + KEY + ":merge-request:1:open", created, GITLAB_TEST, "code-review", "1"),
+                new ChangeOpened("gitlab:" + KEY + ":change:1:opened", created, GITLAB_TEST, "1", COMMIT_B,
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
-    void shouldPassCodeReviewAtTheUpdateTimeWhenApproved() {
+    void shouldPassCodeReviewAndMarkTheChangeReviewedAtTheUpdateTimeWhenSomeoneElseApproves() {
         WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.approved.json"));
 
+        // user 1 approves the merge request of author 51.
+        Instant approved = Instant.parse("2013-12-04T09:10:00Z");
+        assertThat(result.events()).containsExactly(
+                new GateFinished("gitlab:" + KEY + ":merge-request:1:approved", approved, GITLAB_TEST, "code-review",
+                        "1", GateOutcome.PASSED),
+                new ChangeReviewed("gitlab:" + KEY + ":change:1:reviewed", approved, GITLAB_TEST, "1"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldOnlyPassCodeReviewWhenTheAuthorApprovesTheirOwnMergeRequest() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
+                json -> json.withObjectProperty("user").put("id", 51)));
+
         assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:approved",
-                Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1",
-                GateOutcome.PASSED));
+                Instant.parse("2013-12-04T09:10:00Z"), GITLAB_TEST, "code-review", "1", GateOutcome.PASSED));
     }
 
     @Test
-    void shouldQueueTheReviewAgainAtTheUpdateTimeWhenReopenedOrUnapproved() {
-        for (String action : List.of("reopen", "unapproved")) {
-            WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
-                    json -> json.withObjectProperty("object_attributes").put("action", action)));
+    void shouldMarkTheChangeReviewedWhenOneApproverApproves() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "approval")));
 
-            assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:" + action,
-                    Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1"));
-        }
+        assertThat(result.events()).containsExactly(new ChangeReviewed("gitlab:" + KEY + ":change:1:reviewed",
+                Instant.parse("2013-12-04T09:10:00Z"), GITLAB_TEST, "1"));
     }
 
     @Test
-    void shouldFailCodeReviewWhenTheMergeRequestIsClosedUnmerged() {
+    void shouldIgnoreTheApprovalWhenTheAuthorGivesIt() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json", json -> {
+            json.withObjectProperty("object_attributes").put("action", "approval");
+            json.withObjectProperty("user").put("id", 51);
+        }));
+
+        assertThat(result.ignoredReason()).isEqualTo("one approval moves no gate (approved does, once the rules are "
+                + "met), and the approval is by the author of merge request 1, so it does not count as reviewed");
+    }
+
+    @Test
+    void shouldIgnoreTheApprovalWhenThePayloadDoesNotSayWhoApproved() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json", json -> {
+            json.withObjectProperty("object_attributes").put("action", "approval");
+            json.withObjectProperty("user").remove("id");
+        }));
+
+        assertThat(result.ignoredReason()).isEqualTo("one approval moves no gate (approved does, once the rules are "
+                + "met), and the payload does not say who approved and who wrote merge request 1 (user.id, "
+                + "object_attributes.author_id), so it cannot count as reviewed by someone other than the author");
+    }
+
+    @Test
+    void shouldQueueTheReviewAgainAndOpenTheChangeAgainAtTheUpdateTimeWhenReopened() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "reopen")));
+
+        Instant reopened = Instant.parse("2013-12-04T09:10:00Z");
+        assertThat(result.events()).containsExactly(
+                new GateQueued("gitlab:" + KEY + ":merge-request:1:reopen", reopened, GITLAB_TEST, "code-review",
+                        "1"),
+                new ChangeOpened("gitlab:" + KEY + ":change:1:opened", reopened, GITLAB_TEST, "1", COMMIT_B,
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+    }
+
+    @Test
+    void shouldQueueTheReviewAgainAtTheUpdateTimeWhenUnapproved() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "unapproved")));
+
+        assertThat(result.events()).containsExactly(new GateQueued("gitlab:" + KEY + ":merge-request:1:unapproved",
+                Instant.parse("2013-12-04T09:10:00Z"), GITLAB_TEST, "code-review", "1"));
+    }
+
+    @Test
+    void shouldFailCodeReviewAndCloseTheChangeWhenTheMergeRequestIsClosedUnmerged() {
         WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.approved.json",
                 json -> json.withObjectProperty("object_attributes").put("action", "close")));
 
-        assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1:close",
-                Instant.parse("2013-12-04T09:10:00Z"), "gitlabhq/gitlab-test", "code-review", "1",
-                GateOutcome.FAILED));
+        Instant closed = Instant.parse("2013-12-04T09:10:00Z");
+        assertThat(result.events()).containsExactly(
+                new GateFinished("gitlab:" + KEY + ":merge-request:1:close", closed, GITLAB_TEST, "code-review", "1",
+                        GateOutcome.FAILED),
+                new ChangeClosed("gitlab:" + KEY + ":change:1:closed", closed, GITLAB_TEST, "1"));
     }
 
     @Test
-    void shouldLinkTheMergeCommitToTheReviewedHeadAndPassTheReviewWhenMerged() {
+    void shouldLinkTheMergeCommitToTheReviewedHeadPassTheReviewAndMergeTheChangeWhenMerged() {
         WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.merge.json"));
 
         // No merged_at in GitLab's payload: updated_at (2016-12-01 13:21:20 UTC) is when it merged.
@@ -191,17 +258,40 @@ class GitLabSourceTest {
                 new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge", merged,
                         "exm-namespace/example-project", "code-review", "1402", GateOutcome.PASSED),
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + MERGE_COMMIT, merged,
-                        "exm-namespace/example-project", MERGE_COMMIT, List.of(MERGE_HEAD)));
+                        "exm-namespace/example-project", MERGE_COMMIT, List.of(MERGE_HEAD)),
+                new ChangeMerged("gitlab:" + KEY + ":change:1402:merged", merged, "exm-namespace/example-project",
+                        "1402", MERGE_COMMIT, List.of()));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
-    void shouldOnlyPassTheReviewWhenTheMergeWasAFastForward() {
+    void shouldPassTheReviewAndMergeTheHeadWhenTheMergeWasAFastForward() {
         WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.merge.json",
                 json -> json.withObjectProperty("object_attributes").putNull("merge_commit_sha")));
 
-        assertThat(result.events()).containsExactly(new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge",
-                Instant.parse("2016-12-01T13:21:20Z"), "exm-namespace/example-project", "code-review", "1402",
-                GateOutcome.PASSED));
+        Instant merged = Instant.parse("2016-12-01T13:21:20Z");
+        assertThat(result.events()).containsExactly(
+                new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge", merged,
+                        "exm-namespace/example-project", "code-review", "1402", GateOutcome.PASSED),
+                new ChangeMerged("gitlab:" + KEY + ":change:1402:merged", merged, "exm-namespace/example-project",
+                        "1402", MERGE_HEAD, List.of()));
+    }
+
+    @Test
+    void shouldMergeTheSquashCommitAtMergedAtWhenASquashLandedWithoutAMergeCommit() {
+        String squash = "0f8c1b2a3d4e5f60718293a4b5c6d7e8f9012345";
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.merge.json", json -> {
+            json.withObjectProperty("object_attributes").putNull("merge_commit_sha");
+            json.withObjectProperty("object_attributes").put("squash_commit_sha", squash);
+            json.withObjectProperty("object_attributes").put("merged_at", "2016-12-01 13:21:19 UTC");
+        }));
+
+        // The gate keeps updated_at as before; the change takes merged_at when GitLab sends it.
+        assertThat(result.events()).containsExactly(
+                new GateFinished("gitlab:" + KEY + ":merge-request:1402:merge", Instant.parse("2016-12-01T13:21:20Z"),
+                        "exm-namespace/example-project", "code-review", "1402", GateOutcome.PASSED),
+                new ChangeMerged("gitlab:" + KEY + ":change:1402:merged", Instant.parse("2016-12-01T13:21:19Z"),
+                        "exm-namespace/example-project", "1402", squash, List.of()));
     }
 
     @Test
@@ -209,6 +299,57 @@ class GitLabSourceTest {
         WebhookResult result = map("Merge Request Hook", fixtureBytes("gitlab/merge_request.update.json"));
 
         assertThat(result.ignoredReason()).isEqualTo("merge request action 'update' changes no metric");
+    }
+
+    // ---- Note Hook
+
+    @Test
+    void shouldMarkTheChangeReviewedAtTheCommentWhenSomeoneElseCommentsOnTheMergeRequest() {
+        WebhookResult result = map("Note Hook", fixtureBytes("gitlab/note.merge_request.json"));
+
+        // Note author 1 (root) on merge request !1 of author 8.
+        assertThat(result.events()).containsExactly(new ChangeReviewed("gitlab:" + KEY + ":change:1:reviewed",
+                Instant.parse("2015-05-17T18:21:36Z"), "gitlab-org/gitlab-test", "1"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldReadTheCommentAlikeWhenItIsConfidential() {
+        WebhookResult result = map("Confidential Note Hook", fixtureBytes("gitlab/note.merge_request.json"));
+
+        assertThat(result.events()).extracting(DeliveryEvent::id)
+                .containsExactly("gitlab:" + KEY + ":change:1:reviewed");
+    }
+
+    @Test
+    void shouldIgnoreTheCommentWhenTheAuthorWroteIt() {
+        WebhookResult result = map("Note Hook", editedFixture("gitlab/note.merge_request.json",
+                json -> json.withObjectProperty("merge_request").put("author_id", 1)));
+
+        assertThat(result.ignoredReason()).isEqualTo("the note is by the author of merge request 1, so it does not "
+                + "count as reviewed");
+    }
+
+    @Test
+    void shouldIgnoreTheCommentWhenThePayloadDoesNotSayWhoWroteTheMergeRequest() {
+        WebhookResult result = map("Note Hook", editedFixture("gitlab/note.merge_request.json",
+                json -> json.withObjectProperty("merge_request").remove("author_id")));
+
+        assertThat(result.ignoredReason()).isEqualTo("the note does not say who wrote it and who wrote merge request "
+                + "1 (object_attributes.author_id, merge_request.author_id), so it cannot count as reviewed by "
+                + "someone other than the author");
+    }
+
+    @Test
+    void shouldIgnoreTheNoteWhenGitLabWroteItOrItIsNotOnAMergeRequest() {
+        WebhookResult system = map("Note Hook", editedFixture("gitlab/note.merge_request.json",
+                json -> json.withObjectProperty("object_attributes").put("system", true)));
+        WebhookResult onIssue = map("Note Hook", editedFixture("gitlab/note.merge_request.json",
+                json -> json.withObjectProperty("object_attributes").put("noteable_type", "Issue")));
+
+        assertThat(system.ignoredReason()).isEqualTo("a system note is written by GitLab itself, not by a reviewer");
+        assertThat(onIssue.ignoredReason()).isEqualTo("the note's noteable_type is 'Issue', not MergeRequest; only "
+                + "comments on merge requests are reviews");
     }
 
     // ---- Pipeline Hook
@@ -393,15 +534,18 @@ class GitLabSourceTest {
                 headers));
 
         assertThat(result.events()).extracting(DeliveryEvent::id)
-                .containsExactly("gitlab:" + EVENT_UUID + ":merge-request:1:open");
+                .containsExactly("gitlab:" + EVENT_UUID + ":merge-request:1:open",
+                        "gitlab:" + EVENT_UUID + ":change:1:opened");
     }
 
     @Test
     void shouldIgnoreEventsFlowmeterDoesNotUseWhenTheyArrive() {
-        WebhookResult result = map("Note Hook", "{\"object_kind\":\"note\"}".getBytes(StandardCharsets.UTF_8));
+        WebhookResult result = map("Wiki Page Hook",
+                "{\"object_kind\":\"wiki_page\"}".getBytes(StandardCharsets.UTF_8));
 
-        assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Note Hook' changes no metric; Flowmeter reads "
-                + "push, merge request, pipeline, deployment and issue (incident) events");
+        assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Wiki Page Hook' changes no metric; Flowmeter "
+                + "reads push, merge request, note (merge request comments), pipeline, deployment and issue (incident) "
+                + "events");
     }
 
     // ---- Issue Hook: incidents

@@ -10,6 +10,7 @@ import dev.flowmeter.ingest.http.IngestLimits;
 import dev.flowmeter.ingest.http.Problems;
 import dev.flowmeter.ingest.http.UnauthenticatedRequests;
 import dev.flowmeter.ingest.kafka.EventPublisher;
+import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookRoute;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import io.javalin.Javalin;
@@ -100,6 +101,17 @@ public final class WebhookTests {
     public static IngestDependencies dependencies(EventPublisher publisher, Instant now, IngestLimits limits) {
         return new IngestDependencies(publisher, limits, Clock.fixed(now, ZoneOffset.UTC), Runnable::run,
                 new UnauthenticatedRequests(), new BodyBudget(limits.maxBodyBytes()));
+    }
+
+    /**
+     * Every event of a mapping must pass the event contract ({@link EventJson#validate}) and come back unchanged from
+     * its JSON, as it will be read back from Kafka.
+     */
+    public static void assertEveryEventMeetsTheContract(WebhookResult result) {
+        result.events().forEach(event -> {
+            EventJson.validate(event);
+            assertThat(EventJson.fromBytes(EventJson.toBytes(event))).isEqualTo(event);
+        });
     }
 
     /** Every mapped event must survive the event contract's validation, as it will when read back from Kafka. */
