@@ -77,6 +77,7 @@ class GitHubWebhookIT {
             Map<String, String> expected = expectedSeries();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
+            assertPullRequestStages(server);
             Map<String, String> before = server.flowmeterSeries();
             assertThat(before.getOrDefault(DUPLICATES, "0.0")).isEqualTo("0.0");
 
@@ -84,16 +85,36 @@ class GitHubWebhookIT {
                 send(server, delivery);
             }
 
-            // 13 deliveries carried 15 events (the ping carries none, the opened pull request one change, the merge
-            // three): 15 duplicates.
+            // 13 deliveries carried 16 events (the ping carries none, the opened pull request one change, the review
+            // two, the merge three): 16 duplicates.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsEntry(DUPLICATES, "15.0"));
+                    .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsEntry(DUPLICATES, "16.0"));
             Map<String, String> after = new TreeMap<>(server.flowmeterSeries());
             after.remove(DUPLICATES);
             Map<String, String> unchanged = new TreeMap<>(before);
             unchanged.remove(DUPLICATES);
             assertThat(after).isEqualTo(unchanged);
         }
+    }
+
+    /**
+     * Pull request 7's value stream. GitHub lists no commits of a pull request, so its first commit is its head F2
+     * (08:30, sent as 10:30+02:00): coding 08:30 to the 08:45 opening, 900 s; pickup to octocat's 09:45 approval,
+     * 3600 s; review to the 10:00 merge, 900 s; deploy to the 11:00 production deployment of the squash S, 3600 s, in
+     * one hop merged -> production; cycle time 9000 s.
+     */
+    private static void assertPullRequestStages(TestServer server) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> change = server.get("/api/v1/services/" + REPO + "/changes/7", Map.of());
+            assertThat(change.statusCode()).isEqualTo(200);
+            assertThat(change.body()).contains(
+                    "\"title\":\"Add the pay button\"",
+                    "\"now\":\"in production since 2026-05-01T11:00:00Z\"",
+                    "\"firstCommitAt\":\"2026-05-01T08:30:00Z\"",
+                    "\"stages\":{\"coding\":900,\"pickup\":3600,\"review\":900,\"deploy\":3600}",
+                    "\"hops\":[{\"from\":\"merged\",\"to\":\"production\",\"seconds\":3600}]",
+                    "\"cycleTimeSeconds\":9000");
+        });
     }
 
     /**
@@ -148,8 +169,8 @@ class GitHubWebhookIT {
      * <p>Events: commits M0, F1, F2, S (merge) and S (push) = 5; deployments 2; gate.queued 2 (review, ci);
      * gate.started 1 (ci); gate.finished 3 (review approved, review left by the merge, ci). The merge's finish comes
      * after the approval's on the same pass, so it changes no measure. Beside them the pull request's change events:
-     * change.opened 1 (opened), change.merged 1 (closed, merged); the review does not mark the change reviewed, since
-     * its pull_request names no author to tell the reviewer from. Fifteen events from thirteen deliveries.
+     * change.opened 1 (opened), change.reviewed 1 (octocat's approval: not the author, Codertocat), change.merged 1
+     * (closed, merged). Sixteen events from thirteen deliveries.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -190,6 +211,7 @@ class GitHubWebhookIT {
         expected.put("flowmeter_events_total{type=\"gate.finished\"}", "3.0");
         expected.put("flowmeter_events_total{type=\"change.opened\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"change.merged\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.reviewed\"}", "1.0");
         return expected;
     }
 
@@ -212,7 +234,8 @@ class GitHubWebhookIT {
         story.add(delivery("pull_request_review", 7, """
                 {"action":"submitted","review":{"id":80,"user":{"login":"octocat","id":5346,"type":"User"},
                  "body":"Looks good","commit_id":"%s","submitted_at":"2026-05-01T09:45:00Z","state":"approved"},
-                 "pull_request":{"number":7,"state":"open","title":"Add the pay button","head":{"ref":"add-button",
+                 "pull_request":{"number":7,"state":"open","title":"Add the pay button",
+                 "user":{"login":"Codertocat","id":21031067,"type":"User"},"head":{"ref":"add-button",
                  "sha":"%s"},"base":{"ref":"main","sha":"%s"}},%s}""".formatted(F2, F2, M0, repositoryAndSender())));
         story.add(delivery("pull_request", 8, pullRequest("closed", "2026-05-01T10:00:00Z", "")));
         story.add(delivery("push", 9, push("refs/heads/main", M0, S,

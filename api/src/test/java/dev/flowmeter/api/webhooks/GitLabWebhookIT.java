@@ -61,6 +61,7 @@ class GitLabWebhookIT {
             Map<String, String> expected = expectedSeries();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
+            assertMergeRequestStages(server);
             Map<String, String> before = server.flowmeterSeries();
             assertThat(before.getOrDefault("flowmeter_events_duplicate_total", "0.0")).isEqualTo("0.0");
 
@@ -71,11 +72,11 @@ class GitLabWebhookIT {
                 assertThat(response.body()).isEqualTo(answers.get(i));
             }
 
-            // 22 events were redelivered (counted in expectedSeries: 3 commits, 8 queued, 3 started, 5 finished,
-            // 1 deployment, 1 change opened and 1 merged), so the duplicate counter goes from 0 to 22 and nothing else
-            // moves.
+            // 23 events were redelivered (counted in expectedSeries: 3 commits, 8 queued, 3 started, 5 finished,
+            // 1 deployment, 1 change opened, 1 reviewed and 1 merged), so the duplicate counter goes from 0 to 23 and
+            // nothing else moves.
             Map<String, String> after = new TreeMap<>(before);
-            after.put("flowmeter_events_duplicate_total", "22.0");
+            after.put("flowmeter_events_duplicate_total", "23.0");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).isEqualTo(after));
         }
@@ -103,8 +104,8 @@ class GitLabWebhookIT {
      * <p>Events: push 2 commits; MR open 1 queued; approved 1 finished; merge 1 finished + 1 commit; pipeline pending
      * 1 queued; running 1 queued + 1 started; blocked 1 queued (approval); played 2 queued + 1 started + 1 finished;
      * success 2 queued + 1 started + 2 finished; deployment 1. Commits 3, queued 8, started 3, finished 5,
-     * deployments 1; and the merge request's change events: opened 1 (open), merged 1 (merge), no reviewed (the
-     * approval names neither approver nor author): 22 in all.
+     * deployments 1; and the merge request's change events: opened 1 (open), reviewed 1 (approved by user 58, not
+     * the author 31), merged 1 (merge): 23 in all.
      */
     private static Map<String, String> expectedSeries() {
         Map<String, String> expected = new TreeMap<>();
@@ -141,6 +142,7 @@ class GitLabWebhookIT {
         expected.put("flowmeter_events_total{type=\"deployment\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"change.opened\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"change.merged\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.reviewed\"}", "1.0");
         return expected;
     }
 
@@ -150,6 +152,25 @@ class GitLabWebhookIT {
                 "X-Gitlab-Token", TOKEN,
                 "Idempotency-Key", delivery.key(),
                 "User-Agent", "GitLab/17.6.0"));
+    }
+
+    /**
+     * Merge request 7's value stream. The hook names its head C2 (09:00+02:00, 07:00Z) and no other commit: coding
+     * 07:00 to the 07:30 opening, 1800 s; pickup to the 08:15 approval, 2700 s; review to the 08:30 merge, 900 s;
+     * deploy to GitLab's 11:20+02:00 (09:20Z) production deployment of the merge commit, 3000 s, one hop; cycle
+     * 8400 s.
+     */
+    private static void assertMergeRequestStages(TestServer server) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> change = server.get("/api/v1/services/shop/checkout/changes/7", Map.of());
+            assertThat(change.statusCode()).isEqualTo(200);
+            assertThat(change.body()).contains(
+                    "\"title\":\"Cart totals\"",
+                    "\"firstCommitAt\":\"2026-05-01T07:00:00Z\"",
+                    "\"stages\":{\"coding\":1800,\"pickup\":2700,\"review\":900,\"deploy\":3000}",
+                    "\"hops\":[{\"from\":\"merged\",\"to\":\"production\",\"seconds\":3000}]",
+                    "\"cycleTimeSeconds\":8400");
+        });
     }
 
     private static List<Delivery> sequence() {
@@ -196,16 +217,19 @@ class GitLabWebhookIT {
                  "total_commits_count": 2}""".formatted(ZEROS, C2, C2, project(), C1, C2);
     }
 
+    /** Merge request 7 by user 31 (the author); user 58 approves it, and the hook's {@code user} is who acted. */
     private static String mergeRequest(String action, String updatedAt, String mergeCommitSha) {
         String state = "merge".equals(action) ? "merged" : "opened";
         return """
                 {"object_kind": "merge_request", "event_type": "merge_request", "project": %s,
+                 "user": {"id": %d, "username": "%s"},
                  "object_attributes": {"id": 9917, "iid": 7, "target_branch": "main", "source_branch": "feature/cart",
-                  "title": "Cart totals", "state": "%s", "action": "%s",
+                  "author_id": 31, "title": "Cart totals", "state": "%s", "action": "%s",
                   "created_at": "2026-05-01 07:30:00 UTC", "updated_at": "%s", "merge_commit_sha": %s,
                   "last_commit": {"id": "%s", "title": "Test cart totals", "timestamp": "2026-05-01T09:00:00+02:00"},
                   "url": "https://gitlab.example.com/shop/checkout/-/merge_requests/7"}}"""
-                .formatted(project(), state, action, updatedAt,
+                .formatted(project(), "approved".equals(action) ? 58 : 31,
+                        "approved".equals(action) ? "reviewer" : "author", state, action, updatedAt,
                         mergeCommitSha == null ? "null" : "\"" + mergeCommitSha + "\"", C2);
     }
 
