@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * A change (a pull or merge request) was opened against {@code target}. {@code change} is unique per service;
- * {@code commits} are the change's own commits when the source lists them; {@code title} and {@code url} are empty
- * when the source does not say.
+ * {@code commits} are the change's own commits when the source lists them; {@code target}, {@code title} and
+ * {@code url} are empty when the source does not say (CDEvents changes name no branch).
  */
 public record ChangeOpened(String id, Instant time, String service, String change, String sha, List<String> commits,
         String target, String title, String url) implements DeliveryEvent {
@@ -18,8 +18,8 @@ public record ChangeOpened(String id, Instant time, String service, String chang
         Objects.requireNonNull(service, "service");
         Objects.requireNonNull(change, "change");
         Objects.requireNonNull(sha, "sha");
-        Objects.requireNonNull(target, "target");
         commits = List.copyOf(commits);
+        target = target == null ? "" : target;
         title = title == null ? "" : title;
         url = url == null ? "" : url;
     }

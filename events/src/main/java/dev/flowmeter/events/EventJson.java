@@ -143,7 +143,7 @@ public final class EventJson {
                 String change = fields.item("change");
                 String sha = fields.sha("sha");
                 List<String> commits = changeCommits(fields);
-                String target = fields.matching("target", BRANCH, BRANCH_RULE);
+                String target = fields.optionalMatching("target", BRANCH, BRANCH_RULE);
                 String title = fields.optionalText("title", MAX_TITLE_LENGTH);
                 String url = fields.optionalUrl("url");
                 yield fields.ok() ? new ChangeOpened(id, time, service, change, sha, commits, target, title, url)
@@ -273,7 +273,7 @@ public final class EventJson {
             if (!opened.commits().isEmpty()) {
                 shas(node.putArray("commits"), opened.commits());
             }
-            node.put("target", opened.target());
+            putIfSaid(node, "target", opened.target());
             putIfSaid(node, "title", opened.title());
             putIfSaid(node, "url", opened.url());
         } else if (event instanceof ChangeReviewed reviewed) {
@@ -447,6 +447,12 @@ public final class EventJson {
                 return "";
             }
             return text;
+        }
+
+        /** An optional string matching {@code pattern}; "" if absent. */
+        String optionalMatching(String field, Pattern pattern, String rule) {
+            JsonNode value = node.get(field);
+            return value == null || value.isNull() ? "" : matching(field, pattern, rule);
         }
 
         /** An optional environment kind: 1-30 lowercase letters, digits or '-'; "" if absent. */

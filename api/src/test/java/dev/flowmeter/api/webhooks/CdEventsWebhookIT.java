@@ -77,7 +77,8 @@ class CdEventsWebhookIT {
                 assertThat(response.statusCode()).as(call.id()).isEqualTo(202);
                 answers.add(response.body());
             }
-            assertThat(answers.get(0)).isEqualTo("{\"accepted\":[\"cdevents:" + GIT + ":c-1:commit\"]}");
+            assertThat(answers.get(0)).isEqualTo("{\"accepted\":[\"cdevents:" + GIT + ":c-1:commit\",\"cdevents:" + GIT
+                    + ":c-1:change.opened\"]}");
             assertThat(answers.get(8)).isEqualTo("{\"accepted\":[\"cdevents:" + CD + ":d-1:deployment\"]}");
 
             HttpResponse<String> ignored = send(server, new Call(Mode.STRUCTURED, "e-1", CD, """
@@ -93,6 +94,7 @@ class CdEventsWebhookIT {
             Map<String, String> expected = expectedSeries();
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).containsAllEntriesOf(expected));
+            assertChangeStages(server);
             Map<String, String> before = server.flowmeterSeries();
             double duplicatesBefore = Double.parseDouble(before.getOrDefault(DUPLICATES, "0"));
 
@@ -102,9 +104,10 @@ class CdEventsWebhookIT {
                 assertThat(again.body()).as("the same ids again").isEqualTo(answers.get(i));
             }
 
-            // Nine events redelivered: nine duplicates, and not one other series moved, appeared or vanished.
+            // Every event redelivered: one per call, and two for change.created and change.merged (the change's
+            // commit and its change event), so two more duplicates than calls; not one other series moved.
             Map<String, String> after = new TreeMap<>(before);
-            after.put(DUPLICATES, String.valueOf(duplicatesBefore + sequence.size()));
+            after.put(DUPLICATES, String.valueOf(duplicatesBefore + sequence.size() + 2));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries()).isEqualTo(after));
         }
@@ -145,6 +148,8 @@ class CdEventsWebhookIT {
         expected.put("flowmeter_gate_waiting_items{" + TESTS_GATE + "}", "0.0");
         expected.put("flowmeter_gate_oldest_wait_seconds{" + TESTS_GATE + "}", "0.0");
         expected.put("flowmeter_events_total{type=\"commit\"}", "2.0");
+        expected.put("flowmeter_events_total{type=\"change.opened\"}", "1.0");
+        expected.put("flowmeter_events_total{type=\"change.merged\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"artifact\"}", "1.0");
         expected.put("flowmeter_events_total{type=\"gate.queued\"}", "2.0");
         expected.put("flowmeter_events_total{type=\"gate.started\"}", "1.0");
@@ -152,6 +157,23 @@ class CdEventsWebhookIT {
         expected.put("flowmeter_events_total{type=\"deployment\"}", "1.0");
         expected.put("flowmeter_requests_unauthenticated_total{source=\"cdevents\"}", "1.0");
         return expected;
+    }
+
+    /**
+     * PR-42's value stream. CDEvents names no commit of a change, so the change's commit is its stand-in, created at
+     * 06:00 with the change: coding 0; no review: pickup is 06:00 to the 08:00 merge, 7200 s; the artifact built from
+     * it reaches production at 10:00: deploy 7200 s, one hop; cycle 14400 s.
+     */
+    private static void assertChangeStages(TestServer server) {
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            HttpResponse<String> change = server.get("/api/v1/services/shop/checkout/changes/PR-42", Map.of());
+            assertThat(change.statusCode()).isEqualTo(200);
+            assertThat(change.body()).contains(
+                    "\"title\":\"Faster checkout\"",
+                    "\"stages\":{\"coding\":0,\"pickup\":7200,\"deploy\":7200}",
+                    "\"hops\":[{\"from\":\"merged\",\"to\":\"production\",\"seconds\":7200}]",
+                    "\"cycleTimeSeconds\":14400");
+        });
     }
 
     /** Spec 0.4.1 events carry context.version and subject.type; 0.5.1 events carry context.specversion. */

@@ -32,7 +32,8 @@ record CdEvent(Context context, Subject subject) {
     record Subject(String id, String source, Content content) {
 
         Subject {
-            content = content == null ? new Content(null, null, null, null, null, null, null, null, null) : content;
+            content = content == null ? new Content(null, null, null, null, null, null, null, null, null, null)
+                    : content;
         }
     }
 
@@ -46,7 +47,8 @@ record CdEvent(Context context, Subject subject) {
             String artifactId,
             String pipelineName,
             String outcome,
-            String errors) {
+            String errors,
+            String description) {
     }
 
     /** A reference to another subject; without a source it belongs to the event's own source. */

@@ -2,6 +2,8 @@ package dev.flowmeter.ingest.cdevents;
 
 import dev.flowmeter.events.ArtifactBuilt;
 import dev.flowmeter.events.ChangeClosed;
+import dev.flowmeter.events.ChangeMerged;
+import dev.flowmeter.events.ChangeOpened;
 import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
@@ -21,6 +23,7 @@ import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Identifiers;
+import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.Timestamps;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import java.time.Instant;
@@ -88,16 +91,24 @@ final class CdEventMapper {
      * too, so a change whose creation was never sent still has a time (its merge), and a later report of the same
      * change keeps the first time.
      *
-     * <p>The change events of the contract need what CDEvents changes do not carry: change.opened a head sha and a
-     * target branch, change.merged the sha that landed. Their stand-in commit id is no git sha, so neither is made
-     * from it; only change.reviewed and change.closed (from change.abandoned), which need no sha, are.
+     * <p>CDEvents changes carry no git sha and no branch, so the change's commit is its stand-in commit: the one
+     * its artifacts are built from, and so the one their deployments ship. change.created is also change.opened,
+     * and change.merged also change.merged, both on that stand-in commit, with no target branch: so the change
+     * reaches an environment when an artifact built from it is deployed there, as its lead time does.
      */
     private WebhookResult change(Incoming in, String predicate) {
         switch (predicate) {
             case "created", "merged" -> {
                 String service = changeService(in);
                 String sha = changeSha(in.subjectSource(), required(in.subject().id(), "subject.id"));
-                return one(new CommitRecorded(in.eventId(EventType.COMMIT), in.time(), service, sha, List.of()));
+                CommitRecorded commit = new CommitRecorded(in.eventId(EventType.COMMIT), in.time(), service, sha,
+                        List.of());
+                DeliveryEvent change = predicate.equals("created")
+                        ? new ChangeOpened(in.eventId(EventType.CHANGE_OPENED), in.time(), service, in.item(), sha,
+                                List.of(), "", PayloadFields.title(in.content().description()), "")
+                        : new ChangeMerged(in.eventId(EventType.CHANGE_MERGED), in.time(), service, in.item(), sha,
+                                List.of());
+                return WebhookResult.of(List.of(commit, change));
             }
             case "reviewed" -> {
                 // CDEvents names no reviewer and no author: the emitter's word that the change was reviewed is taken.
