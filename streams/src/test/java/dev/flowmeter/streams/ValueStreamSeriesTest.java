@@ -85,6 +85,14 @@ class ValueStreamSeriesTest {
                 .orElseThrow();
         assertThat(provisioning.count()).isEqualTo(2); // pr-2 was never ready: no provisioning time
         assertThat(provisioning.sum()).isEqualTo(3600.0); // 1200 + 2400 s
+        // pr-1, ready 2026-05-01T10:20, is 8 d 13 h 40 min old at the 2026-05-10T00:00 scrape: 740400 s.
+        assertThat(metrics.scalar(Metric.ENVIRONMENT_OLDEST_AGE, "ephemeral")).contains(740_400.0);
+        assertThat(metrics.scalar(Metric.ENVIRONMENT_OLDEST_AGE, "other")).contains(0.0);
+        // pr-3 lived from 09:40 to 12:00: 8400 s.
+        MetricsSnapshot.Histogram lifetime = metrics.histogram(Metric.ENVIRONMENT_LIFETIME, "ephemeral")
+                .orElseThrow();
+        assertThat(lifetime.count()).isEqualTo(1);
+        assertThat(lifetime.sum()).isEqualTo(8400.0);
     }
 
     /** A change waits at the environment gate from its environment's request to its ready: 10:00 to 10:20. */

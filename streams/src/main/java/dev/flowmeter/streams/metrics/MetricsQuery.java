@@ -226,6 +226,8 @@ public final class MetricsQuery {
         Predicate<String> production = dora.environments(null);
         Map<String, Aggregate> alive = new TreeMap<>();
         Map<String, Aggregate> provisioning = new TreeMap<>();
+        Map<String, Aggregate> lifetime = new TreeMap<>();
+        Map<String, Long> oldestReady = new TreeMap<>();
         for (String service : query.services()) {
             services.add(service);
             Facts facts = query.facts(service);
@@ -281,6 +283,15 @@ public final class MetricsQuery {
                 String kind = ValueStream.kindLabel(environment.kind());
                 alive.merge(kind, Aggregate.empty(Buckets.NONE).plusCount(environment.alive() ? 1 : 0),
                         Aggregate::plus);
+                if (environment.alive()) {
+                    oldestReady.merge(kind, environment.readyAt(), Math::min);
+                } else {
+                    oldestReady.putIfAbsent(kind, null);
+                }
+                if (environment.readyAt() != null && environment.deletedAt() != null) {
+                    lifetime.merge(kind, observation(Metric.ENVIRONMENT_LIFETIME,
+                            Math.max(0, environment.deletedAt() - environment.readyAt())), Aggregate::plus);
+                }
                 if (environment.requestedAt() != null && environment.readyAt() != null) {
                     provisioning.merge(kind, observation(Metric.ENVIRONMENT_PROVISIONING,
                             Math.max(0, environment.readyAt() - environment.requestedAt())), Aggregate::plus);
@@ -291,6 +302,11 @@ public final class MetricsQuery {
                 List.of(kind), value.count())));
         provisioning.forEach((kind, value) -> histograms.add(histogram(Metric.ENVIRONMENT_PROVISIONING,
                 List.of(kind), value)));
+        lifetime.forEach((kind, value) -> histograms.add(histogram(Metric.ENVIRONMENT_LIFETIME, List.of(kind),
+                value)));
+        long now = clock.millis();
+        oldestReady.forEach((kind, readyAt) -> scalars.add(new MetricsSnapshot.Scalar(Metric.ENVIRONMENT_OLDEST_AGE,
+                List.of(kind), readyAt == null ? 0 : Math.max(0, now - readyAt) / 1000.0)));
     }
 
     private static Aggregate observation(Metric metric, long storedValue) {
