@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -251,7 +252,8 @@ final class FuzzEndpoints {
 
     private static Endpoint gitlab(Path dir) {
         Map<String, String> hooks = Map.of("push", "Push Hook", "tag_push", "Tag Push Hook", "merge_request",
-                "Merge Request Hook", "pipeline", "Pipeline Hook", "job", "Job Hook", "deployment", "Deployment Hook");
+                "Merge Request Hook", "pipeline", "Pipeline Hook", "job", "Job Hook", "deployment", "Deployment Hook",
+                "issue", "Issue Hook", "note", "Note Hook");
         List<Fixture> fixtures = fixtures(dir);
         return new Endpoint("gitlab", "/webhooks/gitlab", List.of("X-Gitlab-Event", "Idempotency-Key",
                 "X-Gitlab-Event-UUID")) {
@@ -259,7 +261,8 @@ final class FuzzEndpoints {
             Seed seed(SplittableRandom random) {
                 Fixture fixture = fixtures.get(random.nextInt(fixtures.size()));
                 Map<String, String> headers = new LinkedHashMap<>();
-                headers.put("X-Gitlab-Event", hooks.get(fixture.event()));
+                headers.put("X-Gitlab-Event", Objects.requireNonNull(hooks.get(fixture.event()),
+                        () -> "no X-Gitlab-Event for the fixture " + fixture.event() + ": add it to the hooks"));
                 String delivery = uuid(random);
                 headers.put("Idempotency-Key", delivery);
                 headers.put("X-Gitlab-Event-UUID", delivery);

@@ -57,7 +57,9 @@ class KillNineFaultIT {
                 "FLOWMETER_APPLICATION_ID", APPLICATION_ID,
                 "FLOWMETER_PARTITIONS", "3",
                 "FLOWMETER_KAFKA_TIMEOUT", "2s",
-                "FLOWMETER_INGEST_TOKEN", TOKEN);
+                "FLOWMETER_INGEST_TOKEN", TOKEN,
+                // Streams' state changes and restores in server.log, which a failure prints the end of.
+                "FLOWMETER_STREAMS_LOG_LEVEL", "INFO");
         String baseUrl = "http://127.0.0.1:" + ports[0];
         ServerProbe probe = new ServerProbe(baseUrl);
         List<DeliveryLoad.Request> requests = DeliveryLoad.plan("k9", SERVICES, ROUNDS, SEED);
