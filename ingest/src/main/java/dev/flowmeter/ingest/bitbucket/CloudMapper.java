@@ -83,8 +83,8 @@ final class CloudMapper {
                 ? List.of() : event.push().changes();
         Map<String, CommitRecorded> commits = new LinkedHashMap<>();
         for (int c = 0; c < changes.size(); c++) {
-            Change change = changes.get(c);
             String at = "push.changes[" + c + "]";
+            Change change = PayloadFields.required(changes.get(c), at);
             if (change.after() == null || "tag".equals(change.after().type())) {
                 continue; // a deleted branch or a tag adds no commit
             }
@@ -112,7 +112,8 @@ final class CloudMapper {
         List<Listed> listed = new ArrayList<>();
         List<Commit> commits = change.commits() == null ? List.of() : change.commits();
         for (int i = 0; i < commits.size(); i++) {
-            listed.add(new Listed(commits.get(i), at + ".commits[" + i + "]"));
+            String field = at + ".commits[" + i + "]";
+            listed.add(new Listed(PayloadFields.required(commits.get(i), field), field));
         }
         Commit head = change.after().target();
         if (head != null && head.hash() != null) {

@@ -64,8 +64,8 @@ final class DataCenterMapper {
         List<Change> changes = event.changes() == null ? List.of() : event.changes();
         Map<String, CommitRecorded> commits = new LinkedHashMap<>();
         for (int c = 0; c < changes.size(); c++) {
-            Change change = changes.get(c);
             String at = "changes[" + c + "]";
+            Change change = PayloadFields.required(changes.get(c), at);
             boolean tag = change.ref() != null && "TAG".equals(change.ref().type());
             if (tag || change.toHash() == null || PayloadFields.isNoCommit(change.toHash())) {
                 continue; // a tag or a deleted branch adds no commit

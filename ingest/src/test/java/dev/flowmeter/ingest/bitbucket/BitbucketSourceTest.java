@@ -394,6 +394,21 @@ class BitbucketSourceTest {
         });
     }
 
+    /** Found by the fuzz test: a null where a ref change belongs was a 500; it is a 400 naming the element. */
+    @Test
+    void shouldRefuseANullRefChangeWithA400NamingItWhenDataCenterPushes() {
+        JavalinTest.test(app(), (server, client) -> {
+            String body = fixture("bitbucket/repo.refs_changed.update.json").replaceFirst("\"changes\"\\s*:\\s*\\[",
+                    "\"changes\": [null, ");
+
+            Response response = dataCenter(client, "repo:refs_changed", body);
+
+            assertThat(response.code()).isEqualTo(400);
+            assertThat(response.body().string()).contains("{\"field\":\"changes[0]\",\"problem\":\"is required\"}");
+            assertThat(publisher.batches()).isEmpty();
+        });
+    }
+
     @Test
     void shouldIgnoreTheCallWhenDataCenterOnlyDeletesABranch() {
         JavalinTest.test(app(), (server, client) -> {
