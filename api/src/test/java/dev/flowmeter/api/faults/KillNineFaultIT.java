@@ -38,7 +38,13 @@ class KillNineFaultIT {
     private static final int ROUNDS = 120;
     private static final int CLIENTS = 4;
     private static final long SEED = 9L;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+    /**
+     * Usually 16-30 s. Twice in about 25 runs (once in CI) Kafka Streams found every task corrupted after the kill,
+     * as expected under exactly-once, and then stayed short of RUNNING for more than 3 minutes: long enough for a
+     * rebalance to wait out the 5-minute max.poll.interval.ms. Until that is explained (docs/reliability.md, known
+     * limits), the test waits 6 minutes, and its log shows Streams' state changes when it fails.
+     */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(6);
 
     /** Kept when a test fails, so its server.log can be read. */
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
