@@ -1,6 +1,7 @@
 package dev.flowmeter.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
@@ -36,6 +37,34 @@ final class Answers {
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
 
     private Answers() {
+    }
+
+    /** What to do with one other process's answer. */
+    interface PeerAnswer {
+        void read(JsonNode body) throws IOException;
+    }
+
+    /**
+     * GETs {@code pathAndQuery} from every other process and gives each 200 answer's JSON to {@code each}. A process
+     * that answers otherwise, or not at all, is logged and left out: the partitions the caller counts then show the
+     * answer is partial.
+     */
+    static void askOthers(Peers peers, String pathAndQuery, String what, PeerAnswer each) {
+        for (URI peer : peers.others()) {
+            try {
+                HttpResponse<String> response = peers.get(peer, pathAndQuery);
+                if (response.statusCode() != 200) {
+                    LOG.warn("{} answered {} for its {}; the answer is partial", peer, response.statusCode(), what);
+                    continue;
+                }
+                each.read(EventJson.MAPPER.readTree(response.body()));
+            } catch (IOException e) {
+                LOG.warn("{} did not answer for its {} ({}); the answer is partial", peer, what, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while asking " + peer, e);
+            }
+        }
     }
 
     /**

@@ -11,10 +11,7 @@ import dev.flowmeter.streams.dora.History;
 import dev.flowmeter.streams.dora.Teams;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -120,27 +117,13 @@ final class DoraRoutes {
         if (ctx.header(Peers.FORWARDED) == null) {
             String pathAndQuery = HISTORIES + (team == null ? "" : "?team=" + URLEncoder.encode(team,
                     StandardCharsets.UTF_8));
-            for (URI peer : peers.others()) {
-                try {
-                    HttpResponse<String> response = peers.get(peer, pathAndQuery);
-                    if (response.statusCode() != 200) {
-                        LOG.warn("{} answered {} for its histories; the answer is partial", peer,
-                                response.statusCode());
-                        continue;
-                    }
-                    JsonNode body = EventJson.MAPPER.readTree(response.body());
-                    for (JsonNode history : body.path("histories")) {
-                        History read = EventJson.MAPPER.treeToValue(history, History.class);
-                        found.putIfAbsent(read.service(), read);
-                    }
-                    body.path("partitions").forEach(p -> answered.add(p.asInt()));
-                } catch (IOException e) {
-                    LOG.warn("{} did not answer for its histories ({}); the answer is partial", peer, e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while asking " + peer, e);
+            Answers.askOthers(peers, pathAndQuery, "histories", body -> {
+                for (JsonNode history : body.path("histories")) {
+                    History read = EventJson.MAPPER.treeToValue(history, History.class);
+                    found.putIfAbsent(read.service(), read);
                 }
-            }
+                body.path("partitions").forEach(p -> answered.add(p.asInt()));
+            });
         }
         return new Gathered(List.copyOf(found.values()), answered.size(), peers.partitions());
     }

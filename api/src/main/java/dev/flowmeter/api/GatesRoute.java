@@ -13,9 +13,6 @@ import dev.flowmeter.streams.gates.GateQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Header;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -83,27 +80,19 @@ final class GatesRoute {
         }
         if (!forwarded) {
             String pathAndQuery = ctx.path() + (ctx.queryString() == null ? "" : "?" + ctx.queryString());
-            for (URI peer : peers.others()) {
-                try {
-                    HttpResponse<String> response = peers.get(peer, pathAndQuery);
-                    if (response.statusCode() != 200) {
-                        LOG.warn("{} answered {} for its gate items; the answer is partial", peer,
-                                response.statusCode());
-                        continue;
-                    }
-                    JsonNode theirs = EventJson.MAPPER.readTree(response.body());
-                    for (JsonNode item : theirs.path("items")) {
-                        items.add(EventJson.MAPPER.treeToValue(item, GateQuery.WaitingItem.class));
-                    }
-                    truncated |= theirs.path("truncated").asBoolean();
-                    answered += theirs.path("partitions").path("answered").asInt();
-                } catch (IOException e) {
-                    LOG.warn("{} did not answer for its gate items ({}); the answer is partial", peer, e.toString());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while asking " + peer, e);
+            int[] theirs = {0};
+            boolean[] theirTruncated = {false};
+            List<GateQuery.WaitingItem> theirItems = new ArrayList<>();
+            Answers.askOthers(peers, pathAndQuery, "gate items", body -> {
+                for (JsonNode item : body.path("items")) {
+                    theirItems.add(EventJson.MAPPER.treeToValue(item, GateQuery.WaitingItem.class));
                 }
-            }
+                theirTruncated[0] |= body.path("truncated").asBoolean();
+                theirs[0] += body.path("partitions").path("answered").asInt();
+            });
+            items.addAll(theirItems);
+            truncated |= theirTruncated[0];
+            answered += theirs[0];
         }
         items.sort(GateQuery.OLDEST_FIRST);
         if (items.size() > GateQuery.MAX_ITEMS) {

@@ -15,10 +15,7 @@ import dev.flowmeter.streams.valuestream.ValueStreamKeys;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -155,30 +152,17 @@ final class ValueStreamRoutes {
     private void gatherRemote(String team, Map<String, Map<String, Journey>> found, Set<Integer> covered) {
         String pathAndQuery = JOURNEYS + (team == null ? "" : "?team=" + URLEncoder.encode(team,
                 StandardCharsets.UTF_8));
-        for (URI peer : peers.others()) {
-            try {
-                HttpResponse<String> response = peers.get(peer, pathAndQuery);
-                if (response.statusCode() != 200) {
-                    LOG.warn("{} answered {} for its journeys; the answer is partial", peer, response.statusCode());
-                    continue;
+        Answers.askOthers(peers, pathAndQuery, "journeys", body -> {
+            for (JsonNode service : body.path("services")) {
+                Map<String, Journey> journeys = new TreeMap<>();
+                for (JsonNode journey : service.path("journeys")) {
+                    Journey read = EventJson.MAPPER.treeToValue(journey, Journey.class);
+                    journeys.put(read.change(), read);
                 }
-                JsonNode body = EventJson.MAPPER.readTree(response.body());
-                for (JsonNode service : body.path("services")) {
-                    Map<String, Journey> journeys = new TreeMap<>();
-                    for (JsonNode journey : service.path("journeys")) {
-                        Journey read = EventJson.MAPPER.treeToValue(journey, Journey.class);
-                        journeys.put(read.change(), read);
-                    }
-                    found.putIfAbsent(service.path("service").asText(), journeys);
-                }
-                body.path("partitions").forEach(p -> covered.add(p.asInt()));
-            } catch (IOException e) {
-                LOG.warn("{} did not answer for its journeys ({}); the answer is partial", peer, e.toString());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while asking " + peer, e);
+                found.putIfAbsent(service.path("service").asText(), journeys);
             }
-        }
+            body.path("partitions").forEach(p -> covered.add(p.asInt()));
+        });
     }
 
     /** {@code GET /api/v1/internal/journeys?team=}: this process's journeys, for the others to merge. */
