@@ -341,7 +341,7 @@ final class ValueStreamRoutes {
         ArrayNode list = body.putArray("changes");
         changes.forEach(list::add);
         ArrayNode environments = body.putArray("environments");
-        Map<String, String> deploymentAt = deploymentIds(facts);
+        Map<String, String> deploymentAt = Journeys.deploymentIds(facts.history());
         for (History.Shipped commit : shipped) {
             ObjectNode node = environments.addObject();
             node.put("environment", commit.environment());
@@ -411,14 +411,6 @@ final class ValueStreamRoutes {
             node.put("url", fact == null ? null : emptyToNull(fact.url()));
         }
         return body;
-    }
-
-    private static Map<String, String> deploymentIds(Facts facts) {
-        Map<String, String> ids = new TreeMap<>();
-        facts.history().deployments().stream().filter(History.Deployment::success)
-                .sorted(Comparator.comparing(History.Deployment::id))
-                .forEach(d -> ids.putIfAbsent(d.environment() + "|" + d.time(), d.id()));
-        return ids;
     }
 
     private static void time(ObjectNode node, String field, Long millis) {

@@ -88,7 +88,7 @@ public final class DeliveryLedger {
 
     /** Records that a commit reached an environment for the first time, with the deployment's and its own time. */
     public void shipped(String service, String environment, long deployedAt, String sha, long committedAt) {
-        String key = StoreKey.of(service, environment, pad(deployedAt), sha);
+        String key = StoreKey.of(service, environment, ExpiryIndex.pad(deployedAt), sha);
         shipped.put(key, committedAt);
         expiry.add(SHIPPED, deployedAt, key);
     }
@@ -137,10 +137,6 @@ public final class DeliveryLedger {
     }
 
     static String deploymentKey(String service, String environment, long time, String id) {
-        return StoreKey.of(service, environment, pad(time), id);
-    }
-
-    static String pad(long millis) {
-        return ExpiryIndex.pad(millis);
+        return StoreKey.of(service, environment, ExpiryIndex.pad(time), id);
     }
 }

@@ -97,13 +97,17 @@ public final class MetricsQuery {
         List<MetricsSnapshot.Histogram> histograms = new ArrayList<>();
         List<MetricsSnapshot.Scalar> scalars = new ArrayList<>();
         Set<String> services = new TreeSet<>();
+        Map<String, History> histories = null;
         try {
-            readDelivery(histograms, scalars, services);
+            histories = new DoraQuery(stores, clock, dora).histories(service -> true);
+            readDelivery(histories, scalars, histograms, services);
         } catch (InvalidStateStoreException e) {
             complete = false;
         }
         try {
-            readValueStream(histograms, scalars, services);
+            if (histories != null) {
+                readValueStream(histories, histograms, scalars, services);
+            }
         } catch (InvalidStateStoreException e) {
             complete = false;
         }
@@ -166,10 +170,9 @@ public final class MetricsQuery {
      * into or out of the failures, so unlike the other counters these can also go down, as can every series once
      * its facts pass the retention.
      */
-    private void readDelivery(List<MetricsSnapshot.Histogram> histograms, List<MetricsSnapshot.Scalar> scalars,
-            Set<String> services) {
+    private void readDelivery(Map<String, History> histories, List<MetricsSnapshot.Scalar> scalars,
+            List<MetricsSnapshot.Histogram> histograms, Set<String> services) {
         Predicate<String> production = dora.environments(null);
-        Map<String, History> histories = new DoraQuery(stores, clock, dora).histories(service -> true);
         for (History history : histories.values()) {
             String service = history.service();
             services.add(service);
@@ -220,17 +223,22 @@ public final class MetricsQuery {
      * DORA series are): stages, hops, cycle time and flow efficiency of every change that reached production, what
      * waits for each production environment, and the environments by kind.
      */
-    private void readValueStream(List<MetricsSnapshot.Histogram> histograms, List<MetricsSnapshot.Scalar> scalars,
-            Set<String> services) {
+    private void readValueStream(Map<String, History> histories, List<MetricsSnapshot.Histogram> histograms,
+            List<MetricsSnapshot.Scalar> scalars, Set<String> services) {
         ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
         Predicate<String> production = dora.environments(null);
         Map<String, Aggregate> alive = new TreeMap<>();
         Map<String, Aggregate> provisioning = new TreeMap<>();
         Map<String, Aggregate> lifetime = new TreeMap<>();
         Map<String, Long> oldestReady = new TreeMap<>();
-        for (String service : query.services()) {
+        // Every delivery history is read once per scrape, above; here only the services with changes or
+        // environments but no deployment yet are added.
+        Set<String> valueStreamServices = new TreeSet<>(histories.keySet());
+        valueStreamServices.addAll(query.servicesWithChangesOrEnvironments());
+        for (String service : valueStreamServices) {
             services.add(service);
-            Facts facts = query.facts(service);
+            History history = histories.getOrDefault(service, new History(service, List.of(), List.of(), List.of()));
+            Facts facts = query.facts(service, history);
             Map<String, Journey> journeys = Journeys.of(facts, production);
             Map<String, Aggregate> stages = new TreeMap<>();
             Map<List<String>, Aggregate> hops = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))

@@ -1,5 +1,6 @@
 package dev.flowmeter.streams.valuestream;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -60,7 +61,7 @@ public record Journey(String change, ChangeFact fact, List<String> commits, Long
 
     /** The stage durations by name; a stage that did not happen is left out. */
     public Map<String, Long> stages() {
-        Map<String, Long> stages = new java.util.LinkedHashMap<>();
+        Map<String, Long> stages = new LinkedHashMap<>();
         put(stages, "coding", codingMillis);
         put(stages, "pickup", pickupMillis);
         put(stages, "review", reviewMillis);

@@ -37,14 +37,24 @@ public final class Journeys {
             for (History.Shipped commit : facts.history().shipped()) {
                 shippedBySha.computeIfAbsent(commit.sha(), sha -> new ArrayList<>()).add(commit);
             }
-            List<History.Deployment> deployments = new ArrayList<>(facts.history().deployments());
-            deployments.sort(Comparator.comparing(History.Deployment::id));
-            for (History.Deployment deployment : deployments) {
-                if (deployment.success()) {
-                    deploymentAt.putIfAbsent(deployment.environment() + "|" + deployment.time(), deployment.id());
-                }
+            deploymentAt.putAll(deploymentIds(facts.history()));
+        }
+    }
+
+    /**
+     * The successful deployment at each {@code environment|time}, by id (the smallest when two share a time): what
+     * took a commit shipped there at that time.
+     */
+    public static Map<String, String> deploymentIds(History history) {
+        Map<String, String> ids = new HashMap<>();
+        List<History.Deployment> deployments = new ArrayList<>(history.deployments());
+        deployments.sort(Comparator.comparing(History.Deployment::id));
+        for (History.Deployment deployment : deployments) {
+            if (deployment.success()) {
+                ids.putIfAbsent(deployment.environment() + "|" + deployment.time(), deployment.id());
             }
         }
+        return ids;
     }
 
     private static Journey journey(Facts facts, Index index, String change, ChangeFact fact,

@@ -43,6 +43,11 @@ public final class ValueStreamQuery {
 
     /** The facts of {@code service}, as far as this process holds them. */
     public Facts facts(String service) {
+        return facts(service, dora.history(service));
+    }
+
+    /** The same, with the service's delivery history already read (a scrape reads every history once). */
+    public Facts facts(String service, History history) {
         String prefix = service + StoreKey.SEPARATOR;
         Map<String, ChangeFact> changes = new TreeMap<>();
         this.<ChangeFact>scan(ValueStream.CHANGES_STORE, prefix, (key, fact) ->
@@ -70,13 +75,19 @@ public final class ValueStreamQuery {
         Map<String, EnvironmentFact> environments = new TreeMap<>();
         this.<EnvironmentFact>scan(ValueStream.ENVIRONMENTS_STORE, prefix, (key, fact) ->
                 environments.put(key.substring(prefix.length()), fact));
-        History history = dora.history(service);
         return new Facts(service, changes, commits, times, history, passes, environments);
     }
 
     /** The services this process holds value-stream or delivery facts of. */
     public Set<String> services() {
         Set<String> services = new TreeSet<>(dora.histories(s -> true).keySet());
+        services.addAll(servicesWithChangesOrEnvironments());
+        return services;
+    }
+
+    /** The services this process holds changes or environments of; keys only. */
+    public Set<String> servicesWithChangesOrEnvironments() {
+        Set<String> services = new TreeSet<>();
         this.<ChangeFact>scan(ValueStream.CHANGES_STORE, null, (key, fact) -> services.add(StoreKey.split(key, 2)[0]));
         this.<EnvironmentFact>scan(ValueStream.ENVIRONMENTS_STORE, null,
                 (key, fact) -> services.add(StoreKey.split(key, 2)[0]));
