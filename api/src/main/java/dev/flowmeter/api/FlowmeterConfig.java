@@ -7,6 +7,7 @@ import dev.flowmeter.streams.dora.Bands;
 import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
+import dev.flowmeter.streams.state.BoundedRocksDbMemory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -39,6 +40,8 @@ import java.util.regex.PatternSyntaxException;
  * @param partitions partitions of the topics Flowmeter creates (the most server processes that can share the work)
  * @param replicationFactor replication of the topics Flowmeter creates; empty uses the cluster's default
  * @param standbyReplicas warm copies of each state store kept by other processes, so a failover restores little
+ * @param streamThreads Kafka Streams threads of this process; each takes a share of the partitions it holds
+ * @param stateMemoryBytes the memory all RocksDB state stores of this process share (block cache and memtables)
  * @param kafkaSecurity client settings for a secured cluster, given to every Kafka client
  * @param topology retention, walk limit and the other knobs of the topology
  * @param maxBodyBytes the largest request body accepted
@@ -64,6 +67,8 @@ public record FlowmeterConfig(
         int partitions,
         Optional<Short> replicationFactor,
         int standbyReplicas,
+        int streamThreads,
+        long stateMemoryBytes,
         KafkaSecurity kafkaSecurity,
         TopologySettings topology,
         long maxBodyBytes,
@@ -103,6 +108,8 @@ public record FlowmeterConfig(
     public static final String DEFAULT_APPLICATION_ID = "flowmeter";
     public static final int DEFAULT_PARTITIONS = 6;
     public static final int DEFAULT_STANDBY_REPLICAS = 0;
+    public static final int DEFAULT_STREAM_THREADS = 1;
+    public static final long DEFAULT_STATE_MEMORY_BYTES = BoundedRocksDbMemory.DEFAULT_MEMORY_BYTES;
     public static final long DEFAULT_MAX_BODY_BYTES = IngestLimits.DEFAULT_MAX_BODY_BYTES;
     public static final int DEFAULT_MAX_BATCH_SIZE = IngestLimits.DEFAULT_MAX_BATCH_SIZE;
     public static final Duration DEFAULT_KAFKA_TIMEOUT = Duration.ofSeconds(10);
@@ -147,6 +154,9 @@ public record FlowmeterConfig(
                 read.optional("FLOWMETER_REPLICATION_FACTOR")
                         .map(v -> (short) read.integer("FLOWMETER_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE)),
                 read.integer("FLOWMETER_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 10),
+                read.integer("FLOWMETER_STREAM_THREADS", DEFAULT_STREAM_THREADS, 1, 64),
+                read.longInteger("FLOWMETER_STATE_MEMORY_BYTES", DEFAULT_STATE_MEMORY_BYTES, 16L * 1024 * 1024,
+                        Long.MAX_VALUE),
                 KafkaSecurity.fromEnv(read),
                 new TopologySettings(
                         read.integer("FLOWMETER_WALK_LIMIT", TopologySettings.DEFAULT_WALK_LIMIT, 1, 1_000_000),
@@ -265,6 +275,8 @@ public record FlowmeterConfig(
         view.put("partitions", partitions);
         view.put("replicationFactor", replicationFactor.map(String::valueOf).orElse("cluster default"));
         view.put("standbyReplicas", standbyReplicas);
+        view.put("streamThreads", streamThreads);
+        view.put("stateMemoryBytes", stateMemoryBytes);
         view.put("topology", topology);
         view.put("maxBodyBytes", maxBodyBytes);
         view.put("maxBatchSize", maxBatchSize);

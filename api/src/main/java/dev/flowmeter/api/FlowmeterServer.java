@@ -21,6 +21,8 @@ import dev.flowmeter.streams.errors.SkipOversizedWrites;
 import dev.flowmeter.streams.errors.SkipUnreadableRecords;
 import dev.flowmeter.streams.gates.GateQuery;
 import dev.flowmeter.streams.metrics.MetricsQuery;
+import dev.flowmeter.streams.state.BoundedRocksDbMemory;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreLookup;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import io.javalin.Javalin;
@@ -148,9 +150,16 @@ public final class FlowmeterServer implements AutoCloseable {
             int minInSync = createTopics(client, config);
 
             StreamsHealth streamsHealth = new StreamsHealth(onFatal);
-            Topology topology = ValueStreamTopology.build(config.topology());
+            // Which services' facts changed, so a scrape works out again only their series.
+            StateChanges changes = new StateChanges();
+            Topology topology = ValueStreamTopology.build(config.topology(), changes);
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(client, config, minInSync));
-            streams.setStateListener(streamsHealth);
+            // A restore or a rebalance changes what the stores hold without the topology's writers: start over.
+            streams.setStateListener((newState, oldState) -> {
+                changes.invalidateAll();
+                streamsHealth.onChange(newState, oldState);
+            });
+            streams.setGlobalStateRestoreListener(new InvalidatingRestoreListener(changes));
             streams.setUncaughtExceptionHandler(e -> {
                 streamsHealth.failed(e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -184,7 +193,7 @@ public final class FlowmeterServer implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits(),
-                    config.dora(), config.teams());
+                    config.dora(), config.teams(), changes);
             int partitions = eventPartitions(client);
             Peers peers = config.advertisedUrl().<Peers>map(url -> new StreamsPeers(streams, url, partitions,
                     config.apiToken())).orElseGet(() -> Peers.alone(partitions));
@@ -365,6 +374,10 @@ public final class FlowmeterServer implements AutoCloseable {
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.STATE_DIR_CONFIG, streamsStateDir(config.dataDir()).toString());
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
+        // One memory budget for every RocksDB store, instead of a cache and memtables per store and partition.
+        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+        props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.stateMemoryBytes());
         // Where the other processes reach this one for queries about the services it holds.
         config.advertisedUrl().ifPresent(url -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
                 url.getHost() + ":" + url.getPort()));

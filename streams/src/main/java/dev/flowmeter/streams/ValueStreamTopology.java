@@ -10,6 +10,7 @@ import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.leadtime.LeadTime;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Rejections;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.valuestream.ValueStream;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -33,7 +34,13 @@ public final class ValueStreamTopology {
     private ValueStreamTopology() {
     }
 
+    /** The topology, with nobody reading which services changed. */
     public static Topology build(TopologySettings settings) {
+        return build(settings, new StateChanges());
+    }
+
+    /** @param changes told of every write to the stores the scrape works series out from, for its cache */
+    public static Topology build(TopologySettings settings, StateChanges changes) {
         StreamsBuilder builder = new StreamsBuilder();
         TimestampExtractor ingestTime = new UsePartitionTimeOnInvalidTimestamp();
         Topic<String, DeliveryEvent> topic = Topics.EVENTS;
@@ -43,11 +50,11 @@ public final class ValueStreamTopology {
                         .withTimestampExtractor(ingestTime)
                         .withName("events-read-delivery-events"));
         KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
-        DeliveryLedger.addStores(builder);
-        LeadTime.addTo(builder, firstDeliveries, settings);
+        DeliveryLedger.addStores(builder, changes);
+        LeadTime.addTo(builder, firstDeliveries, settings, changes);
         Dora.addTo(builder, firstDeliveries, settings);
-        Gates.addTo(builder, firstDeliveries, settings);
-        ValueStream.addTo(builder, firstDeliveries, settings);
+        Gates.addTo(builder, firstDeliveries, settings, changes);
+        ValueStream.addTo(builder, firstDeliveries, settings, changes);
         Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
         return builder.build();
     }

@@ -21,8 +21,10 @@ import dev.flowmeter.events.Topics;
 import dev.flowmeter.streams.dora.DoraKeys;
 import dev.flowmeter.streams.dora.DoraQuery;
 import dev.flowmeter.streams.dora.DoraSettings;
+import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.valuestream.Journey;
 import dev.flowmeter.streams.valuestream.Journeys;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
@@ -64,6 +66,7 @@ final class TopologyFixture implements AutoCloseable {
     private final TestInputTopic<String, Rejection> deadLetters;
     private final TestOutputTopic<String, GateStall> stalls;
     private final AtomicInteger ids = new AtomicInteger();
+    private final StateChanges changes = new StateChanges();
     private boolean closed;
 
     TopologyFixture() {
@@ -83,7 +86,7 @@ final class TopologyFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(ValueStreamTopology.build(settings), props, WALL_CLOCK_START);
+        driver = new TopologyTestDriver(ValueStreamTopology.build(settings, changes), props, WALL_CLOCK_START);
         events = driver.createInputTopic(Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
                 Topics.EVENTS.valueSerde().serializer());
         deadLetters = driver.createInputTopic(Topics.DEAD_LETTER.name(), Topics.DEAD_LETTER.keySerde().serializer(),
@@ -129,6 +132,17 @@ final class TopologyFixture implements AutoCloseable {
     MetricsSnapshot metricsAt(Instant now) {
         return new MetricsQuery(driver::getKeyValueStore, Clock.fixed(now, ZoneOffset.UTC), settings.gateLimits())
                 .snapshot();
+    }
+
+    /** A query that keeps each service's derived series between scrapes, as the server's does. */
+    MetricsQuery cachingQuery(Clock clock) {
+        return new MetricsQuery(driver::getKeyValueStore, clock, settings.gateLimits(), DoraSettings.DEFAULTS,
+                Teams.NONE, changes);
+    }
+
+    /** The tracker the topology tells of its writes. */
+    StateChanges changes() {
+        return changes;
     }
 
     MetricsSnapshot metrics() {

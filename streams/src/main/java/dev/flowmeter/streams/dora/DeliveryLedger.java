@@ -4,6 +4,7 @@ import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreKey;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -55,12 +56,12 @@ public final class DeliveryLedger {
     }
 
     /** Adds the ledger's stores; before any processor that is connected to them. */
-    public static void addStores(StreamsBuilder builder) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEPLOYMENTS_STORE),
+    public static void addStores(StreamsBuilder builder, StateChanges changes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(DEPLOYMENTS_STORE),
                 Serdes.String(), new JsonSerde<>(DeploymentFact.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPPED_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(SHIPPED_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(INCIDENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(INCIDENTS_STORE),
                 Serdes.String(), new JsonSerde<>(IncidentFact.class)));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
     }

@@ -14,6 +14,7 @@ import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StateChanges;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -69,13 +70,14 @@ public final class Gates {
         return event;
     }
 
+    /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
-            TopologySettings settings) {
+            TopologySettings settings, StateChanges changes) {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
                 Serdes.String(), new JsonSerde<>(GateItem.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PASSES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(PASSES_STORE),
                 Serdes.String(), new JsonSerde<>(FinishedPass.class)));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         Topic<String, GateStall> stalled = Topics.GATES_STALLED;

@@ -12,6 +12,7 @@ import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Metric;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StateChanges;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -66,9 +67,10 @@ public final class LeadTime {
     private LeadTime() {
     }
 
+    /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
-            TopologySettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(NODES_STORE),
+            TopologySettings settings, StateChanges changes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(NODES_STORE),
                 Serdes.String(), new JsonSerde<>(CommitNode.class)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARENTS_STORE),
                 Serdes.String(), Serdes.Integer()));

@@ -7,8 +7,10 @@ import dev.flowmeter.streams.dora.History;
 import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.Gates;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreKey;
 import dev.flowmeter.streams.state.StoreLookup;
+import dev.flowmeter.streams.valuestream.EnvironmentFact;
 import dev.flowmeter.streams.valuestream.Facts;
 import dev.flowmeter.streams.valuestream.Journey;
 import dev.flowmeter.streams.valuestream.Journeys;
@@ -17,6 +19,7 @@ import dev.flowmeter.streams.valuestream.ValueStream;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -25,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -48,6 +52,13 @@ public final class MetricsQuery {
     private final GateLimits limits;
     private final DoraSettings dora;
     private final Teams teams;
+    /** Told of every write to the stores the derived series come from; null: work them all out at each scrape. */
+    private final StateChanges changes;
+    private final Object cacheLock = new Object();
+    private Map<String, ServiceSeries> cached;
+    private long cachedGeneration = -1;
+    private long cachedSequence;
+    private final AtomicLong servicesWorkedOut = new AtomicLong();
 
     /** A query with no gate limits: nothing counts as stalled. */
     public MetricsQuery(StoreLookup stores, Clock clock) {
@@ -65,11 +76,21 @@ public final class MetricsQuery {
      * @param teams the team of each service, for {@code flowmeter_service_info}
      */
     public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits, DoraSettings dora, Teams teams) {
+        this(stores, clock, limits, dora, teams, null);
+    }
+
+    /**
+     * @param changes the same tracker the topology was built with, so a scrape works out again only the series of
+     *                services whose facts changed; null to work out every service at each scrape
+     */
+    public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits, DoraSettings dora, Teams teams,
+            StateChanges changes) {
         this.stores = stores;
         this.clock = clock;
         this.limits = limits;
         this.dora = dora;
         this.teams = teams;
+        this.changes = changes;
     }
 
     public MetricsSnapshot snapshot() {
@@ -97,17 +118,8 @@ public final class MetricsQuery {
         List<MetricsSnapshot.Histogram> histograms = new ArrayList<>();
         List<MetricsSnapshot.Scalar> scalars = new ArrayList<>();
         Set<String> services = new TreeSet<>();
-        Map<String, History> histories = null;
         try {
-            histories = new DoraQuery(stores, clock, dora).histories(service -> true);
-            readDelivery(histories, scalars, histograms, services);
-        } catch (InvalidStateStoreException e) {
-            complete = false;
-        }
-        try {
-            if (histories != null) {
-                readValueStream(histories, histograms, scalars, services);
-            }
+            addDerived(derived(), histograms, scalars, services, now);
         } catch (InvalidStateStoreException e) {
             complete = false;
         }
@@ -165,129 +177,211 @@ public final class MetricsQuery {
     }
 
     /**
-     * The failure, recovery, rework and incident series, classified from the delivery ledger's whole history at
-     * scrape time (docs/metrics.md). A late event (a rollback, an incident naming an old sha) can move a deployment
-     * into or out of the failures, so unlike the other counters these can also go down, as can every series once
-     * its facts pass the retention.
+     * The series worked out from each service's facts, by service. With {@link StateChanges} the result of each
+     * service is kept and worked out again only once a write to its facts was seen, or when anything may have
+     * changed behind the writers' backs (a restore, a rebalance): what a scrape costs then grows with what changed
+     * since the last one, not with the whole history held.
      */
-    private void readDelivery(Map<String, History> histories, List<MetricsSnapshot.Scalar> scalars,
-            List<MetricsSnapshot.Histogram> histograms, Set<String> services) {
-        Predicate<String> production = dora.environments(null);
-        for (History history : histories.values()) {
-            String service = history.service();
-            services.add(service);
-            Classifier.Result result = Classifier.classify(history, production);
-            Map<String, long[]> byEnvironment = new TreeMap<>(); // status, rollback, incident, rework, unrecovered
-            Map<String, Aggregate> recovery = new TreeMap<>();
-            for (Classifier.Classified deployment : result.deployments()) {
-                String environment = deployment.deployment().environment();
-                long[] counts = byEnvironment.computeIfAbsent(environment, e -> new long[5]);
-                recovery.computeIfAbsent(environment, e -> Aggregate.empty(Metric.RECOVERY_TIME.buckets()));
-                if (deployment.failed()) {
-                    counts[deployment.failure().ordinal()]++;
-                    if (deployment.recoveryMillis() == null) {
-                        counts[4]++;
-                    } else {
-                        recovery.merge(environment, Aggregate.empty(Metric.RECOVERY_TIME.buckets())
-                                .plusObservation(Metric.RECOVERY_TIME.buckets(), deployment.recoveryMillis()),
-                                Aggregate::plus);
+    private Map<String, ServiceSeries> derived() {
+        if (changes == null) {
+            return computeAll();
+        }
+        synchronized (cacheLock) {
+            long generation = changes.generation();
+            long sequence = changes.sequence();
+            try {
+                if (cached == null || cachedGeneration != generation) {
+                    cached = new TreeMap<>(computeAll());
+                } else {
+                    ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
+                    DoraQuery ledger = new DoraQuery(stores, clock, dora);
+                    for (String service : changes.changedAfter(cachedSequence).keySet()) {
+                        History history = ledger.history(service);
+                        ServiceSeries series = compute(service, history, query.facts(service, history));
+                        if (series == null) {
+                            cached.remove(service);
+                        } else {
+                            cached.put(service, series);
+                        }
                     }
                 }
-                if (deployment.rework()) {
-                    counts[3]++;
+            } catch (InvalidStateStoreException e) {
+                cached = null;
+                throw e;
+            }
+            cachedGeneration = generation;
+            cachedSequence = sequence;
+            return new TreeMap<>(cached);
+        }
+    }
+
+    /** Every history is read once, with one scan per store, instead of a prefix scan per service. */
+    private Map<String, ServiceSeries> computeAll() {
+        Map<String, History> histories = new DoraQuery(stores, clock, dora).histories(service -> true);
+        ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
+        Set<String> services = new TreeSet<>(histories.keySet());
+        services.addAll(query.servicesWithChangesOrEnvironments());
+        Map<String, ServiceSeries> all = new TreeMap<>();
+        for (String service : services) {
+            History history = histories.getOrDefault(service, new History(service, List.of(), List.of(), List.of()));
+            ServiceSeries series = compute(service, history, query.facts(service, history));
+            if (series != null) {
+                all.put(service, series);
+            }
+        }
+        return all;
+    }
+
+    /** How many times a service's derived series were worked out, over this query's life: what the cache saves. */
+    public long servicesWorkedOut() {
+        return servicesWorkedOut.get();
+    }
+
+    /** One service's part, or null when this process holds no history, change or environment of it. */
+    private ServiceSeries compute(String service, History history, Facts facts) {
+        servicesWorkedOut.incrementAndGet();
+        boolean delivered = !history.deployments().isEmpty() || !history.shipped().isEmpty()
+                || !history.incidents().isEmpty();
+        if (!delivered && facts.changes().isEmpty() && facts.environments().isEmpty()) {
+            return null;
+        }
+        ServiceSeries series = new ServiceSeries(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
+                List.copyOf(facts.environments().values()));
+        if (delivered) {
+            addDelivery(history, series);
+        }
+        addValueStream(service, facts, series);
+        return series;
+    }
+
+    /**
+     * The failure, recovery, rework and incident series, classified from the delivery ledger's whole history
+     * (docs/metrics.md). A late event (a rollback, an incident naming an old sha) can move a deployment into or out
+     * of the failures, so unlike the other counters these can also go down, as can every series once its facts
+     * pass the retention.
+     */
+    private void addDelivery(History history, ServiceSeries series) {
+        Predicate<String> production = dora.environments(null);
+        String service = history.service();
+        Classifier.Result result = Classifier.classify(history, production);
+        Map<String, long[]> byEnvironment = new TreeMap<>(); // status, rollback, incident, rework, unrecovered
+        Map<String, Aggregate> recovery = new TreeMap<>();
+        for (Classifier.Classified deployment : result.deployments()) {
+            String environment = deployment.deployment().environment();
+            long[] counts = byEnvironment.computeIfAbsent(environment, e -> new long[5]);
+            recovery.computeIfAbsent(environment, e -> Aggregate.empty(Metric.RECOVERY_TIME.buckets()));
+            if (deployment.failed()) {
+                counts[deployment.failure().ordinal()]++;
+                if (deployment.recoveryMillis() == null) {
+                    counts[4]++;
+                } else {
+                    recovery.merge(environment, Aggregate.empty(Metric.RECOVERY_TIME.buckets())
+                            .plusObservation(Metric.RECOVERY_TIME.buckets(), deployment.recoveryMillis()),
+                            Aggregate::plus);
                 }
             }
-            byEnvironment.forEach((environment, counts) -> {
-                for (Classifier.Failure reason : Classifier.Failure.values()) {
-                    scalars.add(new MetricsSnapshot.Scalar(Metric.FAILED_DEPLOYMENTS,
-                            List.of(service, environment, reason.label()), counts[reason.ordinal()]));
-                }
-                scalars.add(new MetricsSnapshot.Scalar(Metric.REWORK_DEPLOYMENTS, List.of(service, environment),
-                        counts[3]));
-                scalars.add(new MetricsSnapshot.Scalar(Metric.FAILURES_UNRECOVERED, List.of(service, environment),
-                        counts[4]));
-                histograms.add(histogram(Metric.RECOVERY_TIME, List.of(service, environment),
-                        recovery.get(environment)));
-            });
-            long opened = history.incidents().stream().filter(i -> i.openedAt() != null).count();
-            if (opened > 0) {
-                scalars.add(new MetricsSnapshot.Scalar(Metric.INCIDENTS, List.of(service), opened));
-                scalars.add(new MetricsSnapshot.Scalar(Metric.INCIDENTS_OPEN, List.of(service),
-                        history.incidents().stream().filter(History.Incident::open).count()));
+            if (deployment.rework()) {
+                counts[3]++;
             }
+        }
+        byEnvironment.forEach((environment, counts) -> {
+            for (Classifier.Failure reason : Classifier.Failure.values()) {
+                series.scalars().add(new MetricsSnapshot.Scalar(Metric.FAILED_DEPLOYMENTS,
+                        List.of(service, environment, reason.label()), counts[reason.ordinal()]));
+            }
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.REWORK_DEPLOYMENTS, List.of(service, environment),
+                    counts[3]));
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.FAILURES_UNRECOVERED,
+                    List.of(service, environment), counts[4]));
+            series.histograms().add(histogram(Metric.RECOVERY_TIME, List.of(service, environment),
+                    recovery.get(environment)));
+        });
+        long opened = history.incidents().stream().filter(i -> i.openedAt() != null).count();
+        if (opened > 0) {
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.INCIDENTS, List.of(service), opened));
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.INCIDENTS_OPEN, List.of(service),
+                    history.incidents().stream().filter(History.Incident::open).count()));
         }
     }
 
     /**
-     * The value-stream series, worked out from the changes' facts at scrape time over the whole retention (as the
-     * DORA series are): stages, hops, cycle time and flow efficiency of every change that reached production, what
-     * waits for each production environment, and the environments by kind.
+     * The value-stream series of one service, worked out from its changes' facts over the whole retention (as the
+     * DORA series are): stages, hops, cycle time and flow efficiency of every change that reached production, and
+     * what waits for each production environment. The age of the oldest waiting change depends on now, so only when
+     * it became ready is kept.
      */
-    private void readValueStream(Map<String, History> histories, List<MetricsSnapshot.Histogram> histograms,
-            List<MetricsSnapshot.Scalar> scalars, Set<String> services) {
-        ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
+    private void addValueStream(String service, Facts facts, ServiceSeries series) {
         Predicate<String> production = dora.environments(null);
+        Map<String, Journey> journeys = Journeys.of(facts, production);
+        Map<String, Aggregate> stages = new TreeMap<>();
+        Map<List<String>, Aggregate> hops = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
+                .thenComparing(k -> k.get(1)));
+        Aggregate cycle = Aggregate.empty(Metric.CYCLE_TIME.buckets());
+        Aggregate efficiency = Aggregate.empty(Metric.FLOW_EFFICIENCY.buckets());
+        for (Journey journey : journeys.values()) {
+            if (journey.productionAt() == null) {
+                continue;
+            }
+            journey.stages().forEach((stage, millis) -> stages.merge(stage, observation(Metric.STAGE_DURATION,
+                    millis), Aggregate::plus));
+            for (Journey.Hop hop : journey.hops()) {
+                hops.merge(List.of(hop.from(), hop.to()), observation(Metric.ENVIRONMENT_HOP, hop.millis()),
+                        Aggregate::plus);
+            }
+            if (journey.cycleMillis() != null) {
+                cycle = cycle.plus(observation(Metric.CYCLE_TIME, journey.cycleMillis()));
+            }
+            if (journey.flowEfficiency() != null) {
+                efficiency = efficiency.plus(observation(Metric.FLOW_EFFICIENCY,
+                        Math.round(journey.flowEfficiency() * 1000)));
+            }
+        }
+        List<MetricsSnapshot.Histogram> histograms = series.histograms();
+        stages.forEach((stage, value) -> histograms.add(histogram(Metric.STAGE_DURATION, List.of(service, stage),
+                value)));
+        hops.forEach((key, value) -> histograms.add(histogram(Metric.ENVIRONMENT_HOP,
+                List.of(service, key.get(0), key.get(1)), value)));
+        if (cycle.count() > 0) {
+            histograms.add(histogram(Metric.CYCLE_TIME, List.of(service), cycle));
+        }
+        if (efficiency.count() > 0) {
+            histograms.add(histogram(Metric.FLOW_EFFICIENCY, List.of(service), efficiency));
+        }
+        Set<String> targets = new TreeSet<>();
+        facts.history().deployments().forEach(d -> {
+            if (production.test(d.environment())) {
+                targets.add(d.environment());
+            }
+        });
+        for (String target : targets) {
+            // The counts do not depend on the time given; the ages, which do, are worked out at each scrape.
+            Pending.Answer pending = Pending.of(facts, journeys, target::equals, Instant.EPOCH);
+            List<String> labels = List.of(service, target);
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_CHANGES, labels,
+                    pending.changes().size()));
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_COMMITS, labels,
+                    pending.commits().size()));
+            series.pending().add(new OldestPending(labels, pending.changes().isEmpty() ? null
+                    : pending.changes().get(0).readyAt().toEpochMilli()));
+        }
+    }
+
+    /** Adds every service's part, with the ages as of {@code now} and the environments by kind over all services. */
+    private static void addDerived(Map<String, ServiceSeries> derived, List<MetricsSnapshot.Histogram> histograms,
+            List<MetricsSnapshot.Scalar> scalars, Set<String> services, long now) {
         Map<String, Aggregate> alive = new TreeMap<>();
         Map<String, Aggregate> provisioning = new TreeMap<>();
         Map<String, Aggregate> lifetime = new TreeMap<>();
         Map<String, Long> oldestReady = new TreeMap<>();
-        // Every delivery history is read once per scrape, above; here only the services with changes or
-        // environments but no deployment yet are added.
-        Set<String> valueStreamServices = new TreeSet<>(histories.keySet());
-        valueStreamServices.addAll(query.servicesWithChangesOrEnvironments());
-        for (String service : valueStreamServices) {
+        derived.forEach((service, series) -> {
             services.add(service);
-            History history = histories.getOrDefault(service, new History(service, List.of(), List.of(), List.of()));
-            Facts facts = query.facts(service, history);
-            Map<String, Journey> journeys = Journeys.of(facts, production);
-            Map<String, Aggregate> stages = new TreeMap<>();
-            Map<List<String>, Aggregate> hops = new TreeMap<>(Comparator.comparing((List<String> k) -> k.get(0))
-                    .thenComparing(k -> k.get(1)));
-            Aggregate cycle = Aggregate.empty(Metric.CYCLE_TIME.buckets());
-            Aggregate efficiency = Aggregate.empty(Metric.FLOW_EFFICIENCY.buckets());
-            for (Journey journey : journeys.values()) {
-                if (journey.productionAt() == null) {
-                    continue;
-                }
-                journey.stages().forEach((stage, millis) -> stages.merge(stage, observation(Metric.STAGE_DURATION,
-                        millis), Aggregate::plus));
-                for (Journey.Hop hop : journey.hops()) {
-                    hops.merge(List.of(hop.from(), hop.to()), observation(Metric.ENVIRONMENT_HOP, hop.millis()),
-                            Aggregate::plus);
-                }
-                if (journey.cycleMillis() != null) {
-                    cycle = cycle.plus(observation(Metric.CYCLE_TIME, journey.cycleMillis()));
-                }
-                if (journey.flowEfficiency() != null) {
-                    efficiency = efficiency.plus(observation(Metric.FLOW_EFFICIENCY,
-                            Math.round(journey.flowEfficiency() * 1000)));
-                }
+            histograms.addAll(series.histograms());
+            scalars.addAll(series.scalars());
+            for (OldestPending pending : series.pending()) {
+                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_OLDEST_AGE, pending.labels(),
+                        pending.readyAt() == null ? 0 : Math.max(0, now - pending.readyAt()) / 1000));
             }
-            stages.forEach((stage, value) -> histograms.add(histogram(Metric.STAGE_DURATION, List.of(service, stage),
-                    value)));
-            hops.forEach((key, value) -> histograms.add(histogram(Metric.ENVIRONMENT_HOP,
-                    List.of(service, key.get(0), key.get(1)), value)));
-            if (cycle.count() > 0) {
-                histograms.add(histogram(Metric.CYCLE_TIME, List.of(service), cycle));
-            }
-            if (efficiency.count() > 0) {
-                histograms.add(histogram(Metric.FLOW_EFFICIENCY, List.of(service), efficiency));
-            }
-            Set<String> targets = new TreeSet<>();
-            facts.history().deployments().forEach(d -> {
-                if (production.test(d.environment())) {
-                    targets.add(d.environment());
-                }
-            });
-            for (String target : targets) {
-                Pending.Answer pending = Pending.of(facts, journeys, target::equals, clock.instant());
-                List<String> labels = List.of(service, target);
-                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_CHANGES, labels, pending.changes().size()));
-                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_COMMITS, labels, pending.commits().size()));
-                scalars.add(new MetricsSnapshot.Scalar(Metric.UNDEPLOYED_OLDEST_AGE, labels,
-                        pending.changes().isEmpty() ? 0 : pending.changes().get(0).ageSeconds()));
-            }
-            facts.environments().values().forEach(environment -> {
+            series.environments().forEach(environment -> {
                 String kind = ValueStream.kindLabel(environment.kind());
                 alive.merge(kind, Aggregate.empty(Buckets.NONE).plusCount(environment.alive() ? 1 : 0),
                         Aggregate::plus);
@@ -305,16 +399,24 @@ public final class MetricsQuery {
                             Math.max(0, environment.readyAt() - environment.requestedAt())), Aggregate::plus);
                 }
             });
-        }
+        });
         alive.forEach((kind, value) -> scalars.add(new MetricsSnapshot.Scalar(Metric.ENVIRONMENTS_ALIVE,
                 List.of(kind), value.count())));
         provisioning.forEach((kind, value) -> histograms.add(histogram(Metric.ENVIRONMENT_PROVISIONING,
                 List.of(kind), value)));
         lifetime.forEach((kind, value) -> histograms.add(histogram(Metric.ENVIRONMENT_LIFETIME, List.of(kind),
                 value)));
-        long now = clock.millis();
         oldestReady.forEach((kind, readyAt) -> scalars.add(new MetricsSnapshot.Scalar(Metric.ENVIRONMENT_OLDEST_AGE,
                 List.of(kind), readyAt == null ? 0 : Math.max(0, now - readyAt) / 1000.0)));
+    }
+
+    /** One service's series, less the ages; {@code environments} are added up by kind over all services. */
+    private record ServiceSeries(List<MetricsSnapshot.Histogram> histograms, List<MetricsSnapshot.Scalar> scalars,
+            List<OldestPending> pending, List<EnvironmentFact> environments) {
+    }
+
+    /** When the oldest change waiting for a production environment became ready; null when none waits. */
+    private record OldestPending(List<String> labels, Long readyAt) {
     }
 
     private static Aggregate observation(Metric metric, long storedValue) {

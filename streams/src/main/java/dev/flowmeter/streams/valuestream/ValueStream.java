@@ -11,6 +11,7 @@ import dev.flowmeter.events.EnvironmentRequested;
 import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
+import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreKey;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -71,15 +72,16 @@ public final class ValueStream {
         return KINDS.contains(kind) ? kind : "other";
     }
 
+    /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
-            TopologySettings settings) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANGES_STORE),
+            TopologySettings settings, StateChanges changes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(CHANGES_STORE),
                 Serdes.String(), new JsonSerde<>(ChangeFact.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANGE_COMMITS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(CHANGE_COMMITS_STORE),
                 Serdes.String(), Serdes.Long()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMIT_CHANGES_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ENVIRONMENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(ENVIRONMENTS_STORE),
                 Serdes.String(), new JsonSerde<>(EnvironmentFact.class)));
         builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
         events.filter((service, event) -> event instanceof ChangeOpened || event instanceof ChangeReviewed
