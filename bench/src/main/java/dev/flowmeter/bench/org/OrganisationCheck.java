@@ -39,12 +39,16 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
@@ -62,6 +66,9 @@ public final class OrganisationCheck {
     private static final Path MEMORY = Path.of("/dev/shm");
     private static final List<String> STAGES = List.of("coding", "pickup", "review", "deploy");
     private static final String PRODUCTION = "production";
+    private static final String APPLICATION_ID = "flowmeter-organisation-check";
+    /** How many events between two drains of the changelog records the driver keeps. */
+    private static final int DRAIN_EVERY = 10_000;
 
     private final Organisation organisation;
     private final Instant end;
@@ -94,10 +101,10 @@ public final class OrganisationCheck {
                 ? Files.createTempDirectory(MEMORY, "flowmeter-org-check") // RocksDB flushes after every record
                 : Files.createTempDirectory("flowmeter-org-check");
         TopologySettings settings = TopologySettings.defaults();
-        try (TopologyTestDriver driver = new TopologyTestDriver(ValueStreamTopology.build(settings),
-                properties(stateDir), end)) {
+        Topology topology = ValueStreamTopology.build(settings);
+        try (TopologyTestDriver driver = new TopologyTestDriver(topology, properties(stateDir), end)) {
             long started = System.nanoTime();
-            Map<String, Long> sent = feed(driver);
+            Map<String, Long> sent = feed(driver, changelogs(driver, topology));
             settle(driver, settings, sent);
             System.out.printf(Locale.ROOT, "fed the topology in %.1f s%n", (System.nanoTime() - started) / 1e9);
             print(sent, organisation.serviceNames().size());
@@ -122,7 +129,7 @@ public final class OrganisationCheck {
     @SuppressWarnings("deprecation")
     private static Properties properties(Path stateDir) {
         Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "flowmeter-organisation-check");
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // As the server runs it: a record that cannot be read, processed or written is dead-lettered and skipped.
@@ -139,7 +146,7 @@ public final class OrganisationCheck {
      * the span. Returns the events sent by type, with the total under {@code ""} and the value bytes under
      * {@code " bytes"}.
      */
-    private Map<String, Long> feed(TopologyTestDriver driver) {
+    private Map<String, Long> feed(TopologyTestDriver driver, List<TestOutputTopic<byte[], byte[]>> changelogs) {
         TestInputTopic<String, byte[]> input = driver.createInputTopic(Topics.EVENTS.name(), new StringSerializer(),
                 new ByteArraySerializer());
         Map<String, Long> sent = new TreeMap<>();
@@ -165,12 +172,36 @@ public final class OrganisationCheck {
                 failures.add(event.id() + " at " + event.time() + " is outside [" + start + ", " + end + "]");
             }
             input.pipeInput(event.service(), value, end); // record time: ingest time, as the producer stamps it
+            if (sent.getOrDefault("", 0L) % DRAIN_EVERY == 0) {
+                changelogs.forEach(TestOutputTopic::readRecordsToList);
+            }
             sent.merge(event.type().wireName(), 1L, Long::sum);
             sent.merge("", 1L, Long::sum);
             sent.merge(" bytes", (long) value.length, Long::sum);
             sent.merge(" service " + event.service(), 1L, Long::sum);
         }
         return sent;
+    }
+
+    /**
+     * The changelog topics of every store: the driver keeps each record written to them until it is read, which
+     * for a few hundred thousand events is more than the heap, so the feed reads and drops them as it goes.
+     */
+    private static List<TestOutputTopic<byte[], byte[]>> changelogs(TopologyTestDriver driver, Topology topology) {
+        Set<String> stores = new TreeSet<>();
+        for (TopologyDescription.Subtopology sub : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : sub.nodes()) {
+                if (node instanceof TopologyDescription.Processor processor) {
+                    stores.addAll(processor.stores());
+                }
+            }
+        }
+        List<TestOutputTopic<byte[], byte[]>> topics = new ArrayList<>();
+        for (String store : stores) {
+            topics.add(driver.createOutputTopic(APPLICATION_ID + "-" + store + "-changelog",
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        }
+        return topics;
     }
 
     /**

@@ -67,8 +67,8 @@ public final class Preload {
             long seed = arguments.number("seed", 1, Long.MIN_VALUE);
             Instant end = arguments.end();
             organisation = new Organisation(seed, services, eventsPerService, end, SPAN);
-            LOG.info("Preloading {} services x ~{} events (seed {}, {} back from {}) to {} at {}", services,
-                    eventsPerService, seed, SPAN, end, topic, bootstrap);
+            LOG.info("Preloading {} services x ~{} events (seed {}, the {} days before {}) to {} at {}", services,
+                    eventsPerService, seed, SPAN.toDays(), end, topic, bootstrap);
         } catch (IllegalArgumentException e) {
             System.err.println("preload: " + e.getMessage());
             System.exit(2);
