@@ -155,8 +155,7 @@ public record FlowmeterConfig(
                         .map(v -> (short) read.integer("FLOWMETER_REPLICATION_FACTOR", 1, 1, Short.MAX_VALUE)),
                 read.integer("FLOWMETER_STANDBY_REPLICAS", DEFAULT_STANDBY_REPLICAS, 0, 10),
                 read.integer("FLOWMETER_STREAM_THREADS", DEFAULT_STREAM_THREADS, 1, 64),
-                read.longInteger("FLOWMETER_STATE_MEMORY_BYTES", DEFAULT_STATE_MEMORY_BYTES, 16L * 1024 * 1024,
-                        Long.MAX_VALUE),
+                stateMemoryBytes(read),
                 KafkaSecurity.fromEnv(read),
                 new TopologySettings(
                         read.integer("FLOWMETER_WALK_LIMIT", TopologySettings.DEFAULT_WALK_LIMIT, 1, 1_000_000),
@@ -181,6 +180,16 @@ public record FlowmeterConfig(
                 teams(read),
                 advertisedUrl(read, host, read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
                         read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()));
+    }
+
+    /** {@code FLOWMETER_STATE_MEMORY_BYTES}: 16 MiB or more, or 0 for RocksDB's own settings per store. */
+    private static long stateMemoryBytes(EnvReader read) {
+        long bytes = read.longInteger("FLOWMETER_STATE_MEMORY_BYTES", DEFAULT_STATE_MEMORY_BYTES, 0, Long.MAX_VALUE);
+        if (bytes != 0 && bytes < BoundedRocksDbMemory.MIN_MEMORY_BYTES) {
+            throw new IllegalArgumentException("FLOWMETER_STATE_MEMORY_BYTES must be 0 (RocksDB's own settings per "
+                    + "store) or at least " + BoundedRocksDbMemory.MIN_MEMORY_BYTES + " (16 MiB), was " + bytes);
+        }
+        return bytes;
     }
 
     /**

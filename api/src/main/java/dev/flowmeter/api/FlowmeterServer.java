@@ -376,8 +376,10 @@ public final class FlowmeterServer implements AutoCloseable {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.standbyReplicas());
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.streamThreads());
         // One memory budget for every RocksDB store, instead of a cache and memtables per store and partition.
-        props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
-        props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.stateMemoryBytes());
+        if (config.stateMemoryBytes() > 0) {
+            props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class.getName());
+            props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, config.stateMemoryBytes());
+        }
         // Where the other processes reach this one for queries about the services it holds.
         config.advertisedUrl().ifPresent(url -> props.put(StreamsConfig.APPLICATION_SERVER_CONFIG,
                 url.getHost() + ":" + url.getPort()));

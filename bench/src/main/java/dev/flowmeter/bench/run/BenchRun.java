@@ -59,7 +59,9 @@ public final class BenchRun {
     private void run() throws Exception {
         System.out.println("bench: work directory " + work.toAbsolutePath());
         Ratios ratios = new Ratios();
-        ingestAndFreshness(ratios);
+        if (options.ingest) {
+            ingestAndFreshness(ratios);
+        }
         if (options.topology) {
             topologyAndScrape(ratios);
         }
@@ -157,7 +159,7 @@ public final class BenchRun {
     private void topologyAndScrape(Ratios ratios) throws Exception {
         Path data = work.resolve("org-data");
         long events;
-        double minimalSeconds;
+        Timing minimal;
         try (ChildProcess broker = ChildProcess.start("broker", List.of(ChildProcess.java(), "-Xmx1g", "-cp",
                 options.benchJar.toString(), Broker.class.getName(), data.resolve("kafka").toString(),
                 String.valueOf(options.kafkaPort), String.valueOf(options.controllerPort)), Map.of(),
@@ -187,14 +189,14 @@ public final class BenchRun {
                 events = offsets.endOfEvents();
             }
             say("reference: minimal Kafka Streams app over the same " + events + " events");
-            try (ChildProcess minimal = ChildProcess.start("minimal app", List.of(ChildProcess.java(), "-Xmx1g",
+            try (ChildProcess minimalApp = ChildProcess.start("minimal app", List.of(ChildProcess.java(), "-Xmx1g",
                     "-cp", options.benchJar.toString(), MinimalApp.class.getName(), bootstrap, "bench-minimal",
                     work.resolve("minimal-state").toString(), String.valueOf(options.streamThreads)), Map.of(),
                     work.resolve("minimal.log"))) {
-                minimalSeconds = timeToProcess(bootstrap, "bench-minimal", events, minimal, minimal.startNanos());
+                minimal = timeToProcess(bootstrap, "bench-minimal", events, minimalApp, minimalApp.startNanos());
             }
         }
-        double minimalRate = events / minimalSeconds;
+        double minimalRate = events / minimal.seconds();
 
         say("Flowmeter over the same events (embedded broker on the pre-loaded log)");
         int http = options.httpPort + 1;
@@ -203,19 +205,23 @@ public final class BenchRun {
                 work.resolve("server-topology.log"))) {
             String bootstrap = "127.0.0.1:" + options.kafkaPort;
             long brokerUp = awaitBroker(bootstrap, server);
-            double seconds = timeToProcess(bootstrap, "flowmeter", events, server, brokerUp);
-            double rate = events / seconds;
+            Timing flowmeter = timeToProcess(bootstrap, "flowmeter", events, server, brokerUp);
+            double rate = events / flowmeter.seconds();
             ratios.topology = rate / minimalRate;
-            row("topology throughput", fmt(rate) + " events/s (" + fmt1(seconds) + " s for " + events + ")",
-                    "minimal app: " + fmt(minimalRate) + " events/s (" + fmt1(minimalSeconds) + " s)",
-                    "ratio " + fmt2(ratios.topology) + " (target >= 0.8)");
+            row("topology throughput", fmt(rate) + " events/s (" + fmt1(flowmeter.seconds()) + " s for " + events
+                    + "); steady " + fmt(flowmeter.steadyRate()) + " events/s",
+                    "minimal app: " + fmt(minimalRate) + " events/s (" + fmt1(minimal.seconds()) + " s); steady "
+                            + fmt(minimal.steadyRate()) + " events/s",
+                    "ratio " + fmt2(ratios.topology) + " (target >= 0.8); steady "
+                            + fmt2(flowmeter.steadyRate() / minimal.steadyRate()));
             long peakDuringTopology = server.peakResidentBytes();
 
             Http client = new Http(URI.create("http://127.0.0.1:" + http));
             client.awaitOk("/health/query", Duration.ofMinutes(3), server);
             scrape(client, server, ratios);
             String metrics = client.get("/metrics");
-            double commits = Http.sum(metrics, "flowmeter_state_store_entries", "store=\"lead-time-commits");
+            double commits = Http.sum(metrics, "flowmeter_state_store_entries",
+                    "store=\"lead-time-commit-nodes-store\"");
             long stateBytes = directorySize(data.resolve("streams"));
             row("memory, embedded default (topology)", "peak resident " + mib(peakDuringTopology) + ", now "
                     + mib(server.residentBytes()) + ", heap after full GC " + mib(Jvm.heapAfterFullGc(server.pid())),
@@ -225,8 +231,17 @@ public final class BenchRun {
     }
 
     private void scrape(Http client, ChildProcess server, Ratios ratios) throws IOException, InterruptedException {
-        say("scrape cost: 100 scrapes of /metrics");
+        say("scrape cost: 100 scrapes of /metrics, once the series stop changing");
+        // Gate events wait out the reorder window after they are committed: scrape until the series settle.
         String first = client.get("/metrics");
+        long settled = 0;
+        for (int same = 0; same < 3; ) {
+            Thread.sleep(1000);
+            first = client.get("/metrics");
+            long count = first.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).count();
+            same = count == settled ? same + 1 : 0;
+            settled = count;
+        }
         long series = first.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).count();
         long gateSeries = first.lines().filter(line -> line.startsWith("flowmeter_gate_waiting_items{")).count();
         long heapBefore = Jvm.heapAfterFullGc(server.pid());
@@ -246,11 +261,17 @@ public final class BenchRun {
                 + " after 100 scrapes", "target < 200 ms, no heap growth");
     }
 
-    /** Seconds from {@code startNanos} until the group has committed every event, polled every 250 ms. */
-    private static double timeToProcess(String bootstrap, String group, long events, ChildProcess process,
+    /**
+     * How long the group took to commit every event, polled every 250 ms: from {@code startNanos} (launch, or the
+     * broker answering), and from its first commit, which leaves out starting up (opening stores, creating changelog
+     * topics, joining the group) and so gives the steady processing rate.
+     */
+    private static Timing timeToProcess(String bootstrap, String group, long events, ChildProcess process,
             long startNanos) throws IOException, InterruptedException, ExecutionException, TimeoutException {
         try (Offsets offsets = new Offsets(bootstrap)) {
             long lastReport = System.nanoTime();
+            long firstCommitNanos = 0;
+            long firstCommitted = 0;
             while (true) {
                 process.requireAlive();
                 long committed;
@@ -259,8 +280,14 @@ public final class BenchRun {
                 } catch (ExecutionException | TimeoutException e) {
                     committed = 0;
                 }
+                long now = System.nanoTime();
+                if (committed > 0 && firstCommitNanos == 0) {
+                    firstCommitNanos = now;
+                    firstCommitted = committed;
+                }
                 if (committed >= events) {
-                    return (System.nanoTime() - startNanos) / 1e9;
+                    return new Timing((now - startNanos) / 1e9,
+                            (events - firstCommitted) / ((now - firstCommitNanos) / 1e9));
                 }
                 if (System.nanoTime() - lastReport > Duration.ofSeconds(15).toNanos()) {
                     say("  " + process.name() + ": " + committed + " of " + events + " committed");
@@ -269,6 +296,10 @@ public final class BenchRun {
                 Thread.sleep(250);
             }
         }
+    }
+
+    /** Seconds from the start to the last commit, and events per second from the first commit to the last. */
+    private record Timing(double seconds, double steadyRate) {
     }
 
     /** When the server's embedded broker first answered: the Streams app cannot start before it. */
@@ -335,6 +366,9 @@ public final class BenchRun {
         env.put("FLOWMETER_KAFKA_PORT", String.valueOf(options.kafkaPort));
         env.put("FLOWMETER_KAFKA_CONTROLLER_PORT", String.valueOf(options.controllerPort));
         env.put("FLOWMETER_STREAM_THREADS", String.valueOf(options.streamThreads));
+        if (options.stateMemory != null) {
+            env.put("FLOWMETER_STATE_MEMORY_BYTES", options.stateMemory);
+        }
         return env;
     }
 
@@ -396,8 +430,8 @@ public final class BenchRun {
 
     /** The command line of {@code bench/run}. */
     private record Options(Path root, Path benchJar, Path out, int seconds, int probes, int freshnessRate,
-            int services, int eventsPerService, boolean topology, boolean jfr, String heap, int streamThreads,
-            int httpPort, int kafkaPort, int controllerPort) {
+            int services, int eventsPerService, boolean ingest, boolean topology, boolean jfr, String heap,
+            int streamThreads, String stateMemory, int httpPort, int kafkaPort, int controllerPort) {
 
         static Options parse(String[] args) throws IOException {
             Map<String, String> given = new HashMap<>();
@@ -406,7 +440,7 @@ public final class BenchRun {
                 if (!arg.startsWith("--")) {
                     throw new IllegalArgumentException("unexpected argument '" + arg + "'");
                 }
-                if (arg.equals("--no-topology") || arg.equals("--jfr")) {
+                if (arg.equals("--no-topology") || arg.equals("--no-ingest") || arg.equals("--jfr")) {
                     given.put(arg.substring(2), "true");
                 } else if (i + 1 < args.length) {
                     given.put(arg.substring(2), args[++i]);
@@ -429,9 +463,10 @@ public final class BenchRun {
                     Integer.parseInt(given.getOrDefault("freshness-rate", "1000")),
                     Integer.parseInt(given.getOrDefault("services", "1000")),
                     Integer.parseInt(given.getOrDefault("events-per-service", "5000")),
-                    !given.containsKey("no-topology"), given.containsKey("jfr"),
+                    !given.containsKey("no-ingest"), !given.containsKey("no-topology"), given.containsKey("jfr"),
                     given.getOrDefault("heap", "1g"),
-                    Integer.parseInt(given.getOrDefault("stream-threads", "1")), http, kafka, controller);
+                    Integer.parseInt(given.getOrDefault("stream-threads", "1")), given.get("state-memory-bytes"),
+                    http, kafka, controller);
         }
 
         private static void requireFree(int port) throws IOException {
