@@ -265,6 +265,8 @@ class KafkaEventPublisherTest {
                 "acks", "all",
                 "enable.idempotence", true,
                 "linger.ms", 5,
+                "batch.size", 262_144,
+                "compression.type", "lz4",
                 "delivery.timeout.ms", 10_000,
                 "request.timeout.ms", 5_000,
                 "max.block.ms", 1_000L));
