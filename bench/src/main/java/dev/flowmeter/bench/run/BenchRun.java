@@ -1,5 +1,6 @@
 package dev.flowmeter.bench.run;
 
+import dev.flowmeter.events.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,6 +21,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * The driver behind {@code bench/run}: every measurement of the performance issue, each beside its reference in the
@@ -170,7 +174,7 @@ public final class BenchRun {
             say("pre-loading " + options.services + " services x " + options.eventsPerService + " events");
             try (ChildProcess preload = ChildProcess.start("preload", List.of(ChildProcess.java(), "-Xmx1g", "-cp",
                     options.benchJar.toString(), "dev.flowmeter.bench.org.Preload", "--bootstrap", bootstrap,
-                    "--topic", dev.flowmeter.events.Topics.EVENTS.name(), "--services",
+                    "--topic", Topics.EVENTS.name(), "--services",
                     String.valueOf(options.services), "--events-per-service", String.valueOf(options.eventsPerService),
                     "--seed", "1", "--end", ZonedDateTime.now().withSecond(0).withNano(0).toInstant().toString()),
                     Map.of(), work.resolve("preload.log"))) {
@@ -318,10 +322,8 @@ public final class BenchRun {
     }
 
     private static void createEventsTopic(String bootstrap) throws InterruptedException, ExecutionException {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            org.apache.kafka.clients.admin.NewTopic topic = new org.apache.kafka.clients.admin.NewTopic(
-                    dev.flowmeter.events.Topics.EVENTS.name(), 6, (short) 1);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            NewTopic topic = new NewTopic(Topics.EVENTS.name(), 6, (short) 1);
             topic.configs(Map.of("retention.ms", "-1", "min.insync.replicas", "1"));
             admin.createTopics(List.of(topic)).all().get();
         }

@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,7 +42,7 @@ final class ProducerReference {
             Path bench, Path workDir) throws IOException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, partitions, (short) 1))).all().get();
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create " + TOPIC + ": " + e.getCause(), e);
         }
         Path payloads = workDir.resolve("producer-payloads.txt");
@@ -56,7 +58,7 @@ final class ProducerReference {
         });
         try (ChildProcess producer = ChildProcess.start("ProducerPerformance", command, Map.of(),
                 workDir.resolve("producer-performance.log"))) {
-            int exit = producer.await(java.time.Duration.ofMinutes(10));
+            int exit = producer.await(Duration.ofMinutes(10));
             String output = producer.output();
             Matcher last = null;
             Matcher matcher = SUMMARY.matcher(output);
