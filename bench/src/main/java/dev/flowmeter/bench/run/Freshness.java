@@ -58,14 +58,12 @@ final class Freshness {
         AtomicLong sent = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        long[] counter = {0};
-        String[] last = new String[10];
+        ScriptEvents background = new ScriptEvents("fresh-" + tag, "bench/fresh-", day, 7);
         int perTick = Math.max(1, eventsPerSecond / 100);
         long loadStart = System.nanoTime();
         load.scheduleAtFixedRate(() -> {
             for (int i = 0; i < perTick; i++) {
-                long n = ++counter[0];
-                String json = backgroundEvent(tag, n, day, last);
+                String json = background.next();
                 sent.incrementAndGet();
                 http.client().sendAsync(HttpRequest.newBuilder(http.base().resolve("/api/v1/events"))
                         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
@@ -123,21 +121,5 @@ final class Freshness {
         Collections.sort(metrics);
         Collections.sort(api);
         return new Result(metrics, api, sent.get(), failed.get(), sent.get() / seconds);
-    }
-
-    /** The same commits-and-deployments mix as {@code post-events.lua}, for ten services of its own. */
-    private static String backgroundEvent(String tag, long n, String day, String[] last) {
-        int s = (int) (n % 10);
-        String service = "bench/fresh-" + s;
-        String id = "fresh-" + tag + "-" + n;
-        if (n % 20 == 0 && last[s] != null) {
-            return "{\"id\":\"" + id + "\",\"type\":\"deployment\",\"time\":\"" + day + "T10:00:00Z\",\"service\":\""
-                    + service + "\",\"environment\":\"production\",\"sha\":\"" + last[s] + "\",\"status\":\"success\"}";
-        }
-        String sha = String.format("%08x%08x%024x", 7, tag.length(), n);
-        String parents = last[s] == null ? "" : "\"" + last[s] + "\"";
-        last[s] = sha;
-        return "{\"id\":\"" + id + "\",\"type\":\"commit\",\"time\":\"" + day + "T09:00:00Z\",\"service\":\""
-                + service + "\",\"sha\":\"" + sha + "\",\"parents\":[" + parents + "]}";
     }
 }

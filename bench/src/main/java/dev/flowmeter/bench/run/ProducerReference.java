@@ -82,22 +82,9 @@ final class ProducerReference {
     static double writePayloads(Path file) throws IOException {
         long bytes = 0;
         StringBuilder lines = new StringBuilder();
-        String last = null;
+        ScriptEvents script = new ScriptEvents("reference", "bench/service-", "2026-05-01", 1);
         for (int n = 1; n <= PAYLOADS; n++) {
-            String json;
-            String id = "reference-" + n;
-            if (n % 20 == 0 && last != null) {
-                json = "{\"id\":\"" + id + "\",\"type\":\"deployment\",\"time\":\"2026-05-01T10:00:00Z\","
-                        + "\"service\":\"bench/service-" + n % 10 + "\",\"environment\":\"production\","
-                        + "\"sha\":\"" + last + "\",\"status\":\"success\"}";
-            } else {
-                String sha = String.format("%08x%08x%024x", 1, 9, n);
-                json = "{\"id\":\"" + id + "\",\"type\":\"commit\",\"time\":\"2026-05-01T09:00:00Z\","
-                        + "\"service\":\"bench/service-" + n % 10 + "\",\"sha\":\"" + sha + "\",\"parents\":["
-                        + (last == null ? "" : "\"" + last + "\"") + "]}";
-                last = sha;
-            }
-            DeliveryEvent event = EventJson.parse(EventJson.MAPPER.readTree(json));
+            DeliveryEvent event = EventJson.parse(EventJson.MAPPER.readTree(script.next()));
             String value = new String(Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event),
                     StandardCharsets.UTF_8);
             if (value.indexOf('\n') >= 0) {

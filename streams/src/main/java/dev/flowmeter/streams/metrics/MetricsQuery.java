@@ -191,7 +191,7 @@ public final class MetricsQuery {
             long sequence = changes.sequence();
             try {
                 if (cached == null || cachedGeneration != generation) {
-                    cached = new TreeMap<>(computeAll());
+                    cached = computeAll();
                 } else {
                     ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
                     DoraQuery ledger = new DoraQuery(stores, clock, dora);
@@ -215,7 +215,7 @@ public final class MetricsQuery {
         }
     }
 
-    /** Every history is read once, with one scan per store, instead of a prefix scan per service. */
+    /** Every history is read once, with one scan per store, instead of a prefix scan per service; a fresh map. */
     private Map<String, ServiceSeries> computeAll() {
         Map<String, History> histories = new DoraQuery(stores, clock, dora).histories(service -> true);
         ValueStreamQuery query = new ValueStreamQuery(stores, clock, dora);
