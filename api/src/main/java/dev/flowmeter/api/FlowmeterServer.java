@@ -1,7 +1,6 @@
 package dev.flowmeter.api;
 
 import dev.flowmeter.api.broker.EmbeddedKafka;
-import dev.flowmeter.api.health.HangingTransactions;
 import dev.flowmeter.api.health.KafkaReachability;
 import dev.flowmeter.api.health.StreamsHealth;
 import dev.flowmeter.api.metrics.IngestMetrics;
@@ -170,12 +169,6 @@ public final class FlowmeterServer implements AutoCloseable {
             started.add(() -> streams.close(CloseOptions.groupMembershipOperation(
                     CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
             streams.start();
-
-            // A transaction the coordinator forgot (seen after the process and its broker were killed together)
-            // would hold a restore back for good: abort such ones while Streams is not running.
-            started.add(new HangingTransactions(client, config.applicationId(),
-                    Topics.ALL.stream().map(Topic::name).toList(), clock,
-                    () -> streams.state() == KafkaStreams.State.RUNNING));
 
             KafkaReachability kafka = new KafkaReachability(client, READINESS_INTERVAL,
                     Duration.ofMillis(Math.min(config.kafkaTimeout().toMillis(), 2_000)));
