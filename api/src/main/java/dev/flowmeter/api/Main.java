@@ -1,37 +1,69 @@
 package dev.flowmeter.api;
 
 import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** Starts Flowmeter from environment variables and stops it cleanly on SIGTERM or Ctrl-C. */
-public final class Main {
+/**
+ * The command line. Without a command it starts Flowmeter from environment variables and stops it cleanly on SIGTERM
+ * or Ctrl-C; {@code --demo} also fills it with the demo organisation. The commands {@code demo} and
+ * {@code import-git} send events to a running server instead.
+ */
+@Command(name = "flowmeter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Value-stream metrics for software delivery. Without a command: run the server, configured by "
+                + "FLOWMETER_* environment variables (README, Configuration).",
+        subcommands = {})
+public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** Exit status when Kafka Streams stopped for good (EX_SOFTWARE). */
     static final int EXIT_STREAMS_FAILED = 70;
 
-    private Main() {
-    }
+    @Option(names = "--demo", description = "Fill the server with the simulated demo organisation (90 days of "
+            + "history, then about one event a second); its services are named demo-*. Same as FLOWMETER_DEMO=true.")
+    boolean demo;
 
     public static void main(String[] args) {
+        int status = new CommandLine(new Main()).execute(args);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, String> env = new HashMap<>(System.getenv());
         FlowmeterConfig config;
         try {
-            config = FlowmeterConfig.fromEnv(System.getenv());
+            config = FlowmeterConfig.fromEnv(env);
         } catch (IllegalArgumentException e) {
             LOG.error("Configuration error: {}", e.getMessage());
-            System.exit(2);
-            return;
+            return 2;
         }
         FlowmeterServer server;
         try {
             server = FlowmeterServer.start(config, Clock.systemUTC(), Main::exitOnFatal);
         } catch (IllegalStateException e) {
             LOG.error("Cannot start: {}", e.getMessage());
-            System.exit(1);
-            return;
+            return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flowmeter-shutdown"));
+        return 0;
+    }
+
+    /** The version of the jar, from its manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"flowmeter " + (version == null ? "(development build)" : version)};
+        }
     }
 
     /**
