@@ -1,9 +1,20 @@
 package dev.flowmeter.api;
 
+import dev.flowmeter.api.cli.EventsClient;
+import dev.flowmeter.api.demo.DemoCommand;
+import dev.flowmeter.api.demo.DemoFeeder;
+import dev.flowmeter.api.demo.DemoOrganisation;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -18,12 +29,14 @@ import picocli.CommandLine.Option;
 @Command(name = "flowmeter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Value-stream metrics for software delivery. Without a command: run the server, configured by "
                 + "FLOWMETER_* environment variables (README, Configuration).",
-        subcommands = {})
+        subcommands = {DemoCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     /** Exit status when Kafka Streams stopped for good (EX_SOFTWARE). */
     static final int EXIT_STREAMS_FAILED = 70;
+    /** FLOWMETER_DEMO=true: the same as {@code --demo} (for the docker-compose stack). */
+    static final String DEMO = "FLOWMETER_DEMO";
 
     @Option(names = "--demo", description = "Fill the server with the simulated demo organisation (90 days of "
             + "history, then about one event a second); its services are named demo-*. Same as FLOWMETER_DEMO=true.")
@@ -39,6 +52,15 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, String> env = new HashMap<>(System.getenv());
+        boolean withDemo = demo || Boolean.parseBoolean(env.getOrDefault(DEMO, "false").trim());
+        if (withDemo) {
+            try {
+                demoDefaults(env);
+            } catch (IOException e) {
+                LOG.error("Cannot write the demo's teams file: {}", e.getMessage());
+                return 1;
+            }
+        }
         FlowmeterConfig config;
         try {
             config = FlowmeterConfig.fromEnv(env);
@@ -53,8 +75,51 @@ public final class Main implements Callable<Integer> {
             LOG.error("Cannot start: {}", e.getMessage());
             return 1;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "flowmeter-shutdown"));
+        AtomicBoolean running = new AtomicBoolean(true);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            running.set(false);
+            server.close();
+        }, "flowmeter-shutdown"));
+        if (withDemo) {
+            startDemo(server, config, running);
+        }
         return 0;
+    }
+
+    /**
+     * The demo's teams and gate limits, unless the environment sets its own: a teams file in the data directory and
+     * {@link DemoOrganisation#GATE_LIMITS}.
+     */
+    private static void demoDefaults(Map<String, String> env) throws IOException {
+        if (!env.containsKey(FlowmeterConfig.TEAMS)) {
+            Path dataDir = Path.of(env.getOrDefault("FLOWMETER_DATA_DIR", FlowmeterConfig.DEFAULT_DATA_DIR));
+            Files.createDirectories(dataDir);
+            Path teams = dataDir.resolve("demo-teams.conf");
+            Files.writeString(teams, DemoOrganisation.teamsFile(), StandardCharsets.UTF_8);
+            env.put(FlowmeterConfig.TEAMS, teams.toString());
+        }
+        env.putIfAbsent(FlowmeterConfig.GATE_LIMITS, DemoOrganisation.GATE_LIMITS);
+    }
+
+    /** Feeds the demo organisation to this very server over HTTP, on a thread of its own. */
+    private static void startDemo(FlowmeterServer server, FlowmeterConfig config, AtomicBoolean running) {
+        URI self = URI.create("http://127.0.0.1:" + server.httpPort());
+        Optional<String> token = config.ingestToken().map(secret -> new String(secret.bytes(), StandardCharsets.UTF_8));
+        DemoFeeder feeder = new DemoFeeder(new EventsClient(self, token), Clock.systemUTC());
+        Thread thread = new Thread(() -> {
+            try {
+                DemoOrganisation organisation = feeder.sendHistory(DemoFeeder.DEFAULT_SEED);
+                LOG.info("Demo organisation sent: 90 days of {} services (demo-*); dashboards and {}/api/v1/dora "
+                        + "show it now", DemoOrganisation.TEAMS.size() * 5, self);
+                feeder.live(organisation, running::get);
+            } catch (EventsClient.SendException e) {
+                LOG.error("The demo stopped: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "flowmeter-demo");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** The version of the jar, from its manifest. */
