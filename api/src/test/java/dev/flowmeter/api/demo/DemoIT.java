@@ -62,7 +62,7 @@ class DemoIT {
             // 2, the rollback of release 3 and its re-release: 6 successful, 2 failed (release 2 by its incident,
             // release 3 by the rollback). Release n ships the changes merged (16:30, a working day after opening at
             // 10:00) by the Monday before its cut: 111 commits per service with the hotfix, whose median is 394 h
-            // (worked out in docs/demo.md: the changes opened on days 24 to 51 go out with release 2).
+            // (worked out in docs/demo.md: the branch commits opened 16 days before a release).
             for (String team : List.of("payments", "billing")) {
                 JsonNode dora = awaitDora(server, team, 5 * 6);
                 assertThat(dora.at("/leadTime/samples").asInt()).as(team).isEqualTo(5 * 111);
