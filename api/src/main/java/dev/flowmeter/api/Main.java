@@ -103,6 +103,13 @@ public final class Main implements Callable<Integer> {
 
     /** Feeds the demo organisation to this very server over HTTP, on a thread of its own. */
     private static void startDemo(FlowmeterServer server, FlowmeterConfig config, AtomicBoolean running) {
+        if (config.http().tls().isPresent()) {
+            // Its own certificate is rarely one this JVM trusts for 127.0.0.1: feed it from outside instead.
+            LOG.error("--demo sends over plain HTTP and this server serves HTTPS (FLOWMETER_TLS_KEYSTORE): run "
+                    + "'java -jar flowmeter.jar demo --server https://<host>:{}' from a machine that trusts its "
+                    + "certificate instead", server.httpPort());
+            return;
+        }
         URI self = URI.create("http://127.0.0.1:" + server.httpPort());
         Optional<String> token = config.ingestToken().map(secret -> new String(secret.bytes(), StandardCharsets.UTF_8));
         DemoFeeder feeder = new DemoFeeder(new EventsClient(self, token), Clock.systemUTC());
