@@ -22,7 +22,8 @@ public final class EventsClient {
 
     /** Events per request: well under the server's default limit of 1,000, and a body of a few hundred KB. */
     public static final int BATCH_SIZE = 500;
-    private static final int MAX_ATTEMPTS = 30;
+    /** About a minute of retries (pauses of 0.25 s doubling to 10 s) before giving up on a server. */
+    private static final int MAX_ATTEMPTS = 12;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI events;
