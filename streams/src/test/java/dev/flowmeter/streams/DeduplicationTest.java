@@ -2,6 +2,7 @@ package dev.flowmeter.streams;
 
 import static dev.flowmeter.streams.TopologyFixture.sha;
 import static dev.flowmeter.streams.metrics.Metric.DEPLOYMENTS;
+import static dev.flowmeter.streams.metrics.Metric.DEPLOYMENT_COMMITS;
 import static dev.flowmeter.streams.metrics.Metric.EVENTS;
 import static dev.flowmeter.streams.metrics.Metric.EVENTS_DUPLICATE;
 import static dev.flowmeter.streams.metrics.Metric.EVENTS_REJECTED;
@@ -66,11 +67,32 @@ class DeduplicationTest {
         assertThat(fixture.metrics().scalar(DEPLOYMENTS, S, "production", "success")).contains(1.0);
         assertThat(fixture.driver().getKeyValueStore(Deduplication.STORE).approximateNumEntries()).isEqualTo(1);
 
-        // Seven days after it was first seen (and a purge later) the id is gone and counts as new.
+        // Seven days after it was first seen (and a purge later) the id is gone and the event counts as new; the
+        // deployment itself is still in the DORA ledger, which recognises it and leaves it counted once.
         fixture.advanceWallClock(Duration.ofDays(1).plusMinutes(10));
         assertThat(fixture.driver().getKeyValueStore(Deduplication.STORE).get(S + "|" + deployment.id())).isNull();
         fixture.send(deployment);
-        assertThat(fixture.metrics().scalar(DEPLOYMENTS, S, "production", "success")).contains(2.0);
+        assertThat(fixture.metrics().scalar(EVENTS, "deployment")).contains(2.0);
+        assertThat(fixture.metrics().scalar(DEPLOYMENTS, S, "production", "success")).contains(1.0);
+    }
+
+    @Test
+    void shouldCountADeploymentOnceWhenItIsRedeliveredAfterTheRetention() {
+        // A backfill run again weeks later: the same commit and deployment events, ids and all.
+        CommitRecorded commit = fixture.commit(sha('a'), "2026-05-01T10:00:00Z");
+        DeploymentFinished deployment = fixture.deployed("production", sha('a'), "2026-05-01T11:00:00Z");
+        fixture.send(commit);
+        fixture.send(deployment);
+        fixture.advanceWallClock(Duration.ofDays(30));
+        fixture.send(commit);
+        fixture.send(deployment);
+
+        assertThat(fixture.metrics().scalar(DEPLOYMENTS, S, "production", "success")).contains(1.0);
+        assertThat(fixture.metrics().histogram(DEPLOYMENT_COMMITS, S, "production").orElseThrow().count())
+                .isEqualTo(1);
+        assertThat(fixture.metrics().histogram(LEAD_TIME, S, "production").orElseThrow().count()).isEqualTo(1);
+        assertThat(fixture.metrics().histogram(LEAD_TIME, S, "production").orElseThrow().sum()).isEqualTo(3_600.0);
+        assertThat(fixture.metrics().scalar(EVENTS_DUPLICATE)).isEmpty();
     }
 
     @Test

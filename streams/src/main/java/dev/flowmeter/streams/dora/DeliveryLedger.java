@@ -78,6 +78,15 @@ public final class DeliveryLedger {
                 new ExpiryIndex(context.getStateStore(EXPIRY_STORE)));
     }
 
+    /**
+     * Whether this very deployment (service, environment, time and id) is recorded already: a redelivery that came
+     * after the deduplication retention, from a re-run backfill say, which must not count it again.
+     */
+    public boolean isRecorded(DeploymentFinished deployment) {
+        return deployments.get(deploymentKey(deployment.service(), deployment.environment(),
+                deployment.time().toEpochMilli(), deployment.id())) != null;
+    }
+
     /** Records a finished deployment and the number of commits it shipped for the first time. */
     public void deployed(DeploymentFinished deployment, int commits) {
         long time = deployment.time().toEpochMilli();

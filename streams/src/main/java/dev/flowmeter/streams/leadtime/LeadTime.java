@@ -131,6 +131,9 @@ public final class LeadTime {
         }
 
         private void deployed(DeploymentFinished deployment) {
+            if (ledger.isRecorded(deployment)) {
+                return; // a redelivery older than the deduplication retention: counted once already
+            }
             String service = deployment.service();
             String environment = deployment.environment();
             aggregates.increment(Metric.DEPLOYMENTS, service, environment, deployment.status().wireName());
