@@ -4,6 +4,7 @@ import dev.flowmeter.api.cli.EventsClient;
 import dev.flowmeter.api.demo.DemoCommand;
 import dev.flowmeter.api.demo.DemoFeeder;
 import dev.flowmeter.api.demo.DemoOrganisation;
+import dev.flowmeter.api.gitimport.ImportGitCommand;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
 @Command(name = "flowmeter", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Value-stream metrics for software delivery. Without a command: run the server, configured by "
                 + "FLOWMETER_* environment variables (README, Configuration).",
-        subcommands = {DemoCommand.class})
+        subcommands = {DemoCommand.class, ImportGitCommand.class})
 public final class Main implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
