@@ -22,11 +22,12 @@ import picocli.CommandLine.Spec;
  * refusal by the server, or a repository that cannot be read, with status 1.
  */
 @Command(name = "import-git", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Backfill a service from a local git repository: each commit becomes a commit event (at its"
-                + " committer date) and each tag matching --deploy-tags a successful deployment (at the tag's date),"
-                + " sent to a running Flowmeter's POST /api/v1/events, parents before children and in date order.",
-                "Ids come from the repository, so running it again adds nothing. The ingest token comes from"
-                        + " FLOWMETER_INGEST_TOKEN or --token-file. See docs/sources/git.md."},
+        description = {"Backfill a service from a local git repository's commits and deploy tags.",
+                "Each commit becomes a commit event at its committer date, and each tag matching --deploy-tags a"
+                        + " successful deployment at the tag's date, sent to a running Flowmeter's POST /api/v1/events"
+                        + " with parents before children and in date order. Ids come from the repository, so running"
+                        + " it again adds nothing. The ingest token comes from FLOWMETER_INGEST_TOKEN or"
+                        + " --token-file."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:imported", "1:the server refused the events or stayed unreachable, or the repository"
                 + " could not be read", "2:a bad option"})

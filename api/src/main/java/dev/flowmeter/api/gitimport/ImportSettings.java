@@ -102,7 +102,11 @@ record ImportSettings(Path repo, String service, String deployTagsGlob, PathMatc
         try {
             return FileSystems.getDefault().getPathMatcher("glob:" + glob);
         } catch (PatternSyntaxException e) {
-            throw new OptionException("--deploy-tags", "'" + glob + "' is not a valid glob: " + e.getDescription()
+            String description = e.getDescription();
+            if (description.chars().filter(c -> c == '\'').count() % 2 == 1) {
+                description += "'"; // the JDK says "Missing '}" and "Missing ']"
+            }
+            throw new OptionException("--deploy-tags", "'" + glob + "' is not a valid glob: " + description
                     + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) : ""));
         } catch (IllegalArgumentException e) {
             throw new OptionException("--deploy-tags", "'" + glob + "' is not a valid glob: " + e.getMessage());

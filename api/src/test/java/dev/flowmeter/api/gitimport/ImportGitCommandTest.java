@@ -75,10 +75,14 @@ class ImportGitCommandTest {
 
     @Test
     void shouldExitTwoWhenTheGlobIsBad() {
-        Result result = run(Map.of(), "--repo", repo().toString(), "--service", "shop", "--deploy-tags", "v[");
+        Path repo = repo();
 
-        assertThat(result.err()).startsWith("import-git: --deploy-tags: 'v[' is not a valid glob: ");
-        assertUsage(result, result.err().lines().findFirst().orElseThrow());
+        assertUsage(run(Map.of(), "--repo", repo.toString(), "--service", "shop", "--deploy-tags", "v["),
+                "import-git: --deploy-tags: 'v[' is not a valid glob: Missing ']' at character 2");
+        assertUsage(run(Map.of(), "--repo", repo.toString(), "--service", "shop", "--deploy-tags", "{v*,release"),
+                "import-git: --deploy-tags: '{v*,release' is not a valid glob: Missing '}' at character 11");
+        assertUsage(run(Map.of(), "--repo", repo.toString(), "--service", "shop", "--deploy-tags", ""),
+                "import-git: --deploy-tags: must not be empty (the default is v*)");
     }
 
     @Test
