@@ -61,21 +61,7 @@ class ImportGitIT {
     void shouldShipTheHandComputedCommitsWithTheirLeadTimesAndAddNothingWhenImportedAgain() {
         String service = "shop/checkout";
         ReleaseHistory h = history;
-        // v1.0, lightweight on c2, so at c2's committer date 09:00+02:00 = 07:00Z: ships c1 (06:00, 1 h) and c2
-        // (07:00, 0). v1.1, tagged 13:00Z on the merge m: ships c3 (10:30, 2 h 30), f1 (10:00, 3 h), f2 (11:00,
-        // 2 h) and m (12:00, 1 h): everything behind the merge not shipped yet. build-42 is ignored, so v2.0
-        // (23:30+05:30 = 18:00Z) on c5 ships c4 (14:00, 4 h) and c5 (16:00, 2 h).
-        ArrayNode expected = EventJson.MAPPER.createArrayNode();
-        expected.add(ReleaseHistory.shipped(ReleaseHistory.shipped(
-                ReleaseHistory.deployment("git-tag:shop/checkout:v2.0", "2026-05-01T18:00:00Z", h.c5, 2),
-                h.c4, "2026-05-01T14:00:00Z", 14_400), h.c5, "2026-05-01T16:00:00Z", 7_200));
-        expected.add(ReleaseHistory.shipped(ReleaseHistory.shipped(ReleaseHistory.shipped(ReleaseHistory.shipped(
-                ReleaseHistory.deployment("git-tag:shop/checkout:v1.1", "2026-05-01T13:00:00Z", h.m, 4),
-                h.f1, "2026-05-01T10:00:00Z", 10_800), h.c3, "2026-05-01T10:30:00Z", 9_000),
-                h.f2, "2026-05-01T11:00:00Z", 7_200), h.m, "2026-05-01T12:00:00Z", 3_600));
-        expected.add(ReleaseHistory.shipped(ReleaseHistory.shipped(
-                ReleaseHistory.deployment("git-tag:shop/checkout:v1.0", "2026-05-01T07:00:00Z", h.c2, 2),
-                h.c1, "2026-05-01T06:00:00Z", 3_600), h.c2, "2026-05-01T07:00:00Z", 0));
+        ArrayNode expected = h.deploymentsOfAFullImport(service);
 
         Run first = importGit("--repo", h.dir.toString(), "--service", service, "--server", server.baseUrl());
 
@@ -134,7 +120,7 @@ class ImportGitIT {
                 .untilAsserted(() -> assertThat(ReleaseHistory.project(deployments(service))).isEqualTo(expected));
     }
 
-    private record Run(int status, String out, String err) {
+    record Run(int status, String out, String err) {
     }
 
     /** The command line exactly as {@code java -jar flowmeter.jar import-git ...} parses it, in this JVM. */

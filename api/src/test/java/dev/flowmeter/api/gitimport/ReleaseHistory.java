@@ -51,6 +51,27 @@ final class ReleaseHistory {
         }
     }
 
+    /**
+     * The deployments answer (projected, newest first) once the whole repository is imported as {@code service},
+     * worked out by hand. v1.0 is lightweight on c2, so at c2's committer date 09:00+02:00 = 07:00Z: it ships c1
+     * (06:00, 1 h) and c2 (07:00, 0). v1.1, tagged 13:00Z on the merge m, ships what is behind the merge and not
+     * shipped yet: f1 (10:00, 3 h), c3 (10:30, 2 h 30), f2 (11:00, 2 h) and m (12:00, 1 h). build-42 is not a
+     * deploy tag, so v2.0 (23:30+05:30 = 18:00Z) on c5 ships c4 (14:00, 4 h) and c5 (16:00, 2 h). The answer
+     * lists each deployment's commits by commit time.
+     */
+    ArrayNode deploymentsOfAFullImport(String service) {
+        ArrayNode expected = EventJson.MAPPER.createArrayNode();
+        expected.add(shipped(shipped(deployment("git-tag:" + service + ":v2.0", "2026-05-01T18:00:00Z", c5, 2),
+                c4, "2026-05-01T14:00:00Z", 14_400), c5, "2026-05-01T16:00:00Z", 7_200));
+        expected.add(shipped(shipped(shipped(shipped(
+                deployment("git-tag:" + service + ":v1.1", "2026-05-01T13:00:00Z", m, 4),
+                f1, "2026-05-01T10:00:00Z", 10_800), c3, "2026-05-01T10:30:00Z", 9_000),
+                f2, "2026-05-01T11:00:00Z", 7_200), m, "2026-05-01T12:00:00Z", 3_600));
+        expected.add(shipped(shipped(deployment("git-tag:" + service + ":v1.0", "2026-05-01T07:00:00Z", c2, 2),
+                c1, "2026-05-01T06:00:00Z", 3_600), c2, "2026-05-01T07:00:00Z", 0));
+        return expected;
+    }
+
     /** One deployment of the expected answer; add its shipped commits with {@link #shipped}. */
     static ObjectNode deployment(String id, String time, ObjectId sha, int batchSize) {
         ObjectNode node = EventJson.MAPPER.createObjectNode();
