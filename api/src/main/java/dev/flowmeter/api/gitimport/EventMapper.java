@@ -15,7 +15,8 @@ import java.util.Map;
 /**
  * Turns what {@link GitHistory} reads into events of the events API. Ids are derived from the repository alone, so a
  * second import sends the same ids and the server drops them as redeliveries: {@code git:<service>:<sha>} for a
- * commit and {@code git-tag:<service>:<tag>} for a deployment.
+ * commit and {@code git-tag:<service>:<environment>:<tag>} for a deployment (the environment in it, so importing the
+ * same tags once per environment they went to makes one deployment for each).
  */
 final class EventMapper {
 
@@ -62,7 +63,8 @@ final class EventMapper {
      * the deployment ships from the history, as for any deployment without a list.
      */
     Map<String, Object> deployment(GitTag tag) {
-        Map<String, Object> event = common(id("git-tag", service, tag.name()), "deployment", tag.time());
+        Map<String, Object> event = common(id("git-tag", service, environment + ":" + tag.name()), "deployment",
+                tag.time());
         event.put("environment", environment);
         event.put("sha", tag.sha());
         event.put("status", "success");

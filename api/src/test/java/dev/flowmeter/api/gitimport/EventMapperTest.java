@@ -59,7 +59,7 @@ class EventMapperTest {
         Map<String, Object> event = mapper.deployment(tag);
 
         Map<String, Object> expected = new LinkedHashMap<>();
-        expected.put("id", "git-tag:shop/checkout:v1.2.0");
+        expected.put("id", "git-tag:shop/checkout:production:v1.2.0");
         expected.put("type", "deployment");
         expected.put("time", "2026-05-01T13:00:00Z");
         expected.put("service", "shop/checkout");
@@ -67,9 +67,18 @@ class EventMapperTest {
         expected.put("sha", SHA);
         expected.put("status", "success");
         assertThat(event).isEqualTo(expected);
-        assertThat(parse(event)).isEqualTo(new DeploymentFinished("git-tag:shop/checkout:v1.2.0",
+        assertThat(parse(event)).isEqualTo(new DeploymentFinished("git-tag:shop/checkout:production:v1.2.0",
                 Instant.parse("2026-05-01T13:00:00Z"), "shop/checkout", "production", SHA, DeploymentStatus.SUCCESS,
                 List.of()));
+    }
+
+    @Test
+    void shouldGiveTheSameTagADistinctDeploymentIdInEachEnvironment() {
+        GitTag tag = new GitTag("v1.2.0", SHA, OffsetDateTime.parse("2026-05-01T13:00:00Z"), false);
+
+        assertThat(new EventMapper("shop/checkout", "staging").deployment(tag))
+                .containsEntry("id", "git-tag:shop/checkout:staging:v1.2.0").containsEntry("environment", "staging");
+        assertThat(mapper.deployment(tag)).containsEntry("id", "git-tag:shop/checkout:production:v1.2.0");
     }
 
     @Test

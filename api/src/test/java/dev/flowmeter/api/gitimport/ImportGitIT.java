@@ -102,10 +102,10 @@ class ImportGitIT {
         // has not seen, without a lead time, and stops there. v2.0 ships c4 and c5 as before.
         ArrayNode expected = EventJson.MAPPER.createArrayNode();
         expected.add(ReleaseHistory.shipped(ReleaseHistory.shipped(
-                ReleaseHistory.deployment("git-tag:shop/since:v2.0", "2026-05-01T18:00:00Z", h.c5, 2),
+                ReleaseHistory.deployment("git-tag:shop/since:production:v2.0", "2026-05-01T18:00:00Z", h.c5, 2),
                 h.c4, "2026-05-01T14:00:00Z", 14_400), h.c5, "2026-05-01T16:00:00Z", 7_200));
         expected.add(ReleaseHistory.shipped(ReleaseHistory.shipped(ReleaseHistory.shipped(ReleaseHistory.shipped(
-                ReleaseHistory.deployment("git-tag:shop/since:v1.1", "2026-05-01T13:00:00Z", h.m, 5),
+                ReleaseHistory.deployment("git-tag:shop/since:production:v1.1", "2026-05-01T13:00:00Z", h.m, 5),
                 h.f1, "2026-05-01T10:00:00Z", 10_800), h.c3, "2026-05-01T10:30:00Z", 9_000),
                 h.f2, "2026-05-01T11:00:00Z", 7_200), h.m, "2026-05-01T12:00:00Z", 3_600));
 

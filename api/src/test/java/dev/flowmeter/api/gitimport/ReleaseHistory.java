@@ -60,14 +60,14 @@ final class ReleaseHistory {
      * lists each deployment's commits by commit time.
      */
     ArrayNode deploymentsOfAFullImport(String service) {
+        String id = "git-tag:" + service + ":production:";
         ArrayNode expected = EventJson.MAPPER.createArrayNode();
-        expected.add(shipped(shipped(deployment("git-tag:" + service + ":v2.0", "2026-05-01T18:00:00Z", c5, 2),
+        expected.add(shipped(shipped(deployment(id + "v2.0", "2026-05-01T18:00:00Z", c5, 2),
                 c4, "2026-05-01T14:00:00Z", 14_400), c5, "2026-05-01T16:00:00Z", 7_200));
-        expected.add(shipped(shipped(shipped(shipped(
-                deployment("git-tag:" + service + ":v1.1", "2026-05-01T13:00:00Z", m, 4),
+        expected.add(shipped(shipped(shipped(shipped(deployment(id + "v1.1", "2026-05-01T13:00:00Z", m, 4),
                 f1, "2026-05-01T10:00:00Z", 10_800), c3, "2026-05-01T10:30:00Z", 9_000),
                 f2, "2026-05-01T11:00:00Z", 7_200), m, "2026-05-01T12:00:00Z", 3_600));
-        expected.add(shipped(shipped(deployment("git-tag:" + service + ":v1.0", "2026-05-01T07:00:00Z", c2, 2),
+        expected.add(shipped(shipped(deployment(id + "v1.0", "2026-05-01T07:00:00Z", c2, 2),
                 c1, "2026-05-01T06:00:00Z", 3_600), c2, "2026-05-01T07:00:00Z", 0));
         return expected;
     }
