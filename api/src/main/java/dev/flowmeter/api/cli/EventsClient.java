@@ -1,6 +1,7 @@
 package dev.flowmeter.api.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flowmeter.events.EventJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +25,7 @@ public final class EventsClient {
     public static final int BATCH_SIZE = 500;
     /** About a minute of retries (pauses of 0.25 s doubling to 10 s) before giving up on a server. */
     private static final int MAX_ATTEMPTS = 12;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = EventJson.MAPPER;
 
     private final URI events;
     private final Optional<String> token;
