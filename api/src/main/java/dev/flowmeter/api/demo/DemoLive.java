@@ -1,14 +1,10 @@
 package dev.flowmeter.api.demo;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,13 +116,7 @@ public final class DemoLive {
     }
 
     private String sha(String service, String what) {
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-1")
-                    .digest(("live/" + run + "/" + service + "/" + what).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(hash);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-1", e);
-        }
+        return DemoOrganisation.sha("live/" + run + "/" + service + "/" + what);
     }
 
     private record Scheduled(Instant time, long order, Map<String, Object> event) implements Comparable<Scheduled> {

@@ -117,6 +117,16 @@ public final class DemoOrganisation {
         return Map.copyOf(heads);
     }
 
+    /** A made-up commit sha: the SHA-1 of {@code text}, so the same seed always gives the same history. */
+    static String sha(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(hash);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-1", e);
+        }
+    }
+
     private static Team team(String name, Profile profile, String... services) {
         List<String> names = new ArrayList<>();
         for (String service : services) {
@@ -143,6 +153,15 @@ public final class DemoOrganisation {
         }
 
         abstract void generate();
+
+        /**
+         * One commit, in production the day before the history starts: the first deployment in the window then ships
+         * only what was made in the window.
+         */
+        void deployBaseline() {
+            head = commit(start.minus(Duration.ofDays(1)));
+            deploy(start.minus(Duration.ofHours(12)), "production", head, "success", false);
+        }
 
         Instant at(int day, int hour, int minute) {
             return start.plus(Duration.ofDays(day).plusHours(hour).plusMinutes(minute));
@@ -178,14 +197,7 @@ public final class DemoOrganisation {
         }
 
         String sha() {
-            try {
-                MessageDigest digest = MessageDigest.getInstance("SHA-1");
-                byte[] hash = digest.digest((seed + "/" + service + "/" + (++commitCount))
-                        .getBytes(StandardCharsets.UTF_8));
-                return HexFormat.of().formatHex(hash);
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("the JDK has no SHA-1", e);
-            }
+            return DemoOrganisation.sha(seed + "/" + service + "/" + (++commitCount));
         }
 
         String commit(Instant time, String... parents) {
@@ -264,8 +276,7 @@ public final class DemoOrganisation {
 
         @Override
         void generate() {
-            head = commit(start.minus(Duration.ofDays(1)));
-            deploy(start.minus(Duration.ofHours(12)), "production", head, "success", false);
+            deployBaseline();
             int historyDays = (int) HISTORY.toDays();
             String lastGood = head;
             for (int day = 0; day < historyDays; day++) {
@@ -364,8 +375,7 @@ public final class DemoOrganisation {
 
         @Override
         void generate() {
-            head = commit(start.minus(Duration.ofDays(1)));
-            deploy(start.minus(Duration.ofHours(12)), "production", head, "success", false);
+            deployBaseline();
             int historyDays = (int) HISTORY.toDays();
             for (int day = 0; day < historyDays; day++) {
                 if (!isWorkingDay(day)) {
