@@ -116,11 +116,12 @@ public final class Main implements Callable<Integer> {
         DemoFeeder feeder = new DemoFeeder(new EventsClient(self, token), Clock.systemUTC());
         Thread thread = new Thread(() -> {
             try {
-                DemoOrganisation organisation = feeder.sendHistory(DemoFeeder.DEFAULT_SEED);
+                DemoOrganisation organisation = feeder.sendHistoryOnce(DemoFeeder.DEFAULT_SEED,
+                        config.dataDir().resolve("demo-history.sent"));
                 LOG.info("Demo organisation sent: 90 days of {} services (demo-*); dashboards and {}/api/v1/dora "
                         + "show it now", DemoOrganisation.TEAMS.size() * 5, self);
                 feeder.live(organisation, running::get);
-            } catch (EventsClient.SendException e) {
+            } catch (EventsClient.SendException | IOException e) {
                 LOG.error("The demo stopped: {}", e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -2,8 +2,13 @@ package dev.flowmeter.api.demo;
 
 import dev.flowmeter.api.cli.EventsClient;
 import dev.flowmeter.api.cli.Progress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -20,6 +25,26 @@ public final class DemoFeeder {
     public DemoFeeder(EventsClient client, Clock clock) {
         this.client = client;
         this.clock = clock;
+    }
+
+    /**
+     * Sends the 90 days of history ending now, once per data directory: {@code marker} records the seed and the end
+     * of the history sent, and a later start finds it and rebuilds the same organisation without sending it again.
+     * (Sent again a week later, its gates and changes would be new events at new times.) Returns the organisation,
+     * for {@link #live}.
+     */
+    public DemoOrganisation sendHistoryOnce(long seed, Path marker) throws IOException {
+        if (Files.exists(marker)) {
+            String[] sent = Files.readString(marker, StandardCharsets.UTF_8).trim().split("\\s+");
+            if (sent.length == 2 && sent[0].equals(String.valueOf(seed))) {
+                Instant end = Instant.parse(sent[1]);
+                System.out.println("Demo history: sent before (ending " + end + "), not again");
+                return new DemoOrganisation(seed, end);
+            }
+        }
+        DemoOrganisation organisation = sendHistory(seed);
+        Files.writeString(marker, seed + " " + organisation.end() + "\n", StandardCharsets.UTF_8);
+        return organisation;
     }
 
     /** Sends the 90 days of history ending now; returns the organisation, for {@link #live}. */

@@ -49,6 +49,7 @@ class DemoCommandIT {
                 "FLOWMETER_KAFKA_CONTROLLER_PORT", String.valueOf(ports[2]),
                 "FLOWMETER_INGEST_TOKEN", TOKEN);
         Process server = start(env, work.resolve("server.log"), "--demo");
+        Process restarted = null;
         try {
             // The mature team storefront: 5 services x 3 deployments a working day x 65 or 64 working days,
             // depending on the weekday the 90 days start on (DemoOrganisationTest counts a fixed window exactly).
@@ -72,13 +73,34 @@ class DemoCommandIT {
             // Same seed, same ids: everything is a redelivery. The immature team gets no live deployments.
             assertThat(dora(base, "payments").get("deploymentFrequency")).isEqualTo(before.get("deploymentFrequency"));
             assertThat(dora(base, "payments").get("leadTime")).isEqualTo(before.get("leadTime"));
+
+            // Restarted with --demo, it finds the history sent (demo-history.sent) and only goes on with the live part.
+            stop(server);
+            restarted = start(env, work.resolve("server.log"), "--demo");
+            Process second = restarted;
+            await("the restarted server").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsInstanceOf(IOException.class).untilAsserted(() -> {
+                        assertThat(second.isAlive()).as("the server runs; its log:%n%s", log("server.log"))
+                                .isTrue();
+                        assertThat(log("server.log")).contains("Demo history: sent before");
+                        assertThat(dora(base, "payments").get("deploymentFrequency"))
+                                .isEqualTo(before.get("deploymentFrequency"));
+                    });
         } finally {
-            server.destroy();
-            if (!server.waitFor(60, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
+            stop(server);
+            if (restarted != null) {
+                stop(restarted);
             }
         }
         assertThat(log("server.log")).doesNotContain(TOKEN);
+    }
+
+    private static void stop(Process server) throws InterruptedException {
+        server.destroy();
+        if (!server.waitFor(60, TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
     }
 
     private JsonNode dora(String base, String team) throws IOException, InterruptedException {
