@@ -298,8 +298,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             while (System.nanoTime() < deadline) {
                 try {
                     Duration left = Duration.ofNanos(deadline - System.nanoTime());
+                    long checkNanos = System.nanoTime();
                     int finished = new HangingTransactions(admin, config, new InetSocketAddress(HOST, brokerPort),
                             left).complete();
+                    LOG.info("Checked the embedded Kafka for transactions left open in {} ms",
+                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - checkNanos));
                     if (finished > 0) {
                         LOG.warn("Finished {} partitions' transactions that Kafka had left open after an unclean "
                                 + "stop", finished);

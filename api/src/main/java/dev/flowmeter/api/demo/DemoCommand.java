@@ -1,11 +1,9 @@
 package dev.flowmeter.api.demo;
 
 import dev.flowmeter.api.cli.EventsClient;
-import java.io.IOException;
+import dev.flowmeter.api.cli.OptionException;
+import dev.flowmeter.api.cli.ServerOptions;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,12 +18,12 @@ import picocli.CommandLine.Option;
                 + "', or run the server itself with --demo.")
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = "--server", defaultValue = "http://localhost:7070",
+    @Option(names = "--server", defaultValue = ServerOptions.DEFAULT_SERVER,
             description = "the server's base URL (default: ${DEFAULT-VALUE})")
-    URI server;
+    String server;
 
     @Option(names = "--token-file", description = "a file holding the ingest token (default: FLOWMETER_INGEST_TOKEN)")
-    Path tokenFile;
+    String tokenFile;
 
     @Option(names = "--seed", defaultValue = "" + DemoFeeder.DEFAULT_SEED,
             description = "another seed gives other shas and titles, the same headline numbers (default: "
@@ -44,18 +42,16 @@ public final class DemoCommand implements Callable<Integer> {
             System.out.print(DemoOrganisation.teamsFile());
             return 0;
         }
-        if (server.getScheme() == null || !server.getScheme().matches("https?") || server.getHost() == null) {
-            System.err.println("--server: expected an http or https URL such as http://localhost:7070, got " + server);
-            return 2;
-        }
+        URI target;
         Optional<String> token;
         try {
-            token = token(tokenFile);
-        } catch (IOException e) {
-            System.err.println("--token-file: cannot read " + tokenFile + ": " + e.getMessage());
+            target = ServerOptions.server(server);
+            token = ServerOptions.token(tokenFile, System.getenv());
+        } catch (OptionException e) {
+            System.err.println("demo: " + e.getMessage());
             return 2;
         }
-        DemoFeeder feeder = new DemoFeeder(new EventsClient(server, token), Clock.systemUTC());
+        DemoFeeder feeder = new DemoFeeder(new EventsClient(target, token), Clock.systemUTC());
         try {
             DemoOrganisation organisation = feeder.sendHistory(seed);
             if (!noLive) {
@@ -66,14 +62,5 @@ public final class DemoCommand implements Callable<Integer> {
             return 1;
         }
         return 0;
-    }
-
-    /** The token from the file, else from FLOWMETER_INGEST_TOKEN; never printed. */
-    static Optional<String> token(Path file) throws IOException {
-        if (file != null) {
-            return Optional.of(Files.readString(file, StandardCharsets.UTF_8).trim()).filter(t -> !t.isEmpty());
-        }
-        return Optional.ofNullable(System.getenv("FLOWMETER_INGEST_TOKEN")).map(String::trim)
-                .filter(t -> !t.isEmpty());
     }
 }

@@ -1,23 +1,16 @@
 package dev.flowmeter.api.gitimport;
 
+import dev.flowmeter.api.cli.EventsClient;
 import dev.flowmeter.api.cli.Progress;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * One import: reads the history and sends each event as it is read, so memory holds one batch of events at a time
  * whatever the size of the repository.
  */
 final class GitImport {
-
-    /** Where events go: the events client in the command, a list in tests. */
-    interface EventSink {
-        void add(Map<String, Object> event);
-
-        void flush();
-    }
 
     /** What an import did, for the line the command prints at the end. */
     record Summary(GitHistory.Stats stats, Duration took) {
@@ -46,9 +39,9 @@ final class GitImport {
 
     private final ImportSettings settings;
     private final EventMapper mapper;
-    private final EventSink sink;
+    private final EventsClient sink;
 
-    GitImport(ImportSettings settings, EventSink sink) {
+    GitImport(ImportSettings settings, EventsClient sink) {
         this.settings = settings;
         this.mapper = new EventMapper(settings.service(), settings.environment());
         this.sink = sink;

@@ -1,13 +1,10 @@
 package dev.flowmeter.api.gitimport;
 
 import dev.flowmeter.api.cli.EventsClient;
+import dev.flowmeter.api.cli.OptionException;
+import dev.flowmeter.api.cli.ServerOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -34,7 +31,7 @@ import picocli.CommandLine.Spec;
 public final class ImportGitCommand implements Callable<Integer> {
 
     /** Where the ingest token comes from unless {@code --token-file} is given. */
-    static final String TOKEN_VARIABLE = "FLOWMETER_INGEST_TOKEN";
+    static final String TOKEN_VARIABLE = ServerOptions.TOKEN_VARIABLE;
     static final int EXIT_REFUSED = 1;
     static final int EXIT_USAGE = 2;
 
@@ -89,7 +86,7 @@ public final class ImportGitCommand implements Callable<Integer> {
         Optional<String> token;
         try {
             settings = ImportSettings.parse(repo, service, deployTags, environment, since, server);
-            token = token();
+            token = ServerOptions.token(tokenFile, env);
         } catch (OptionException e) {
             return usage(err, e.getMessage());
         }
@@ -104,17 +101,7 @@ public final class ImportGitCommand implements Callable<Integer> {
         }
         try (history) {
             EventsClient client = new EventsClient(settings.server(), token);
-            GitImport.Summary summary = new GitImport(settings, new GitImport.EventSink() {
-                @Override
-                public void add(Map<String, Object> event) {
-                    client.add(event);
-                }
-
-                @Override
-                public void flush() {
-                    client.flush();
-                }
-            }).run(history);
+            GitImport.Summary summary = new GitImport(settings, client).run(history);
             out.println(summary.describe(settings));
             out.flush();
             return 0;
@@ -125,45 +112,6 @@ public final class ImportGitCommand implements Callable<Integer> {
             err.println("import-git: cannot read the repository " + settings.repo() + ": " + e.getMessage());
             return EXIT_REFUSED;
         }
-    }
-
-    /** The token from {@code --token-file}, else from the environment; never printed, not even in a message. */
-    private Optional<String> token() {
-        if (tokenFile == null) {
-            String value = env.get(TOKEN_VARIABLE);
-            if (value == null || value.isBlank()) {
-                return Optional.empty();
-            }
-            return Optional.of(checked(TOKEN_VARIABLE, value.trim()));
-        }
-        Path file;
-        try {
-            file = Path.of(tokenFile);
-        } catch (InvalidPathException e) {
-            throw new OptionException("--token-file", "'" + tokenFile + "' is not a path: " + e.getReason());
-        }
-        String value;
-        try {
-            value = Files.readString(file, StandardCharsets.UTF_8).trim();
-        } catch (NoSuchFileException e) {
-            throw new OptionException("--token-file", file + " does not exist");
-        } catch (IOException e) {
-            throw new OptionException("--token-file", "cannot read " + file + " (" + e.getClass().getSimpleName()
-                    + ")");
-        }
-        if (value.isEmpty()) {
-            throw new OptionException("--token-file", file + " is empty");
-        }
-        return Optional.of(checked("--token-file", value));
-    }
-
-    /** A bearer token is one line of visible ASCII; say so without quoting it. */
-    private static String checked(String source, String token) {
-        if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-            throw new OptionException(source, "the token has spaces, line breaks or characters outside visible"
-                    + " ASCII; a bearer token is one word");
-        }
-        return token;
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -1,12 +1,13 @@
 package dev.flowmeter.api.gitimport;
 
+import dev.flowmeter.api.cli.OptionException;
+import dev.flowmeter.api.cli.ServerOptions;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.events.EventJson;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.InvalidEventException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.FileSystems;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -18,7 +19,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -34,7 +34,7 @@ record ImportSettings(Path repo, String service, String deployTagsGlob, PathMatc
 
     static final String DEFAULT_DEPLOY_TAGS = "v*";
     static final String DEFAULT_ENVIRONMENT = "production";
-    static final String DEFAULT_SERVER = "http://localhost:7070";
+    static final String DEFAULT_SERVER = ServerOptions.DEFAULT_SERVER;
     /** No {@code --since}: every commit and tag. */
     static final Instant EVERYTHING = Instant.MIN;
 
@@ -45,7 +45,7 @@ record ImportSettings(Path repo, String service, String deployTagsGlob, PathMatc
     static ImportSettings parse(String repo, String service, String deployTags, String environment, String since,
             String server) {
         return new ImportSettings(repoPath(repo), service(service), deployTags, glob(deployTags),
-                environment(environment), since == null ? EVERYTHING : since(since), server(server));
+                environment(environment), since == null ? EVERYTHING : since(since), ServerOptions.server(server));
     }
 
     boolean hasSince() {
@@ -123,20 +123,5 @@ record ImportSettings(Path repo, String service, String deployTagsGlob, PathMatc
             throw new OptionException("--since", "'" + since + "' is not a date (2026-05-01, taken as midnight UTC)"
                     + " or an RFC 3339 timestamp with an offset (2026-05-01T10:00:00Z)");
         }
-    }
-
-    private static URI server(String server) {
-        String problem = "'" + server + "' is not an http:// or https:// URL such as " + DEFAULT_SERVER;
-        URI uri;
-        try {
-            uri = new URI(server);
-        } catch (URISyntaxException e) {
-            throw new OptionException("--server", problem);
-        }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-            throw new OptionException("--server", problem);
-        }
-        return uri;
     }
 }
