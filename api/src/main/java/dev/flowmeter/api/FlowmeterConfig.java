@@ -54,6 +54,7 @@ import java.util.regex.PatternSyntaxException;
  * @param teams the team of each service, from the file {@code FLOWMETER_TEAMS} names
  * @param advertisedUrl how the other server processes reach this one's HTTP API, for queries about services whose
  *     state this process does not hold; empty when the HTTP port is picked at random and none is given (tests)
+ * @param grafanaUrl where the team's Grafana serves Flowmeter's dashboards, for the overview page's links
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
@@ -79,7 +80,8 @@ public record FlowmeterConfig(
         WebhookSettings webhooks,
         DoraSettings dora,
         Teams teams,
-        Optional<URI> advertisedUrl) {
+        Optional<URI> advertisedUrl,
+        Optional<URI> grafanaUrl) {
 
     public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
@@ -89,6 +91,7 @@ public record FlowmeterConfig(
     public static final String PRODUCTION_ENVIRONMENTS = "FLOWMETER_PRODUCTION_ENVIRONMENTS";
     public static final String TEAMS = "FLOWMETER_TEAMS";
     public static final String ADVERTISED_URL = "FLOWMETER_ADVERTISED_URL";
+    public static final String GRAFANA_URL = "FLOWMETER_GRAFANA_URL";
     public static final String BANDS_LEAD_TIME = "FLOWMETER_BANDS_LEAD_TIME";
     public static final String BANDS_DEPLOYMENT_FREQUENCY = "FLOWMETER_BANDS_DEPLOYMENT_FREQUENCY";
     public static final String BANDS_CHANGE_FAILURE_RATE = "FLOWMETER_BANDS_CHANGE_FAILURE_RATE";
@@ -179,7 +182,35 @@ public record FlowmeterConfig(
                         read.durationList(BANDS_RECOVERY_TIME, Bands.DEFAULTS.recoveryTime()))),
                 teams(read),
                 advertisedUrl(read, host, read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
-                        read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()));
+                        read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()),
+                grafanaUrl(read));
+    }
+
+    /**
+     * {@code FLOWMETER_GRAFANA_URL}: the Grafana that serves Flowmeter's dashboards,
+     * {@code http(s)://host[:port][/path]} (a Grafana behind a path prefix keeps it), without a query; stored without
+     * a trailing slash.
+     */
+    private static Optional<URI> grafanaUrl(EnvReader read) {
+        Optional<String> given = read.optional(GRAFANA_URL);
+        if (given.isEmpty()) {
+            return Optional.empty();
+        }
+        String rule = GRAFANA_URL + " must be an http:// or https:// address of Grafana, such as"
+                + " http://grafana.example.com:3000, with no query or fragment; got '" + given.get() + "'";
+        URI uri;
+        try {
+            uri = new URI(given.get());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(rule, e);
+        }
+        boolean scheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+        if (!scheme || uri.getHost() == null || uri.getRawQuery() != null || uri.getRawFragment() != null
+                || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException(rule);
+        }
+        String text = uri.toString();
+        return Optional.of(URI.create(text.endsWith("/") ? text.substring(0, text.length() - 1) : text));
     }
 
     /** {@code FLOWMETER_STATE_MEMORY_BYTES}: 16 MiB or more, or 0 for RocksDB's own settings per store. */
@@ -297,6 +328,7 @@ public record FlowmeterConfig(
         view.put("bands", dora.bands());
         view.put("teams", teams.isEmpty() ? "none" : "from " + TEAMS);
         view.put("advertisedUrl", advertisedUrl.map(URI::toString).orElse("none (one process)"));
+        view.put("grafanaUrl", grafanaUrl.map(URI::toString).orElse("none"));
         return view;
     }
 }

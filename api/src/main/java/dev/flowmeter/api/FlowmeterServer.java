@@ -218,6 +218,7 @@ public final class FlowmeterServer implements AutoCloseable {
                     budget);
             EventsRoute events = new EventsRoute(ingest, config.ingestToken());
             List<String> sources = new ArrayList<>();
+            OverviewPage overview = OverviewPage.of(config.apiToken().isPresent(), config.grafanaUrl());
             Javalin http = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
                 HttpServer.configure(cfg, config.http());
@@ -235,6 +236,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 cfg.routes.get("/health/ready", ctx -> ready(ctx, kafka));
                 cfg.routes.get("/health/query", ctx -> queryable(ctx, streamsHealth));
                 OpenApiDocument.register(cfg);
+                overview.register(cfg);
             });
             started.add(http::stop);
             started.add(IngestMetrics.bind(registry, unauthenticated, sources, budget, publisher));

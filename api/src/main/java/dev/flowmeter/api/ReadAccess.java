@@ -14,6 +14,8 @@ import java.util.Optional;
  * {@code FLOWMETER_API_TOKEN}, when set, guards every read endpoint, {@code /metrics} included (Prometheus sends a
  * bearer token with {@code authorization: {credentials: ...}}). The health checks and the OpenAPI document stay open: a
  * load balancer or a supervisor probes the former without credentials, and neither tells anything about the data.
+ * So does the overview page itself (its document, script, style and chart library): it holds no data, and asks the
+ * user for the token it then sends with every read of the JSON API.
  */
 final class ReadAccess {
 
@@ -29,7 +31,8 @@ final class ReadAccess {
 
     private static void check(Context ctx, Secret token) {
         boolean read = ctx.method() == HandlerType.GET || ctx.method() == HandlerType.HEAD;
-        if (!read || ctx.path().startsWith(HEALTH_PREFIX) || ctx.path().equals(OpenApiDocument.PATH)) {
+        if (!read || ctx.path().startsWith(HEALTH_PREFIX) || ctx.path().equals(OpenApiDocument.PATH)
+                || OverviewPage.isPage(ctx.path())) {
             return;
         }
         // Worded and parsed as the events API's ingest token is, so both read alike to whoever sets them up.

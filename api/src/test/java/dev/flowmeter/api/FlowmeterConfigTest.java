@@ -298,4 +298,20 @@ class FlowmeterConfigTest {
                 "http://flowmeter-2:7070/flowmeter"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("FLOWMETER_ADVERTISED_URL must be http://host:port");
     }
+
+    @Test
+    void shouldTakeAGrafanaAddressForTheOverviewPageLinks() {
+        assertThat(FlowmeterConfig.fromEnv(Map.of()).grafanaUrl()).isEmpty();
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GRAFANA_URL", "http://grafana.example.com:3000/"))
+                .grafanaUrl()).contains(URI.create("http://grafana.example.com:3000"));
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GRAFANA_URL", "https://tools.example.com/grafana"))
+                .grafanaUrl()).contains(URI.create("https://tools.example.com/grafana"));
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GRAFANA_URL", "javascript:alert(1)")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("FLOWMETER_GRAFANA_URL must be an http:// or https:// address of Grafana, such as"
+                        + " http://grafana.example.com:3000, with no query or fragment; got 'javascript:alert(1)'");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_GRAFANA_URL",
+                "http://grafana:3000/?orgId=1"))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_GRAFANA_URL must be an http:// or https:// address");
+    }
 }
