@@ -204,6 +204,14 @@ final class DoraRoutes {
             bands.set("leadTime", EventJson.MAPPER.valueToTree(report.leadTime().band()));
             bands.set("changeFailureRate", EventJson.MAPPER.valueToTree(report.changeFailureRate().band()));
             bands.set("recoveryTime", EventJson.MAPPER.valueToTree(report.recoveryTime().band()));
+            ObjectNode keys = entry.putObject("keys");
+            long deployments = report.deploymentFrequency().deployments();
+            keys.put("deployments", deployments);
+            keys.put("deploymentsPerWeek", deployments * 7.0 / DEFAULT_WINDOW.toDays());
+            keys.put("leadTimeMedianSeconds", report.leadTime().medianSeconds());
+            keys.put("changeFailureRate", report.changeFailureRate().rate());
+            keys.put("recoveryMedianSeconds", report.recoveryTime().medianSeconds());
+            keys.put("batchSizeMedian", report.batchSize().median());
         }
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("window", DEFAULT_WINDOW.toString());

@@ -155,7 +155,12 @@ class OpenApiIT {
         assertThat(services.statusCode()).isEqualTo(200);
         contract("GET", "/api/v1/services", services);
         assertThat(services.body()).contains("\"lastDeployment\":{\"id\":\"d3\",\"environment\":\"production\","
-                + "\"time\":\"2026-04-29T11:00:00Z\",\"status\":\"success\"}");
+                + "\"time\":\"2026-04-29T11:00:00Z\",\"status\":\"success\"}",
+                // The 30 days to 2026-05-01T12:00 hold the same deployments as the week: 2 successful, 2 * 7 / 30 a
+                // week; c1 after 2 h; d2 and d3 of 3 failed; both recovered after 1 h; batches 1 and 0.
+                "\"keys\":{\"deployments\":2,\"deploymentsPerWeek\":" + (2 * 7 / 30.0) + ","
+                        + "\"leadTimeMedianSeconds\":7200.0,\"changeFailureRate\":" + (2 / 3.0) + ","
+                        + "\"recoveryMedianSeconds\":3600.0,\"batchSizeMedian\":0.5}");
 
         HttpResponse<String> deployments = server.get("/api/v1/services/shop/checkout/deployments", READ);
         assertThat(deployments.statusCode()).isEqualTo(200);
