@@ -267,6 +267,17 @@ class DoraKeysTest {
     }
 
     @Test
+    void shouldJoinTheWeeksExactlyWhenNowHasMicroseconds() {
+        List<DoraKeys.Report> weeks = fixture.doraWeekly(2, "2026-05-22T00:00:00.123456Z");
+
+        // The ledger counts milliseconds: now is 00:00:00.123, and week 1 starts where week 0 ends.
+        assertThat(weeks).extracting(DoraKeys.Report::from).containsExactly(
+                Instant.parse("2026-05-08T00:00:00.123Z"), Instant.parse("2026-05-15T00:00:00.123Z"));
+        assertThat(weeks).extracting(DoraKeys.Report::to).containsExactly(
+                Instant.parse("2026-05-15T00:00:00.123Z"), Instant.parse("2026-05-22T00:00:00.123Z"));
+    }
+
+    @Test
     void shouldRefuseATrendWhenNoWeekIsAsked() {
         assertThatThrownBy(() -> fixture.doraWeekly(0, "2026-05-22T00:00:00Z"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("weeks must be at least 1, got 0");

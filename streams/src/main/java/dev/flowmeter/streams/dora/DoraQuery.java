@@ -5,6 +5,7 @@ import dev.flowmeter.streams.state.StoreLookup;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -98,13 +99,14 @@ public final class DoraQuery {
     /**
      * The keys of {@code histories} over {@code weeks} consecutive 7-day windows, oldest first, the last ending now:
      * week {@code i} ends {@code weeks - 1 - i} weeks before now. The clock is read once, so the windows meet
-     * without gap or overlap and every age is measured at the same instant.
+     * without gap or overlap and every age is measured at the same instant; now is cut to the millisecond, the
+     * ledger's precision, so that each week's {@code from} is exactly the week before's {@code to}.
      */
     public List<DoraKeys.Report> weekly(List<History> histories, String environment, int weeks) {
         if (weeks < 1) {
             throw new IllegalArgumentException("weeks must be at least 1, got " + weeks);
         }
-        Instant now = clock.instant();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         Predicate<String> production = settings.environments(environment);
         List<DoraKeys.Report> reports = new ArrayList<>(weeks);
         for (int i = 0; i < weeks; i++) {
