@@ -33,6 +33,9 @@ final class Answers {
     static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
     /** The longest window: the default retention, beyond which the ledger holds nothing. */
     static final Duration MAX_WINDOW = Duration.ofDays(400);
+    static final int DEFAULT_WEEKS = 12;
+    /** The most points of a trend: a year of weeks. */
+    static final int MAX_WEEKS = 52;
 
     private static final Logger LOG = LoggerFactory.getLogger(Answers.class);
 
@@ -136,6 +139,23 @@ final class Answers {
             throw badRequest("window", "must be between 1h and 400d (the retention), got '" + text + "'");
         }
         return window;
+    }
+
+    /** {@code weeks}: how many 7-day points a trend has, 1 to 52; 12 when absent. */
+    static int weeks(Context ctx) {
+        String text = param(ctx, "weeks");
+        if (text == null) {
+            return DEFAULT_WEEKS;
+        }
+        try {
+            int weeks = Integer.parseInt(text);
+            if (weeks >= 1 && weeks <= MAX_WEEKS) {
+                return weeks;
+            }
+        } catch (NumberFormatException e) {
+            // refused below, as a number out of range is
+        }
+        throw badRequest("weeks", "must be a whole number from 1 to " + MAX_WEEKS + ", got '" + text + "'");
     }
 
     static Instant instant(Context ctx, String name, Instant fallback) {

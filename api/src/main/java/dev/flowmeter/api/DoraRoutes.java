@@ -30,16 +30,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The DORA keys as JSON: {@code GET /api/v1/dora}, {@code /api/v1/services}, {@code /api/v1/services/{service}/
- * deployments} and {@code /api/v1/incidents}, answered by any server process. A service's whole history is in one
- * partition, held by one process: a question about one service is sent to that process ({@link Peers#ownerOf}); a
- * question about a team or the organisation gathers every process's histories and computes from their union, so
- * the figures are exact (observations are merged, never medians), and the answer says when some partitions could
- * not be read ({@code partial}).
+ * The DORA keys as JSON: {@code GET /api/v1/dora}, {@code /api/v1/dora/trend}, {@code /api/v1/services},
+ * {@code /api/v1/services/{service}/deployments} and {@code /api/v1/incidents}, answered by any server process. A
+ * service's whole history is in one partition, held by one process: a question about one service is sent to that
+ * process ({@link Peers#ownerOf}); a question about a team or the organisation gathers every process's histories
+ * and computes from their union, so the figures are exact (observations are merged, never medians), and the answer
+ * says when some partitions could not be read ({@code partial}).
  */
 final class DoraRoutes {
 
     static final String DORA = "/api/v1/dora";
+    static final String TREND = "/api/v1/dora/trend";
     static final String SERVICES = "/api/v1/services";
     static final String DEPLOYMENTS = "/api/v1/services/<service>/deployments";
     static final String INCIDENTS = "/api/v1/incidents";
@@ -67,6 +68,11 @@ final class DoraRoutes {
         cfg.routes.get(DORA, ctx -> {
             if (!Answers.forwardedToOwner(ctx, peers, Answers.param(ctx, "service"))) {
                 Answers.answer(ctx, this::dora);
+            }
+        });
+        cfg.routes.get(TREND, ctx -> {
+            if (!Answers.forwardedToOwner(ctx, peers, Answers.param(ctx, "service"))) {
+                Answers.answer(ctx, this::trend);
             }
         });
         cfg.routes.get(SERVICES, ctx -> Answers.answer(ctx, this::services));
@@ -154,18 +160,7 @@ final class DoraRoutes {
         }
         Duration window = Answers.window(ctx);
         String environment = Answers.param(ctx, "environment");
-        Gathered gathered;
-        if (service != null) {
-            History history = query.history(service);
-            requireKnown(service, history);
-            gathered = new Gathered(List.of(history), 1, 1);
-        } else {
-            gathered = gather(ctx, scope(team), team);
-            if (team != null && gathered.histories().isEmpty() && !gathered.partial()) {
-                throw Answers.notFound("no service of team " + team + " has any deployment or incident (teams come"
-                        + " from " + FlowmeterConfig.TEAMS + ")");
-            }
-        }
+        Gathered gathered = scoped(ctx, service, team);
         DoraKeys.Report report = query.report(gathered.histories(), environment, window);
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("service", service);
@@ -176,6 +171,43 @@ final class DoraRoutes {
         gathered.describe(body);
         ObjectNode keys = EventJson.MAPPER.valueToTree(report);
         body.setAll(keys);
+        return body;
+    }
+
+    /**
+     * {@code GET /api/v1/dora/trend}: the keys week by week, each point the 7-day window ending at its {@code to},
+     * the last ending now, computed from one reading of the histories.
+     */
+    private ObjectNode trend(Context ctx) {
+        String service = Answers.param(ctx, "service");
+        String team = Answers.param(ctx, "team");
+        if (service != null && team != null) {
+            throw Answers.badRequest("service", "give service or team, not both");
+        }
+        int weeks = Answers.weeks(ctx);
+        String environment = Answers.param(ctx, "environment");
+        Gathered gathered = scoped(ctx, service, team);
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("service", service);
+        body.put("team", team);
+        body.put("environment", environment);
+        body.put("weeks", weeks);
+        body.put("services", gathered.histories().size());
+        gathered.describe(body);
+        ArrayNode points = body.putArray("points");
+        for (DoraKeys.Report report : query.weekly(gathered.histories(), environment, weeks)) {
+            ObjectNode point = points.addObject();
+            point.put("from", report.from().toString());
+            point.put("to", report.to().toString());
+            point.put("deployments", report.deploymentFrequency().deployments());
+            point.put("leadTimeSamples", report.leadTime().samples());
+            point.put("leadTimeMedianSeconds", report.leadTime().medianSeconds());
+            point.put("productionDeployments", report.changeFailureRate().deployments());
+            point.put("failed", report.changeFailureRate().failed());
+            point.put("changeFailureRate", report.changeFailureRate().rate());
+            point.put("recoverySamples", report.recoveryTime().samples());
+            point.put("recoveryMedianSeconds", report.recoveryTime().medianSeconds());
+        }
         return body;
     }
 
@@ -204,6 +236,14 @@ final class DoraRoutes {
             bands.set("leadTime", EventJson.MAPPER.valueToTree(report.leadTime().band()));
             bands.set("changeFailureRate", EventJson.MAPPER.valueToTree(report.changeFailureRate().band()));
             bands.set("recoveryTime", EventJson.MAPPER.valueToTree(report.recoveryTime().band()));
+            ObjectNode keys = entry.putObject("keys");
+            long deployments = report.deploymentFrequency().deployments();
+            keys.put("deployments", deployments);
+            keys.put("deploymentsPerWeek", deployments * 7.0 / DEFAULT_WINDOW.toDays());
+            keys.put("leadTimeMedianSeconds", report.leadTime().medianSeconds());
+            keys.put("changeFailureRate", report.changeFailureRate().rate());
+            keys.put("recoveryMedianSeconds", report.recoveryTime().medianSeconds());
+            keys.put("batchSizeMedian", report.batchSize().median());
         }
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("window", DEFAULT_WINDOW.toString());
@@ -336,6 +376,24 @@ final class DoraRoutes {
         body.putArray("incidents").addAll(truncated ? found.subList(0, MAX_ITEMS) : found);
         body.put("truncated", truncated);
         return body;
+    }
+
+    /**
+     * The histories a DORA question is about: one service's, read here (where its partition is, or where the
+     * question was forwarded), or a team's or the organisation's, gathered from every process.
+     */
+    private Gathered scoped(Context ctx, String service, String team) {
+        if (service != null) {
+            History history = query.history(service);
+            requireKnown(service, history);
+            return new Gathered(List.of(history), 1, 1);
+        }
+        Gathered gathered = gather(ctx, scope(team), team);
+        if (team != null && gathered.histories().isEmpty() && !gathered.partial()) {
+            throw Answers.notFound("no service of team " + team + " has any deployment or incident (teams come"
+                    + " from " + FlowmeterConfig.TEAMS + ")");
+        }
+        return gathered;
     }
 
     private static void requireKnown(String service, History history) {

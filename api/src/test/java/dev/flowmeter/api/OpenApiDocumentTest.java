@@ -38,6 +38,7 @@ class OpenApiDocumentTest {
         assertThat(OpenApiContract.DOCUMENT.operations()).containsExactlyInAnyOrder("POST /api/v1/events",
                 "POST /webhooks/{source}", "GET /api/v1/gates", "GET /metrics", "GET /health/live",
                 "GET /health/ready", "GET /health/query", "GET /openapi.json", "GET /api/v1/dora",
+                "GET /api/v1/dora/trend",
                 "GET /api/v1/services", "GET /api/v1/services/{service}/deployments", "GET /api/v1/incidents",
                 "GET /api/v1/internal/histories", "GET /api/v1/value-stream",
                 "GET /api/v1/services/{service}/changes/{change}", "GET /api/v1/services/{service}/commits/{sha}",

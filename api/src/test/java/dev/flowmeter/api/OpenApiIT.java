@@ -26,10 +26,14 @@ class OpenApiIT {
     private static final String EVENTS = "/api/v1/events";
     private static final String GATES = "/api/v1/gates";
     private static final String DORA = "/api/v1/dora";
+    private static final String TREND = "/api/v1/dora/trend";
     private static final String INCIDENTS = "/api/v1/incidents";
     private static final String C1 = "1".repeat(40);
     private static final String C2 = "2".repeat(40);
     private static final String C3 = "3".repeat(40);
+    private static final String S1 = "a".repeat(40);
+    private static final String S2 = "b".repeat(40);
+    private static final String S3 = "c".repeat(40);
     private static final String READ_TOKEN = "read-secret";
     private static final String INGEST_TOKEN = "ingest-secret";
     private static final Map<String, String> READ = Map.of("Authorization", "Bearer " + READ_TOKEN);
@@ -80,11 +84,30 @@ class OpenApiIT {
                    "change":43,"sha":"%s"}
                 ]""".formatted(C1, C1, C2, C1, C1, C1, C1, C3, C3), INGEST);
         assertThat(delivery.statusCode()).isEqualTo(202);
+        // shop/search, for the trend: two weeks before NOW a quiet week, then two good deployments, then a failure
+        // exactly at the start of the last week, recovered 30 min later.
+        HttpResponse<String> search = post(EVENTS, """
+                [
+                  {"id":"sc1","type":"commit","time":"2026-04-20T08:00:00Z","service":"shop/search","sha":"%s"},
+                  {"id":"sc2","type":"commit","time":"2026-04-21T09:00:00Z","service":"shop/search","sha":"%s"},
+                  {"id":"sd1","type":"deployment","time":"2026-04-20T12:00:00Z","service":"shop/search",
+                   "environment":"production","sha":"%s","status":"success"},
+                  {"id":"sd2","type":"deployment","time":"2026-04-21T10:00:00Z","service":"shop/search",
+                   "environment":"production","sha":"%s","status":"success"},
+                  {"id":"sd3","type":"deployment","time":"2026-04-24T12:00:00Z","service":"shop/search",
+                   "environment":"production","sha":"%s","status":"failure"},
+                  {"id":"sd4","type":"deployment","time":"2026-04-24T12:30:00Z","service":"shop/search",
+                   "environment":"production","sha":"%s","status":"success"}
+                ]""".formatted(S1, S2, S1, S2, S3, S2), INGEST);
+        assertThat(search.statusCode()).isEqualTo(202);
+        contract("POST", EVENTS, search);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
             assertThat(server.get(GATES, READ).body()).contains("\"PR-2\"", "\"17\"");
             assertThat(server.get(INCIDENTS, READ).body()).contains("\"resolvedAt\":\"2026-04-30T10:00:00Z\"");
             assertThat(server.get(DORA + "?service=shop/checkout", READ).body()).contains("\"deployments\":3");
             assertThat(server.get("/api/v1/services/shop/checkout/changes/43", READ).statusCode()).isEqualTo(200);
+            assertThat(server.get(DORA + "?service=shop/search", READ).body()).contains("\"recoveryTime\":{"
+                    + "\"samples\":1,");
         });
     }
 
@@ -155,7 +178,17 @@ class OpenApiIT {
         assertThat(services.statusCode()).isEqualTo(200);
         contract("GET", "/api/v1/services", services);
         assertThat(services.body()).contains("\"lastDeployment\":{\"id\":\"d3\",\"environment\":\"production\","
-                + "\"time\":\"2026-04-29T11:00:00Z\",\"status\":\"success\"}");
+                + "\"time\":\"2026-04-29T11:00:00Z\",\"status\":\"success\"}",
+                // The 30 days to 2026-05-01T12:00 hold the same deployments as the week: 2 successful, 2 * 7 / 30 a
+                // week; c1 after 2 h; d2 and d3 of 3 failed; both recovered after 1 h; batches 1 and 0.
+                "\"keys\":{\"deployments\":2,\"deploymentsPerWeek\":" + (2 * 7 / 30.0) + ","
+                        + "\"leadTimeMedianSeconds\":7200.0,\"changeFailureRate\":" + (2 / 3.0) + ","
+                        + "\"recoveryMedianSeconds\":3600.0,\"batchSizeMedian\":0.5}",
+                // shop/search: sd1, sd2 and sd4 of 4; s1 after 4 h and s2 after 1 h, median 9000 s; sd3 of 4 failed,
+                // recovered after 30 min; batches 1, 1 and 0.
+                "\"keys\":{\"deployments\":3,\"deploymentsPerWeek\":" + (3 * 7 / 30.0) + ","
+                        + "\"leadTimeMedianSeconds\":9000.0,\"changeFailureRate\":0.25,"
+                        + "\"recoveryMedianSeconds\":1800.0,\"batchSizeMedian\":1.0}");
 
         HttpResponse<String> deployments = server.get("/api/v1/services/shop/checkout/deployments", READ);
         assertThat(deployments.statusCode()).isEqualTo(200);
@@ -173,6 +206,80 @@ class OpenApiIT {
         contract("GET", INCIDENTS, incidents);
         assertThat(incidents.body()).contains("\"deployment\":{\"id\":\"d3\",\"environment\":\"production\","
                 + "\"time\":\"2026-04-29T11:00:00Z\"}");
+    }
+
+    /**
+     * Three weeks of shop/search to 2026-05-01T12:00: [04-10T12:00, 04-17T12:00) is empty; [04-17T12:00,
+     * 04-24T12:00) has sd1 (ships s1 after 4 h) and sd2 (ships s2 after 1 h), median 9000 s, none failed; the last
+     * week has sd3, failed exactly at its start, and sd4, which ships nothing new and recovers sd3 after 30 min.
+     */
+    @Test
+    void shouldMatchTheDocumentWhenTheDoraTrendIsRead() {
+        HttpResponse<String> search = server.get(TREND + "?service=shop/search&weeks=3", READ);
+        assertThat(search.statusCode()).isEqualTo(200);
+        contract("GET", TREND, search);
+        assertThat(search.body()).isEqualTo("{\"service\":\"shop/search\",\"team\":null,\"environment\":null,"
+                + "\"weeks\":3,\"services\":1,\"partial\":false,\"partitions\":{\"answered\":1,\"total\":1},"
+                + "\"points\":["
+                + "{\"from\":\"2026-04-10T12:00:00Z\",\"to\":\"2026-04-17T12:00:00Z\",\"deployments\":0,"
+                + "\"leadTimeSamples\":0,\"leadTimeMedianSeconds\":null,\"productionDeployments\":0,\"failed\":0,"
+                + "\"changeFailureRate\":null,\"recoverySamples\":0,\"recoveryMedianSeconds\":null},"
+                + "{\"from\":\"2026-04-17T12:00:00Z\",\"to\":\"2026-04-24T12:00:00Z\",\"deployments\":2,"
+                + "\"leadTimeSamples\":2,\"leadTimeMedianSeconds\":9000.0,\"productionDeployments\":2,\"failed\":0,"
+                + "\"changeFailureRate\":0.0,\"recoverySamples\":0,\"recoveryMedianSeconds\":null},"
+                + "{\"from\":\"2026-04-24T12:00:00Z\",\"to\":\"2026-05-01T12:00:00Z\",\"deployments\":1,"
+                + "\"leadTimeSamples\":0,\"leadTimeMedianSeconds\":null,\"productionDeployments\":2,\"failed\":1,"
+                + "\"changeFailureRate\":0.5,\"recoverySamples\":1,\"recoveryMedianSeconds\":1800.0}]}");
+
+        // Twelve weeks by default, the first from 84 days before NOW; the last is the week of the 7-day DORA test.
+        HttpResponse<String> checkout = server.get(TREND + "?service=shop/checkout", READ);
+        assertThat(checkout.statusCode()).isEqualTo(200);
+        contract("GET", TREND, checkout);
+        assertThat(checkout.body()).contains("\"weeks\":12,",
+                "\"points\":[{\"from\":\"2026-02-06T12:00:00Z\",\"to\":\"2026-02-13T12:00:00Z\",",
+                "{\"from\":\"2026-04-24T12:00:00Z\",\"to\":\"2026-05-01T12:00:00Z\",\"deployments\":2,"
+                        + "\"leadTimeSamples\":1,\"leadTimeMedianSeconds\":7200.0,\"productionDeployments\":3,"
+                        + "\"failed\":2,\"changeFailureRate\":" + (2 / 3.0) + ",\"recoverySamples\":2,"
+                        + "\"recoveryMedianSeconds\":3600.0}]}");
+        assertThat(checkout.body().split("\"from\"", -1)).hasSize(12 + 1);
+
+        // The organisation's last week merges both services: 2 + 1 deployments, c1's 7200 s, 2 + 1 failed of
+        // 3 + 2, recoveries 3600, 3600 and 1800 s (median 3600 s).
+        HttpResponse<String> organisation = server.get(TREND + "?weeks=1", READ);
+        assertThat(organisation.statusCode()).isEqualTo(200);
+        contract("GET", TREND, organisation);
+        assertThat(organisation.body()).isEqualTo("{\"service\":null,\"team\":null,\"environment\":null,"
+                + "\"weeks\":1,\"services\":2,\"partial\":false,\"partitions\":{\"answered\":2,\"total\":2},"
+                + "\"points\":[{\"from\":\"2026-04-24T12:00:00Z\",\"to\":\"2026-05-01T12:00:00Z\","
+                + "\"deployments\":3,\"leadTimeSamples\":1,\"leadTimeMedianSeconds\":7200.0,"
+                + "\"productionDeployments\":5,\"failed\":3,\"changeFailureRate\":" + (3 / 5.0) + ","
+                + "\"recoverySamples\":3,\"recoveryMedianSeconds\":3600.0}]}");
+    }
+
+    @Test
+    void shouldMatchTheDocumentWhenATrendQueryIsRefused() {
+        for (String weeks : List.of("0", "abc", "53")) {
+            HttpResponse<String> bad = server.get(TREND + "?service=shop/checkout&weeks=" + weeks, READ);
+            assertThat(bad.statusCode()).as(weeks).isEqualTo(400);
+            assertThat(bad.body()).contains("\"detail\":\"weeks must be a whole number from 1 to 52, got '" + weeks
+                    + "'\"", "\"field\":\"weeks\"");
+            contract("GET", TREND, bad);
+        }
+
+        HttpResponse<String> both = server.get(TREND + "?service=shop/checkout&team=payments", READ);
+        assertThat(both.statusCode()).isEqualTo(400);
+        assertThat(both.body()).contains("service give service or team, not both", "\"field\":\"service\"");
+        contract("GET", TREND, both);
+
+        HttpResponse<String> unknown = server.get(TREND + "?service=shop/nothing", READ);
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no deployment or incident of service shop/nothing is known here");
+        contract("GET", TREND, unknown);
+
+        HttpResponse<String> team = server.get(TREND + "?team=payments", READ);
+        assertThat(team.statusCode()).isEqualTo(404);
+        assertThat(team.body()).contains("no service of team payments");
+        contract("GET", TREND, team);
     }
 
     /**

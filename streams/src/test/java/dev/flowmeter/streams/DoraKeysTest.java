@@ -2,6 +2,7 @@ package dev.flowmeter.streams;
 
 import static dev.flowmeter.streams.TopologyFixture.sha;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.flowmeter.streams.dora.Bands;
 import dev.flowmeter.streams.dora.DoraKeys;
@@ -221,5 +222,64 @@ class DoraKeysTest {
                 Map.of("status", 0L, "rollback", 0L, "incident", 0L), 0.0, Bands.Band.ELITE));
         assertThat(report.recoveryTime().samples()).isZero();
         assertThat(report.reworkRate()).isEqualTo(new DoraKeys.Rework(1, 1, 1.0));
+    }
+
+    /**
+     * Three weeks to 2026-05-22T00:00: [05-01, 05-08), [05-08, 05-15) and [05-15, 05-22).
+     * <pre>
+     * c1 05-01 08:00; D1 05-01 12:00 c1 success   ships c1 (4 h)                     week 0
+     * c2 05-07 23:00; D2 05-08 00:00 c2 failure   exactly at week 1's start: in it     week 1
+     *                 D3 05-08 02:00 c2 success   ships c2 (3 h), recovers D2 (2 h)   week 1
+     * </pre>
+     */
+    @Test
+    void shouldSplitTheTrendIntoSevenDayWeeksEndingNowWhenWeeksAreAsked() {
+        fixture.send(fixture.commit(sha('1'), "2026-05-01T08:00:00Z"));
+        fixture.send(fixture.deployed(PROD, sha('1'), "2026-05-01T12:00:00Z"));
+        fixture.send(fixture.commit(sha('2'), "2026-05-07T23:00:00Z", sha('1')));
+        fixture.send(fixture.failed(PROD, sha('2'), "2026-05-08T00:00:00Z"));
+        fixture.send(fixture.deployed(PROD, sha('2'), "2026-05-08T02:00:00Z"));
+
+        List<DoraKeys.Report> weeks = fixture.doraWeekly(3, "2026-05-22T00:00:00Z");
+
+        assertThat(weeks).extracting(DoraKeys.Report::from).containsExactly(Instant.parse("2026-05-01T00:00:00Z"),
+                Instant.parse("2026-05-08T00:00:00Z"), Instant.parse("2026-05-15T00:00:00Z"));
+        assertThat(weeks).extracting(DoraKeys.Report::to).containsExactly(Instant.parse("2026-05-08T00:00:00Z"),
+                Instant.parse("2026-05-15T00:00:00Z"), Instant.parse("2026-05-22T00:00:00Z"));
+        // Week 0: D1 alone, 14400 s of lead time, nothing failed.
+        assertThat(weeks.get(0).deploymentFrequency().deployments()).isEqualTo(1);
+        assertThat(weeks.get(0).leadTime().medianSeconds()).isEqualTo(14400.0);
+        assertThat(weeks.get(0).changeFailureRate().rate()).isEqualTo(0.0);
+        assertThat(weeks.get(0).recoveryTime().medianSeconds()).isNull();
+        // Week 1: D2 failed and D3 succeeded, 1 of 2; c2 shipped after 10800 s; D2 recovered after 7200 s.
+        assertThat(weeks.get(1).deploymentFrequency().deployments()).isEqualTo(1);
+        assertThat(weeks.get(1).leadTime().medianSeconds()).isEqualTo(10800.0);
+        assertThat(weeks.get(1).changeFailureRate().deployments()).isEqualTo(2);
+        assertThat(weeks.get(1).changeFailureRate().rate()).isEqualTo(0.5);
+        assertThat(weeks.get(1).recoveryTime().medianSeconds()).isEqualTo(7200.0);
+        // Week 2: nothing.
+        assertThat(weeks.get(2).deploymentFrequency().deployments()).isZero();
+        assertThat(weeks.get(2).leadTime().samples()).isZero();
+        assertThat(weeks.get(2).leadTime().medianSeconds()).isNull();
+        assertThat(weeks.get(2).changeFailureRate().deployments()).isZero();
+        assertThat(weeks.get(2).changeFailureRate().rate()).isNull();
+        assertThat(weeks.get(2).recoveryTime().medianSeconds()).isNull();
+    }
+
+    @Test
+    void shouldJoinTheWeeksExactlyWhenNowHasMicroseconds() {
+        List<DoraKeys.Report> weeks = fixture.doraWeekly(2, "2026-05-22T00:00:00.123456Z");
+
+        // The ledger counts milliseconds: now is 00:00:00.123, and week 1 starts where week 0 ends.
+        assertThat(weeks).extracting(DoraKeys.Report::from).containsExactly(
+                Instant.parse("2026-05-08T00:00:00.123Z"), Instant.parse("2026-05-15T00:00:00.123Z"));
+        assertThat(weeks).extracting(DoraKeys.Report::to).containsExactly(
+                Instant.parse("2026-05-15T00:00:00.123Z"), Instant.parse("2026-05-22T00:00:00.123Z"));
+    }
+
+    @Test
+    void shouldRefuseATrendWhenNoWeekIsAsked() {
+        assertThatThrownBy(() -> fixture.doraWeekly(0, "2026-05-22T00:00:00Z"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("weeks must be at least 1, got 0");
     }
 }

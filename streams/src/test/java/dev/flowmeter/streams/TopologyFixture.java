@@ -237,6 +237,13 @@ final class TopologyFixture implements AutoCloseable {
         return query.report(List.of(query.history(SERVICE)), null, window);
     }
 
+    /** The fixture's service's keys over {@code weeks} 7-day windows, oldest first, the last ending at {@code now}. */
+    List<DoraKeys.Report> doraWeekly(int weeks, String now) {
+        DoraQuery query = new DoraQuery(driver::getKeyValueStore, Clock.fixed(Instant.parse(now), ZoneOffset.UTC),
+                DoraSettings.DEFAULTS);
+        return query.weekly(List.of(query.history(SERVICE)), null, weeks);
+    }
+
     /** The cumulative count of a histogram at the bucket whose upper bound is {@code bound}. */
     static long atOrBelow(MetricsSnapshot.Histogram histogram, double bound) {
         double[] bounds = histogram.metric().buckets().upperBounds();

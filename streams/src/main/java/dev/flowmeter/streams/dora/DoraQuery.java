@@ -4,6 +4,8 @@ import dev.flowmeter.streams.state.StoreKey;
 import dev.flowmeter.streams.state.StoreLookup;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +23,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * per-service answer is complete wherever that partition is.
  */
 public final class DoraQuery {
+
+    /** The window of one point of a trend. */
+    public static final Duration WEEK = Duration.ofDays(7);
 
     private static final StringSerializer PREFIX = new StringSerializer();
 
@@ -89,6 +94,26 @@ public final class DoraQuery {
     public DoraKeys.Report report(List<History> histories, String environment, Duration window) {
         return DoraKeys.compute(histories, settings.environments(environment), window, clock.instant(),
                 clock.instant(), settings.bands());
+    }
+
+    /**
+     * The keys of {@code histories} over {@code weeks} consecutive 7-day windows, oldest first, the last ending now:
+     * week {@code i} ends {@code weeks - 1 - i} weeks before now. The clock is read once, so the windows meet
+     * without gap or overlap and every age is measured at the same instant; now is cut to the millisecond, the
+     * ledger's precision, so that each week's {@code from} is exactly the week before's {@code to}.
+     */
+    public List<DoraKeys.Report> weekly(List<History> histories, String environment, int weeks) {
+        if (weeks < 1) {
+            throw new IllegalArgumentException("weeks must be at least 1, got " + weeks);
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        Predicate<String> production = settings.environments(environment);
+        List<DoraKeys.Report> reports = new ArrayList<>(weeks);
+        for (int i = 0; i < weeks; i++) {
+            Instant to = now.minus(WEEK.multipliedBy(weeks - 1L - i));
+            reports.add(DoraKeys.compute(histories, production, WEEK, to, now, settings.bands()));
+        }
+        return reports;
     }
 
     private static History.Incident incident(String id, IncidentFact fact) {
