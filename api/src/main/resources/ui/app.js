@@ -60,7 +60,7 @@
     }
 
     function append(element, children) {
-        for (const child of children.flat()) {
+        for (const child of children.flat(Infinity)) {
             if (child === null || child === undefined || child === false) {
                 continue;
             }
@@ -229,6 +229,9 @@
         message ? el('p', { className: 'problem', role: 'alert' }, message) : null,
         el('p', { id: 'token-help' }, 'Its reads need the value of FLOWMETER_API_TOKEN. The token stays in this'
             + ' browser tab only, and is forgotten when the tab closes.'),
+        // Password managers file a secret under a user name; this one has none of its own.
+        el('input', { type: 'text', name: 'username', value: 'flowmeter-api', autocomplete: 'username',
+            className: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true', readonly: true }),
         el('label', { for: 'token' }, 'API token'), ' ', input, ' ',
         el('button', { type: 'submit' }, 'Show the numbers'));
         main.replaceChildren(form);
@@ -294,7 +297,15 @@
             const focusKey = document.activeElement && document.activeElement.dataset
                 ? document.activeElement.dataset.focus : null;
             main.replaceChildren(view.content);
-            timings.lastViewMillis = performance.now() - started;
+            // From the last answer to the page painted: building, charts, layout (the requests are apart).
+            const answeredAt = view.answeredAt || started;
+            timings.lastViewRequestsMillis = answeredAt - started;
+            afterPaint(() => {
+                const painted = performance.now();
+                timings.lastViewPaintedMillis = painted - started;
+                timings.lastViewRenderMillis = painted - answeredAt;
+                timings.views = (timings.views || 0) + 1;
+            });
             if (view.after) {
                 view.after();
             }
@@ -371,6 +382,11 @@
         return p.answered + ' of ' + p.total + ' partitions answered; some services may be missing.';
     }
 
+    /** Runs {@code then} once the browser has laid out and painted what was just built. */
+    function afterPaint(then) {
+        requestAnimationFrame(() => setTimeout(then, 0));
+    }
+
     // ---- the four keys, with their trends ----
 
     const KEYS = [
@@ -400,7 +416,7 @@
             KEYS.map((k) => {
                 const chart = el('div', { className: 'spark' });
                 charts.push({ container: chart, key: k, trend: row.trend, scope: row.label });
-                return el('td', { 'data-key': k.key },
+                return el('td', { 'data-key': k.key, 'data-title': k.title },
                     el('div', { className: 'key' }, figure(k.value(row.dora), k.format, k.key), ' ',
                         band(k.band(row.dora))),
                     chart);
@@ -422,6 +438,7 @@
         chart.container.setAttribute('role', 'img');
         chart.container.setAttribute('aria-label', chart.key.title + ' of ' + chart.scope + ', week by week over'
             + ' the last ' + points.length + ' weeks: ' + words);
+        chart.container.setAttribute('title', words);
         chart.container.dataset.points = JSON.stringify(ys);
         if (points.length === 0 || typeof uPlot === 'undefined') {
             return;
@@ -432,7 +449,12 @@
             legend: { show: false },
             cursor: { show: false },
             select: { show: false },
-            scales: { x: { time: true }, y: { auto: true } },
+            // From zero (every key is a count, a duration or a rate), with room for the points at the edges.
+            scales: { x: { time: true }, y: { range: (u, min, max) => {
+                const low = Math.min(0, min);
+                const high = max > low ? max : low + 1;
+                return [low - (high - low) * 0.12, high + (high - low) * 0.12];
+            } } },
             axes: [{ show: false }, { show: false }],
             series: [{}, { stroke: '#1f5fa8', width: 1.5, points: { show: true, size: 3 }, spanGaps: false }],
         };
@@ -459,6 +481,7 @@
             apiOrNull('/api/v1/dora?team=' + encodeURIComponent(team)),
             apiOrNull('/api/v1/dora/trend?weeks=' + TREND_WEEKS + '&team=' + encodeURIComponent(team)),
         ])));
+        const answeredAt = performance.now();
         const rows = [{ scope: 'organisation', label: 'Organisation', services: organisation.services,
             dora: organisation, trend: organisationTrend }];
         teams.forEach((team, i) => {
@@ -477,7 +500,7 @@
                 keys.table),
             gatesSection(gates),
             servicesSection(services));
-        return { content: content, after: keys.after,
+        return { content: content, after: keys.after, answeredAt: answeredAt,
             partial: partialText([organisation, services, gates].concat(teamAnswers.map((a) => a[0]))) };
     }
 
@@ -528,18 +551,20 @@
             value: (s) => (s.lastDeployment ? s.lastDeployment.time : null), text: true },
     ];
 
+    const collator = new Intl.Collator('en');
+
     function compareBy(column, ascending) {
         return (a, b) => {
             const x = column.value(a);
             const y = column.value(b);
             if (x === null || x === undefined) {
-                return y === null || y === undefined ? a.service.localeCompare(b.service) : 1;
+                return y === null || y === undefined ? collator.compare(a.service, b.service) : 1;
             }
             if (y === null || y === undefined) {
                 return -1;
             }
-            const order = column.text ? String(x).localeCompare(String(y)) : x - y;
-            return (ascending ? order : -order) || a.service.localeCompare(b.service);
+            const order = column.text ? collator.compare(String(x), String(y)) : x - y;
+            return (ascending ? order : -order) || collator.compare(a.service, b.service);
         };
     }
 
@@ -558,6 +583,10 @@
         const count = el('p', { 'data-summary': 'services', 'aria-live': 'polite' });
         const headers = SERVICE_COLUMNS.map((column) => el('th', { scope: 'col', 'data-column': column.key }));
         const list = services.services;
+        // Each row is built once per answer; sorting and filtering only move them.
+        const built = performance.now();
+        const rows = new Map(list.map((s) => [s, serviceRow(s)]));
+        const buildMillis = performance.now() - built;
 
         function fill() {
             const started = performance.now();
@@ -566,7 +595,7 @@
             const shown = list.filter((s) => !filter || s.service.toLowerCase().includes(filter)
                 || (s.team || '').toLowerCase().includes(filter)).sort(compareBy(column, state.sortAscending));
             const fragment = document.createDocumentFragment();
-            shown.forEach((s) => fragment.append(serviceRow(s)));
+            shown.forEach((s) => fragment.append(rows.get(s)));
             tbody.replaceChildren(fragment);
             headers.forEach((th, i) => {
                 const c = SERVICE_COLUMNS[i];
@@ -582,8 +611,11 @@
                         }
                         const sortStarted = performance.now();
                         fill();
-                        timings.sortMillis = performance.now() - sortStarted;
-                        timings.sorts = (timings.sorts || 0) + 1;
+                        timings.sortScriptMillis = performance.now() - sortStarted;
+                        afterPaint(() => {
+                            timings.sortMillis = performance.now() - sortStarted;
+                            timings.sorts = (timings.sorts || 0) + 1;
+                        });
                     } },
                 c.title, el('span', { className: 'sort-mark', 'aria-hidden': 'true' },
                     sorted ? (state.sortAscending ? ' \u25B2' : ' \u25BC') : '')));
@@ -592,7 +624,7 @@
                 ? list.length + (list.length === 1 ? ' service' : ' services') + ', last 30 days.'
                 : shown.length + ' of ' + list.length + ' services match \u201C' + state.filter + '\u201D.';
             timings.servicesRows = shown.length;
-            timings.servicesRenderMillis = performance.now() - started;
+            timings.servicesTableMillis = buildMillis + performance.now() - started;
         }
 
         const filterInput = el('input', { id: 'service-filter', type: 'search', value: state.filter,

@@ -42,6 +42,7 @@ import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.logging.LogEntry;
@@ -55,9 +56,9 @@ import org.openqa.selenium.logging.LogType;
  * error. Screenshots go to {@code api/target/overview/} for review. The test skips itself where Chromium or
  * ChromeDriver is not installed ({@code .ci/run} installs both).
  *
- * <p>The second test adds 980 services (1,000 in all) and measures, in the browser, how long the services table
- * takes to build and to sort; the numbers are written to {@code api/target/overview/timings.txt}
- * (docs/performance.md).
+ * <p>The second test adds 980 services (1,000 in all) while the page is open, sees the page show them on its own
+ * refresh, and measures in the browser how long the overview takes to render and its services table to sort; the
+ * numbers are written to {@code api/target/overview/timings.txt} (docs/performance.md).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -113,11 +114,30 @@ class OverviewPageIT {
     @Test
     @Order(1)
     void shouldShowTheApisNumbersAndLeadToAServiceAndAChange() throws Exception {
+        // The page itself is open to all (it holds no data) and allows nothing from elsewhere; the data is not.
+        HttpResponse<String> page = server.get("/", Map.of());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Security-Policy")).contains(OverviewPage.CONTENT_SECURITY_POLICY);
+        assertThat(page.body()).contains("<meta name=\"flowmeter-auth\" content=\"bearer\">",
+                "<meta name=\"flowmeter-grafana\" content=\"" + GRAFANA + "\">");
+        assertThat(server.get("/ui/app.js", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(server.get("/webjars/uplot/1.6.30/dist/uPlot.iife.min.js", Map.of()).statusCode()).isEqualTo(200);
+        assertThat(server.get("/api/v1/dora", Map.of()).statusCode()).isEqualTo(401);
+
         browser.get(server.baseUrl() + "/");
         // Reads need the token: the page asks for it before it asks the API for anything.
         WebElement token = awaitElement(By.id("token"));
         assertThat(browser.findElement(By.cssSelector("label[for=token]")).getText()).isEqualTo("API token");
-        token.sendKeys(TOKEN, Keys.ENTER);
+        assertNoConsoleErrors("the token prompt");
+        // A wrong token is refused by the API, and the page asks again, saying so.
+        token.sendKeys("not-the-token", Keys.ENTER);
+        await("the refusal shown").atMost(WAIT).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(browser.findElement(By.cssSelector(".token-form [role=alert]"))
+                        .getText()).startsWith("The server refused that token."));
+        assertThat(browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(entry -> entry.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()))
+                .isNotEmpty().allSatisfy(entry -> assertThat(entry.getMessage()).contains("status of 401"));
+        browser.findElement(By.id("token")).sendKeys(TOKEN, Keys.ENTER);
         awaitOverview(20);
         assertNoConsoleErrors("the overview");
         screenshot("overview-1280x800.png");
@@ -254,7 +274,9 @@ class OverviewPageIT {
 
     @Test
     @Order(2)
-    void shouldBuildAndSortTheTableOfAThousandServicesInTheBrowser() throws Exception {
+    void shouldRefreshItselfAndStayQuickWithAThousandServices() throws Exception {
+        browser.get(server.baseUrl() + "/#/services");
+        awaitOverview(20);
         EventsClient client = new EventsClient(URI.create(server.baseUrl()), Optional.empty());
         for (int i = 0; i < MORE_SERVICES; i++) {
             String service = String.format(Locale.ROOT, "load-%03d", i);
@@ -268,33 +290,66 @@ class OverviewPageIT {
         await("1,000 services").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> assertThat(get("/api/v1/services").get("services").size())
                         .isEqualTo(20 + MORE_SERVICES));
+        // The open page refreshes itself (every 30 s) and shows them without being reloaded.
+        await("the page's own refresh").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(500))
+                .ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() -> assertThat(browser.findElements(By.cssSelector("table.services tbody tr")))
+                        .hasSize(20 + MORE_SERVICES));
 
-        browser.get(server.baseUrl() + "/#/services");
+        // Measured on a fresh load: from the last API answer to the page painted, and a sort to its paint.
+        browser.navigate().refresh();
         awaitOverview(20 + MORE_SERVICES);
+        await("the view timed").atMost(WAIT).until(() -> timings().get("views") != null);
         Map<String, Object> timings = timings();
-        double render = ((Number) timings.get("servicesRenderMillis")).doubleValue();
-        double view = ((Number) timings.get("lastViewMillis")).doubleValue();
-        long sorts = timings.get("sorts") == null ? 0 : ((Number) timings.get("sorts")).longValue();
-        browser.findElement(By.cssSelector("th[data-column=leadTimeMedianSeconds] button")).click();
-        awaitAttribute("th[data-column=leadTimeMedianSeconds]", "aria-sort", "ascending");
-        await("the sort timed").atMost(WAIT).until(() -> ((Number) timings().get("sorts")).longValue() > sorts);
-        double sort = ((Number) timings().get("sortMillis")).doubleValue();
+        double table = number(timings, "servicesTableMillis");
+        double render = number(timings, "lastViewRenderMillis");
+        double requests = number(timings, "lastViewRequestsMillis");
+        // Five sorts (ascending, descending, ...), each timed from the click to its paint; the median is reported.
+        List<Double> sorts = new ArrayList<>();
+        List<Double> sortScripts = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            long before = timings().get("sorts") == null ? 0 : ((Number) timings().get("sorts")).longValue();
+            browser.findElement(By.cssSelector("th[data-column=leadTimeMedianSeconds] button")).click();
+            awaitAttribute("th[data-column=leadTimeMedianSeconds]", "aria-sort",
+                    i % 2 == 0 ? "ascending" : "descending");
+            await("the sort timed").atMost(WAIT).until(() -> timings().get("sorts") != null
+                    && ((Number) timings().get("sorts")).longValue() > before);
+            sorts.add(number(timings(), "sortMillis"));
+            sortScripts.add(number(timings(), "sortScriptMillis"));
+        }
+        double sort = median(sorts);
+        double sortScript = median(sortScripts);
         assertThat(columnValues("leadTimeMedianSeconds")).hasSize(20 + MORE_SERVICES).isSorted();
         assertNoConsoleErrors("the overview of 1,000 services");
         screenshot("services-1000-1280x800.png");
 
-        String report = String.format(Locale.ROOT, "services: %d%nservices table built (ms): %.1f%n"
-                + "whole overview, requests included (ms): %.1f%nsort by median lead time (ms): %.1f%n",
-                20 + MORE_SERVICES, render, view, sort);
+        String report = String.format(Locale.ROOT, "services: %d%n"
+                + "services table rows built and ordered (ms): %.1f%n"
+                + "whole overview from its last API answer to painted (ms): %.1f%n"
+                + "its API requests (ms): %.1f%n"
+                + "sort by median lead time, click to painted, median of 5 (ms): %.1f%n"
+                + "of which the script that orders the rows, median of 5 (ms): %.1f%n",
+                20 + MORE_SERVICES, table, render, requests, sort, sortScript);
         Files.writeString(SHOTS.resolve("timings.txt"), report);
         System.out.print(report);
-        // Not a benchmark: a wide ceiling that only a page which stopped being responsive would cross.
-        assertThat(render).as("building the table of 1,000 services, ms").isLessThan(1_000);
+        // Not a benchmark: wide ceilings that only a page which stopped being responsive would cross.
+        assertThat(render).as("rendering the overview of 1,000 services, ms").isLessThan(2_000);
         assertThat(sort).as("sorting the table of 1,000 services, ms").isLessThan(1_000);
     }
 
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        return sorted.get(sorted.size() / 2);
+    }
+
+    private static double number(Map<String, Object> timings, String name) {
+        assertThat(timings).containsKey(name);
+        return ((Number) timings.get(name)).doubleValue();
+    }
+
     private void awaitOverview(int services) {
-        await("the overview with " + services + " services").atMost(WAIT).untilAsserted(() -> {
+        await("the overview with " + services + " services").atMost(WAIT)
+                .ignoreException(StaleElementReferenceException.class).untilAsserted(() -> {
             assertThat(browser.findElements(By.cssSelector("table.services tbody tr"))).hasSize(services);
             assertThat(browser.findElements(By.cssSelector("tr[data-scope=organisation] .spark canvas")))
                     .hasSize(4);
@@ -373,13 +428,15 @@ class OverviewPageIT {
     }
 
     private void awaitText(By by, String text) {
-        await("the page shows '" + text + "'").atMost(WAIT).untilAsserted(() ->
+        await("the page shows '" + text + "'").atMost(WAIT).ignoreException(StaleElementReferenceException.class)
+                .untilAsserted(() ->
                 assertThat(browser.findElements(by).stream().map(WebElement::getText).toList()).first()
                         .asString().startsWith(text));
     }
 
     private void awaitAttribute(String selector, String attribute, String value) {
-        await(selector + " " + attribute + "=" + value).atMost(WAIT).untilAsserted(() -> assertThat(
+        await(selector + " " + attribute + "=" + value).atMost(WAIT)
+                .ignoreException(StaleElementReferenceException.class).untilAsserted(() -> assertThat(
                 browser.findElement(By.cssSelector(selector)).getDomAttribute(attribute)).isEqualTo(value));
     }
 
