@@ -47,6 +47,11 @@ final class OverviewPage {
         return new OverviewPage(document);
     }
 
+    /** The HTML document served at {@code /}. */
+    String document() {
+        return document;
+    }
+
     void register(JavalinConfig cfg) {
         cfg.staticFiles.add(files -> {
             files.hostedPath = ASSETS;

@@ -70,11 +70,12 @@ public final class DemoOrganisation {
 
     /**
      * @param seed varies shas, titles and minutes, never the headline numbers
-     * @param now the end of the history, truncated to the minute; the history covers the 90 days before it
+     * @param now the history covers the 90 whole days (UTC) before the day of {@code now}, so that its 10:00 is 10:00
+     *     and its Thursdays are Thursdays
      */
     public DemoOrganisation(long seed, Instant now) {
         this.seed = seed;
-        this.end = now.truncatedTo(ChronoUnit.MINUTES);
+        this.end = now.truncatedTo(ChronoUnit.DAYS);
         this.start = end.minus(HISTORY);
         for (Team team : TEAMS) {
             for (String service : team.services()) {
