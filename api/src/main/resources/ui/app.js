@@ -31,6 +31,10 @@
     window.flowmeterTimings = timings;
 
     let refreshTimer = null;
+    /** The charts on the page now: destroyed before a view replaces them, so refreshes leave nothing behind. */
+    let plots = [];
+    /** Service to team, from the last services answer. */
+    let lastServices = null;
     let renderedRoute = null;
     let generation = 0;
 
@@ -67,6 +71,12 @@
             element.append(child instanceof Node ? child : document.createTextNode(String(child)));
         }
         return element;
+    }
+
+    function replaceMain(...nodes) {
+        plots.forEach((plot) => plot.destroy());
+        plots = [];
+        main.replaceChildren(...nodes);
     }
 
     // ---- how numbers read ----
@@ -234,7 +244,7 @@
             className: 'visually-hidden', tabindex: '-1', 'aria-hidden': 'true', readonly: true }),
         el('label', { for: 'token' }, 'API token'), ' ', input, ' ',
         el('button', { type: 'submit' }, 'Show the numbers'));
-        main.replaceChildren(form);
+        replaceMain(form);
         status.textContent = '';
         input.focus();
     }
@@ -296,7 +306,7 @@
             }
             const focusKey = document.activeElement && document.activeElement.dataset
                 ? document.activeElement.dataset.focus : null;
-            main.replaceChildren(view.content);
+            replaceMain(view.content);
             // From the last answer to the page painted: building, charts, layout (the requests are apart).
             const answeredAt = view.answeredAt || started;
             timings.lastViewRequestsMillis = answeredAt - started;
@@ -336,7 +346,7 @@
                 schedule(RETRY_MILLIS);
                 return;
             }
-            main.replaceChildren(el('h1', { tabindex: '-1' }, 'Something went wrong'),
+            replaceMain(el('h1', { tabindex: '-1' }, 'Something went wrong'),
                 el('p', { className: 'problem', role: 'alert' }, e.message),
                 el('p', {}, el('a', { href: '#/' }, 'Back to the overview')));
             status.textContent = '';
@@ -450,7 +460,10 @@
             cursor: { show: false },
             select: { show: false },
             // From zero (every key is a count, a duration or a rate), with room for the points at the edges.
-            scales: { x: { time: true }, y: { range: (u, min, max) => {
+            scales: { x: { time: true, range: (u, min, max) => {
+                const pad = Math.max((max - min) * 0.04, 1);
+                return [min - pad, max + pad];
+            } }, y: { range: (u, min, max) => {
                 const low = Math.min(0, min);
                 const high = max > low ? max : low + 1;
                 return [low - (high - low) * 0.12, high + (high - low) * 0.12];
@@ -458,9 +471,8 @@
             axes: [{ show: false }, { show: false }],
             series: [{}, { stroke: '#1f5fa8', width: 1.5, points: { show: true, size: 3 }, spanGaps: false }],
         };
-        // uPlot draws on a canvas: nothing of it needs the text of the page.
-        // eslint-disable-next-line no-new, new-cap
-        new uPlot(options, [xs, ys], chart.container);
+        // uPlot draws on a canvas inside the container; the words above are what assistive technology reads.
+        plots.push(new uPlot(options, [xs, ys], chart.container));
     }
 
     function scroller(table, label) {
@@ -476,6 +488,7 @@
             api('/api/v1/services'),
             api('/api/v1/gates?status=waiting'),
         ]);
+        remember(services);
         const teams = [...new Set(services.services.map((s) => s.team).filter((team) => team))].sort();
         const teamAnswers = await Promise.all(teams.map((team) => Promise.all([
             apiOrNull('/api/v1/dora?team=' + encodeURIComponent(team)),
@@ -675,10 +688,16 @@
         return { content: content, after: keys ? keys.after : null };
     }
 
+    /** A service's team, from the overview's last answer when there is one (teams change rarely), else asked. */
     async function teamOf(service) {
-        const services = await api('/api/v1/services');
-        const entry = services.services.find((s) => s.service === service);
-        return entry ? entry.team : null;
+        if (!lastServices || !lastServices.has(service)) {
+            remember(await api('/api/v1/services'));
+        }
+        return lastServices.get(service) || null;
+    }
+
+    function remember(services) {
+        lastServices = new Map(services.services.map((s) => [s.service, s.team]));
     }
 
     function pendingSection(service, pending) {
