@@ -2,6 +2,7 @@ package dev.flowmeter.api;
 
 import dev.flowmeter.ingest.github.GitHubSource;
 import dev.flowmeter.ingest.webhook.Secret;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,7 +16,7 @@ import java.util.Set;
  * The secrets that enable the webhook endpoints, one source each. A secret comes from its variable or, for secret
  * stores that mount files, from the file named by {@code <VARIABLE>_FILE}. A source without its secret stays
  * disabled: its endpoint answers 404 and accepts nothing. {@code incidentLabels} are the GitHub issue labels that make
- * an issue an incident, lower-cased, each once.
+ * an issue an incident, lower-cased, each once; {@code workKinds} say which flow item kind a tracker's issue is.
  */
 public record WebhookSettings(
         Optional<Secret> githubSecret,
@@ -25,8 +26,10 @@ public record WebhookSettings(
         Optional<String> azureDevOpsUser,
         Optional<Secret> azureDevOpsPassword,
         Optional<Secret> pagerDutySecret,
+        Optional<Secret> jiraSecret,
         Optional<Path> serviceMap,
-        List<String> incidentLabels) {
+        List<String> incidentLabels,
+        WorkKinds workKinds) {
 
     public static final String GITHUB_WEBHOOK_SECRET = "GITHUB_WEBHOOK_SECRET";
     public static final String GITLAB_WEBHOOK_TOKEN = "GITLAB_WEBHOOK_TOKEN";
@@ -35,6 +38,7 @@ public record WebhookSettings(
     public static final String AZURE_DEVOPS_USER = "AZURE_DEVOPS_USER";
     public static final String AZURE_DEVOPS_PASSWORD = "AZURE_DEVOPS_PASSWORD";
     public static final String PAGERDUTY_WEBHOOK_SECRET = "PAGERDUTY_WEBHOOK_SECRET";
+    public static final String JIRA_WEBHOOK_SECRET = "JIRA_WEBHOOK_SECRET";
     public static final String FLOWMETER_SERVICE_MAP = "FLOWMETER_SERVICE_MAP";
     public static final String FLOWMETER_INCIDENT_LABELS = "FLOWMETER_INCIDENT_LABELS";
     public static final List<String> DEFAULT_INCIDENT_LABELS = GitHubSource.DEFAULT_INCIDENT_LABELS;
@@ -59,9 +63,11 @@ public record WebhookSettings(
                 azureUser,
                 azurePassword,
                 read.secret(PAGERDUTY_WEBHOOK_SECRET),
+                read.secret(JIRA_WEBHOOK_SECRET),
                 read.optional(FLOWMETER_SERVICE_MAP).map(Path::of),
                 read.optional(FLOWMETER_INCIDENT_LABELS).map(WebhookSettings::incidentLabels)
-                        .orElse(DEFAULT_INCIDENT_LABELS));
+                        .orElse(DEFAULT_INCIDENT_LABELS),
+                read.optional(WorkKinds.VARIABLE).map(WorkKinds::parse).orElse(WorkKinds.DEFAULTS));
     }
 
     /**
@@ -92,6 +98,7 @@ public record WebhookSettings(
         view.put("bitbucket", bitbucketSecret.isPresent());
         view.put("azure-devops", azureDevOpsPassword.isPresent());
         view.put("pagerduty", pagerDutySecret.isPresent());
+        view.put("jira", jiraSecret.isPresent());
         view.put("serviceMap", serviceMap.map(Path::toString).orElse("none"));
         view.put("incidentLabels", incidentLabels);
         return view;

@@ -9,7 +9,7 @@ import java.time.Instant;
 public sealed interface DeliveryEvent
         permits CommitRecorded, ArtifactBuilt, DeploymentFinished, GateQueued, GateStarted, GateFinished,
         IncidentOpened, IncidentResolved, ChangeOpened, ChangeReviewed, ChangeMerged, ChangeClosed,
-        EnvironmentRequested, EnvironmentReady, EnvironmentDeleted {
+        EnvironmentRequested, EnvironmentReady, EnvironmentDeleted, WorkItemChanged {
 
     /** Unique per event; a second event with the same id in the same service is a redelivery. */
     String id();

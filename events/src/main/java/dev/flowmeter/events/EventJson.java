@@ -45,6 +45,12 @@ public final class EventJson {
     public static final int MAX_COMMITS = 10_000;
     public static final int MAX_TITLE_LENGTH = 500;
     public static final int MAX_URL_LENGTH = 2_000;
+    /** The most work items one commit or change may name. */
+    public static final int MAX_ITEMS = 50;
+    /** The longest commit subject kept; a longer first line is refused. */
+    public static final int MAX_MESSAGE_LENGTH = 500;
+    /** A tracker's key: PAY-123, TES-41, or #42 for an issue of the service's own repository. */
+    public static final Pattern ITEM_KEY = Pattern.compile("#[0-9]{1,18}|[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}");
 
     private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999Z");
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._/-]{1,200}");
@@ -56,6 +62,8 @@ public final class EventJson {
             + " '/', '+' or '-'";
     private static final Pattern KIND = Pattern.compile("[a-z0-9-]{1,30}");
     private static final Pattern URL = Pattern.compile("https?://[^\\s]+");
+    private static final String ITEM_KEY_RULE = "must be a work item key such as PAY-123 or #42: '#' and up to 18"
+            + " digits, or 1-100 letters, digits, '.', '_', ':', '/' or '-' starting with a letter or digit";
 
     private EventJson() {
     }
@@ -86,7 +94,9 @@ public final class EventJson {
                 String sha = fields.sha("sha");
                 List<String> parents = fields.shaList("parents", MAX_PARENTS, null, "report the commit again with "
                         + "the rest of its parents, in as many events as it takes: reports of the same sha add up");
-                yield fields.ok() ? new CommitRecorded(id, time, service, sha, parents) : null;
+                String message = fields.optionalSubject("message");
+                List<String> items = fields.itemKeys("items");
+                yield fields.ok() ? new CommitRecorded(id, time, service, sha, parents, message, items) : null;
             }
             case ARTIFACT -> {
                 String sha = fields.sha("sha");
@@ -146,8 +156,10 @@ public final class EventJson {
                 String target = fields.optionalMatching("target", BRANCH, BRANCH_RULE);
                 String title = fields.optionalText("title", MAX_TITLE_LENGTH);
                 String url = fields.optionalUrl("url");
-                yield fields.ok() ? new ChangeOpened(id, time, service, change, sha, commits, target, title, url)
-                        : null;
+                String branch = fields.optionalMatching("branch", BRANCH, BRANCH_RULE);
+                List<String> items = fields.itemKeys("items");
+                yield fields.ok() ? new ChangeOpened(id, time, service, change, sha, commits, target, title, url,
+                        branch, items) : null;
             }
             case CHANGE_REVIEWED -> {
                 String change = fields.item("change");
@@ -176,6 +188,15 @@ public final class EventJson {
                     case ENVIRONMENT_READY -> new EnvironmentReady(id, time, service, environment, kind, change);
                     default -> new EnvironmentDeleted(id, time, service, environment, kind, change);
                 };
+            }
+            case WORK_CREATED, WORK_STARTED, WORK_DONE, WORK_REOPENED, WORK_CANCELLED -> {
+                String item = fields.matching("item", ITEM_KEY, ITEM_KEY_RULE);
+                WorkKind kind = fields.oneOf("kind", WorkKind.values(), WorkKind::wireName);
+                String title = fields.optionalText("title", MAX_TITLE_LENGTH);
+                String url = fields.optionalUrl("url");
+                String release = fields.optionalText("release", MAX_NAME_LENGTH);
+                yield fields.ok() ? new WorkItemChanged(id, type, time, service, item, kind, title, url, release)
+                        : null;
             }
         };
         if (event == null) {
@@ -244,6 +265,8 @@ public final class EventJson {
         if (event instanceof CommitRecorded commit) {
             node.put("sha", commit.sha());
             shas(node.putArray("parents"), commit.parents());
+            putIfSaid(node, "message", commit.message());
+            items(node, commit.items());
         } else if (event instanceof ArtifactBuilt artifact) {
             node.put("sha", artifact.sha());
             shas(node.putArray("commits"), artifact.commits());
@@ -276,6 +299,8 @@ public final class EventJson {
             putIfSaid(node, "target", opened.target());
             putIfSaid(node, "title", opened.title());
             putIfSaid(node, "url", opened.url());
+            putIfSaid(node, "branch", opened.branch());
+            items(node, opened.items());
         } else if (event instanceof ChangeReviewed reviewed) {
             putChange(node, reviewed.change());
         } else if (event instanceof ChangeMerged merged) {
@@ -296,6 +321,12 @@ public final class EventJson {
             incident(node, opened.incident(), opened.environment(), opened.sha());
         } else if (event instanceof IncidentResolved resolved) {
             incident(node, resolved.incident(), resolved.environment(), resolved.sha());
+        } else if (event instanceof WorkItemChanged work) {
+            node.put("item", work.item());
+            node.put("kind", work.kind().wireName());
+            putIfSaid(node, "title", work.title());
+            putIfSaid(node, "url", work.url());
+            putIfSaid(node, "release", work.release());
         }
         return node;
     }
@@ -323,6 +354,12 @@ public final class EventJson {
         }
         if (!sha.isEmpty()) {
             node.put("sha", sha);
+        }
+    }
+
+    private static void items(ObjectNode node, List<String> items) {
+        if (!items.isEmpty()) {
+            items.forEach(node.putArray("items")::add);
         }
     }
 
@@ -466,6 +503,59 @@ public final class EventJson {
         String optionalItem(String field) {
             JsonNode value = node.get(field);
             return value == null || value.isNull() ? "" : item(field);
+        }
+
+        /**
+         * An optional commit subject: the first line of the string given (a whole message is accepted, and cut at its
+         * first line break), at most {@value #MAX_MESSAGE_LENGTH} characters, without control characters; "" if
+         * absent.
+         */
+        String optionalSubject(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return "";
+            }
+            if (!value.isTextual()) {
+                error(field, "must be a string: the commit's subject line");
+                return "";
+            }
+            String subject = value.textValue().lines().findFirst().orElse("").strip();
+            if (subject.length() > MAX_MESSAGE_LENGTH) {
+                error(field, "has a first line of " + subject.length() + " characters, more than "
+                        + MAX_MESSAGE_LENGTH + ": send the subject line");
+                return "";
+            }
+            if (subject.chars().anyMatch(Character::isISOControl)) {
+                error(field, "must not contain control characters in its first line (tabs, ...)");
+                return "";
+            }
+            return subject;
+        }
+
+        /** An optional array of at most {@value #MAX_ITEMS} work item keys, without repeats; empty if absent. */
+        List<String> itemKeys(String field) {
+            JsonNode value = node.get(field);
+            if (value == null || value.isNull()) {
+                return List.of();
+            }
+            if (!value.isArray()) {
+                error(field, "must be an array of work item keys such as [\"PAY-123\", \"#42\"]");
+                return List.of();
+            }
+            if (value.size() > MAX_ITEMS) {
+                error(field, "holds " + value.size() + " work items, more than the limit of " + MAX_ITEMS);
+                return List.of();
+            }
+            Set<String> keys = new LinkedHashSet<>();
+            for (int i = 0; i < value.size(); i++) {
+                JsonNode key = value.get(i);
+                if (!key.isTextual() || !ITEM_KEY.matcher(key.textValue()).matches()) {
+                    error(field + "[" + i + "]", ITEM_KEY_RULE);
+                } else {
+                    keys.add(key.textValue());
+                }
+            }
+            return List.copyOf(keys);
         }
 
         String optionalSha(String field) {

@@ -19,7 +19,12 @@ public enum EventType {
     CHANGE_CLOSED("change.closed"),
     ENVIRONMENT_REQUESTED("environment.requested"),
     ENVIRONMENT_READY("environment.ready"),
-    ENVIRONMENT_DELETED("environment.deleted");
+    ENVIRONMENT_DELETED("environment.deleted"),
+    WORK_CREATED("work.created"),
+    WORK_STARTED("work.started"),
+    WORK_DONE("work.done"),
+    WORK_REOPENED("work.reopened"),
+    WORK_CANCELLED("work.cancelled");
 
     private final String wireName;
 

@@ -53,7 +53,20 @@ class EventJsonTest {
                 new ChangeClosed("cc", AT, "shop/checkout", "43"),
                 new EnvironmentRequested("er", AT, "shop/checkout", "pr-42", "ephemeral", "42"),
                 new EnvironmentReady("ey", AT, "shop/checkout", "pr-42", "", ""),
-                new EnvironmentDeleted("ed", AT, "shop/checkout", "pr-42", "ephemeral", ""));
+                new EnvironmentDeleted("ed", AT, "shop/checkout", "pr-42", "ephemeral", ""),
+                new CommitRecorded("cs", AT, "shop/checkout", SHA, List.of(), "PAY-12: refunds", List.of("PAY-12")),
+                new ChangeOpened("cb", AT, "shop/checkout", "44", SHA, List.of(), "main", "Refunds", "",
+                        "feature/PAY-12-refunds", List.of("PAY-12", "#7")),
+                new WorkItemChanged("w1", EventType.WORK_CREATED, AT, "payments", "PAY-12", WorkKind.FEATURE,
+                        "Refunds by card", "https://example.atlassian.net/browse/PAY-12", "2026.5"),
+                new WorkItemChanged("w2", EventType.WORK_STARTED, AT, "shop/checkout", "#7", WorkKind.DEFECT, "",
+                        "", ""),
+                new WorkItemChanged("w3", EventType.WORK_DONE, AT, "payments", "PAY-12", WorkKind.FEATURE, "", "",
+                        ""),
+                new WorkItemChanged("w4", EventType.WORK_REOPENED, AT, "payments", "PAY-12", WorkKind.RISK, "", "",
+                        ""),
+                new WorkItemChanged("w5", EventType.WORK_CANCELLED, AT, "payments", "PAY-12", WorkKind.DEBT, "", "",
+                        ""));
 
         for (DeliveryEvent event : events) {
             assertThat(roundTrip(event)).isEqualTo(event);
@@ -113,6 +126,51 @@ class EventJsonTest {
                         new FieldError("environment", "is required"),
                         new FieldError("kind", "must be 1-30 lowercase letters, digits or '-', such as test, qa,"
                                 + " staging or ephemeral")));
+    }
+
+    @Test
+    void shouldReadAWorkItemAndTheItemsACommitOrChangeNames() {
+        String work = "{\"id\":\"j-1\",\"type\":\"work.started\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"payments\",\"item\":\"PAY-12\",\"kind\":\"feature\",\"title\":\"Refunds\","
+                + "\"release\":\"2026.5\"}";
+        DeliveryEvent event = EventJson.parse(read(work));
+        assertThat(event).isEqualTo(new WorkItemChanged("j-1", EventType.WORK_STARTED, AT, "payments", "PAY-12",
+                WorkKind.FEATURE, "Refunds", "", "2026.5"));
+        assertThat(EventJson.toJson(event).toString()).isEqualTo(work);
+
+        // A whole commit message is cut to its subject line; repeated items count once.
+        String commit = "{\"id\":\"c-9\",\"type\":\"commit\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"sha\":\"" + SHA + "\",\"message\":\" PAY-12: refunds \\n\\n"
+                + "The long story.\",\"items\":[\"PAY-12\",\"#7\",\"PAY-12\"]}";
+        assertThat(EventJson.parse(read(commit))).isEqualTo(new CommitRecorded("c-9", AT, "shop/checkout", SHA,
+                List.of(), "PAY-12: refunds", List.of("PAY-12", "#7")));
+    }
+
+    @Test
+    void shouldNameEveryBadFieldOfAWorkItemOrItsLinks() {
+        String work = "{\"id\":\"j-1\",\"type\":\"work.done\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"payments\",\"item\":\"PAY 12\",\"kind\":\"story\",\"url\":\"jira\"}";
+        assertThatThrownBy(() -> EventJson.parse(read(work))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("item", "must be a work item key such as PAY-123 or #42: '#' and up to 18"
+                                + " digits, or 1-100 letters, digits, '.', '_', ':', '/' or '-' starting with a letter"
+                                + " or digit"),
+                        new FieldError("kind", "must be one of feature, defect, risk, debt"),
+                        new FieldError("url", "must be an absolute http:// or https:// URL without spaces")));
+        String commit = "{\"id\":\"c-9\",\"type\":\"commit\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"sha\":\"" + SHA + "\",\"message\":7,"
+                + "\"items\":[\"PAY-12\",\"#x\",3]}";
+        assertThatThrownBy(() -> EventJson.parse(read(commit))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).extracting(FieldError::field).containsExactly("message", "items[1]",
+                        "items[2]"));
+        String opened = "{\"id\":\"o-1\",\"type\":\"change.opened\",\"time\":\"2026-05-01T10:00:00Z\","
+                + "\"service\":\"shop/checkout\",\"change\":1,\"sha\":\"" + SHA + "\",\"branch\":\"a b\","
+                + "\"items\":\"PAY-12\"}";
+        assertThatThrownBy(() -> EventJson.parse(read(opened))).isInstanceOfSatisfying(InvalidEventException.class,
+                e -> assertThat(e.errors()).containsExactly(
+                        new FieldError("branch", "must be a branch name: 1-200 characters of letters, digits, '.',"
+                                + " '_', '/', '+' or '-'"),
+                        new FieldError("items", "must be an array of work item keys such as [\"PAY-123\", \"#42\"]")));
     }
 
     @Test

@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -22,6 +24,11 @@ public final class Chromium {
 
     private static final Path DEBIAN_BINARY = Path.of("/usr/bin/chromium");
     private static final Path DEBIAN_DRIVER = Path.of("/usr/bin/chromedriver");
+    /**
+     * Selenium looks for a DevTools (CDP) binding of the browser's version and warns when it has none; these tests
+     * use WebDriver only, so there is nothing to bind. Held here so the logging system keeps the level set.
+     */
+    private static final Logger CDP_VERSION_FINDER = Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
     private Chromium() {
     }
@@ -42,6 +49,7 @@ public final class Chromium {
 
     /** Starts a headless Chromium with a fresh profile in {@code profile} and a window of the given size. */
     public static ChromeDriver start(Path profile, int width, int height) {
+        CDP_VERSION_FINDER.setLevel(Level.SEVERE);
         try {
             Files.createDirectories(profile);
         } catch (IOException e) {

@@ -73,7 +73,8 @@ class EventFieldRulesTest {
                 "unknown type 'build'; expected one of commit, artifact, deployment, gate.queued, gate.started, "
                         + "gate.finished, incident.opened, incident.resolved, change.opened, change.reviewed,"
                         + " change.merged, change.closed, environment.requested, environment.ready,"
-                        + " environment.deleted");
+                        + " environment.deleted, work.created, work.started, work.done, work.reopened,"
+                        + " work.cancelled");
     }
 
     @Test
