@@ -47,7 +47,8 @@ final class FuzzEndpoints {
     private static final Instant BASE = Instant.parse("2026-05-01T00:00:00Z");
     private static final String[] TYPES = {"commit", "artifact", "deployment", "gate.queued", "gate.started",
         "gate.finished", "incident.opened", "incident.resolved", "change.opened", "change.reviewed",
-        "change.merged", "change.closed", "environment.requested", "environment.ready", "environment.deleted"};
+        "change.merged", "change.closed", "environment.requested", "environment.ready", "environment.deleted",
+        "work.created", "work.started", "work.done", "work.reopened", "work.cancelled"};
     private static final String[] ODD_HEADER_VALUES = {"", " ", "x".repeat(300), "push", "Push Hook", "ping",
         "pullrequest:created", "repo:refs_changed", "0.3", "1.0", "dev.cdevents.change.created.0.3.0", "null",
         "../../", "%00", "Tag Push Hook", "deployment_status"};
@@ -175,6 +176,10 @@ final class FuzzEndpoints {
                 for (int i = random.nextInt(3); i > 0; i--) {
                     parents.add(sha(random));
                 }
+                if (random.nextBoolean()) {
+                    event.put("message", "PAY-" + random.nextInt(100) + ": fix #" + random.nextInt(100)
+                            + "\n\nThe body of the message.");
+                }
             }
             case "artifact" -> {
                 event.put("sha", random.nextBoolean() ? sha(random) : sha(random) + sha(random).substring(0, 24));
@@ -204,8 +209,20 @@ final class FuzzEndpoints {
                 }
                 if (type.equals("change.opened")) {
                     event.put("target", "main");
-                    event.put("title", "Change " + random.nextInt(100));
+                    event.put("title", "PAY-" + random.nextInt(100) + ": change " + random.nextInt(100));
                     event.put("url", "https://git.example/pull/" + random.nextInt(100));
+                    event.put("branch", "feature/PAY-" + random.nextInt(100));
+                    if (random.nextBoolean()) {
+                        event.putArray("items").add("PAY-" + random.nextInt(100)).add("#" + random.nextInt(100));
+                    }
+                }
+            }
+            case "work.created", "work.started", "work.done", "work.reopened", "work.cancelled" -> {
+                event.put("item", random.nextBoolean() ? "PAY-" + random.nextInt(100) : "#" + random.nextInt(100));
+                event.put("kind", new String[] {"feature", "defect", "risk", "debt"}[random.nextInt(4)]);
+                event.put("title", "Item " + random.nextInt(100));
+                if (random.nextBoolean()) {
+                    event.put("release", "2026." + random.nextInt(12));
                 }
             }
             case "environment.requested", "environment.ready", "environment.deleted" -> {
