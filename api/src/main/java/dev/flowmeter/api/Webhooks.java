@@ -6,6 +6,7 @@ import dev.flowmeter.ingest.cdevents.CdEventsSource;
 import dev.flowmeter.ingest.github.GitHubSource;
 import dev.flowmeter.ingest.gitlab.GitLabSource;
 import dev.flowmeter.ingest.http.IngestDependencies;
+import dev.flowmeter.ingest.jira.JiraSource;
 import dev.flowmeter.ingest.pagerduty.PagerDutySource;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRoute;
@@ -55,6 +56,8 @@ final class Webhooks {
                         .map(password -> new AzureDevOpsSource(user, password, services)))));
         entries.add(new Entry("pagerduty", WebhookSettings.PAGERDUTY_WEBHOOK_SECRET,
                 settings.pagerDutySecret().map(secret -> new PagerDutySource(secret, services))));
+        entries.add(new Entry("jira", WebhookSettings.JIRA_WEBHOOK_SECRET,
+                settings.jiraSecret().map(secret -> new JiraSource(secret, services, settings.workKinds()))));
         entries.add(new Entry(GitHubSource.NAME, WebhookSettings.GITHUB_WEBHOOK_SECRET,
                 settings.githubSecret().map(secret -> new GitHubSource(secret, services, settings.incidentLabels()))));
         return entries;

@@ -42,6 +42,7 @@ final class FuzzEndpoints {
     static final String AZURE_USER = "fuzz-azure-user";
     static final String AZURE_PASSWORD = "fuzz-azure-password";
     static final String PAGERDUTY_SECRET = "fuzz-pagerduty-secret";
+    static final String JIRA_SECRET = "fuzz-jira-secret";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Instant BASE = Instant.parse("2026-05-01T00:00:00Z");
@@ -64,6 +65,7 @@ final class FuzzEndpoints {
         env.put("AZURE_DEVOPS_USER", AZURE_USER);
         env.put("AZURE_DEVOPS_PASSWORD", AZURE_PASSWORD);
         env.put("PAGERDUTY_WEBHOOK_SECRET", PAGERDUTY_SECRET);
+        env.put("JIRA_WEBHOOK_SECRET", JIRA_SECRET);
         return env;
     }
 
@@ -125,7 +127,8 @@ final class FuzzEndpoints {
     static List<Endpoint> all(Path fixtures) {
         return List.of(new EventsApi(), github(fixtures.resolve("github")), gitlab(fixtures.resolve("gitlab")),
                 cdevents(fixtures.resolve("cdevents")), bitbucket(fixtures.resolve("bitbucket")),
-                azureDevOps(fixtures.resolve("azure-devops")), pagerDuty(fixtures.resolve("pagerduty")));
+                azureDevOps(fixtures.resolve("azure-devops")), pagerDuty(fixtures.resolve("pagerduty")),
+                jira(fixtures.resolve("jira")));
     }
 
     /** {@code POST /api/v1/events}: batches of generated events of every type, sometimes far too many. */
@@ -429,6 +432,37 @@ final class FuzzEndpoints {
             @Override
             String forge(Map<String, String> headers, byte[] body, SplittableRandom random) {
                 return forgeHmac(headers, "X-PagerDuty-Signature", "v1=", PAGERDUTY_SECRET, body, random);
+            }
+        };
+    }
+
+    private static Endpoint jira(Path dir) {
+        List<Fixture> fixtures = fixtures(dir);
+        return new Endpoint("jira", "/webhooks/jira", List.of("X-Atlassian-Webhook-Identifier")) {
+            @Override
+            Seed seed(SplittableRandom random) {
+                ObjectNode tree = (ObjectNode) fixtures.get(random.nextInt(fixtures.size())).tree().deepCopy();
+                Map<String, String> headers = new LinkedHashMap<>();
+                if (random.nextBoolean()) {
+                    // Jira Cloud names each delivery in a header.
+                    headers.put("X-Atlassian-Webhook-Identifier", String.valueOf(random.nextLong() >>> 1));
+                    headers.put("X-Atlassian-Webhook-Flow", "Primary");
+                } else {
+                    // Data Center does not, and Flowmeter names the delivery by the body: a new time makes it new.
+                    tree.put("timestamp", BASE.plus(Duration.ofMillis(random.nextLong(30L * 24 * 3_600_000)))
+                            .toEpochMilli());
+                }
+                return new Seed(tree, headers, "application/json; charset=UTF-8");
+            }
+
+            @Override
+            void sign(Map<String, String> headers, byte[] body) {
+                headers.put("X-Hub-Signature", "sha256=" + hmac(JIRA_SECRET, body));
+            }
+
+            @Override
+            String forge(Map<String, String> headers, byte[] body, SplittableRandom random) {
+                return forgeHmac(headers, "X-Hub-Signature", "sha256=", JIRA_SECRET, body, random);
             }
         };
     }
