@@ -8,6 +8,7 @@ import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.state.BoundedRocksDbMemory;
+import dev.flowmeter.streams.work.ItemKeys;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -55,6 +56,7 @@ import java.util.regex.PatternSyntaxException;
  * @param advertisedUrl how the other server processes reach this one's HTTP API, for queries about services whose
  *     state this process does not hold; empty when the HTTP port is picked at random and none is given (tests)
  * @param grafanaUrl where the team's Grafana serves Flowmeter's dashboards, for the overview page's links
+ * @param workItemKeys how work item keys are found in commit subjects, change titles and branch names
  */
 public record FlowmeterConfig(
         Optional<String> kafkaBootstrapServers,
@@ -81,7 +83,8 @@ public record FlowmeterConfig(
         DoraSettings dora,
         Teams teams,
         Optional<URI> advertisedUrl,
-        Optional<URI> grafanaUrl) {
+        Optional<URI> grafanaUrl,
+        ItemKeys workItemKeys) {
 
     public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
@@ -92,6 +95,7 @@ public record FlowmeterConfig(
     public static final String TEAMS = "FLOWMETER_TEAMS";
     public static final String ADVERTISED_URL = "FLOWMETER_ADVERTISED_URL";
     public static final String GRAFANA_URL = "FLOWMETER_GRAFANA_URL";
+    public static final String WORK_ITEM_PATTERN = "FLOWMETER_WORK_ITEM_PATTERN";
     public static final String BANDS_LEAD_TIME = "FLOWMETER_BANDS_LEAD_TIME";
     public static final String BANDS_DEPLOYMENT_FREQUENCY = "FLOWMETER_BANDS_DEPLOYMENT_FREQUENCY";
     public static final String BANDS_CHANGE_FAILURE_RATE = "FLOWMETER_BANDS_CHANGE_FAILURE_RATE";
@@ -183,7 +187,19 @@ public record FlowmeterConfig(
                 teams(read),
                 advertisedUrl(read, host, read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
                         read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()),
-                grafanaUrl(read));
+                grafanaUrl(read),
+                workItemKeys(read));
+    }
+
+    /** {@code FLOWMETER_WORK_ITEM_PATTERN}: a regular expression for the tracker's keys (Jira's by default). */
+    private static ItemKeys workItemKeys(EnvReader read) {
+        String regex = read.string(WORK_ITEM_PATTERN, ItemKeys.DEFAULT_PATTERN);
+        try {
+            return ItemKeys.of(regex);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(WORK_ITEM_PATTERN + " must be a regular expression for the tracker's"
+                    + " item keys, such as [A-Z][A-Z0-9]+-\\d+; '" + regex + "' is " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -329,6 +345,7 @@ public record FlowmeterConfig(
         view.put("teams", teams.isEmpty() ? "none" : "from " + TEAMS);
         view.put("advertisedUrl", advertisedUrl.map(URI::toString).orElse("none (one process)"));
         view.put("grafanaUrl", grafanaUrl.map(URI::toString).orElse("none"));
+        view.put("workItemPattern", workItemKeys.pattern());
         return view;
     }
 }

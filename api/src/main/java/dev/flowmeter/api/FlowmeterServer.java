@@ -25,6 +25,7 @@ import dev.flowmeter.streams.state.BoundedRocksDbMemory;
 import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreLookup;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
+import dev.flowmeter.streams.work.WorkSettings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -152,7 +153,8 @@ public final class FlowmeterServer implements AutoCloseable {
             StreamsHealth streamsHealth = new StreamsHealth(onFatal);
             // Which services' facts changed, so a scrape works out again only their series.
             StateChanges changes = new StateChanges();
-            Topology topology = ValueStreamTopology.build(config.topology(), changes);
+            Topology topology = ValueStreamTopology.build(config.topology(), changes,
+                    new WorkSettings(config.dora().production(), config.workItemKeys()));
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(client, config, minInSync));
             // A restore or a rebalance changes what the stores hold without the topology's writers: start over.
             streams.setStateListener((newState, oldState) -> {

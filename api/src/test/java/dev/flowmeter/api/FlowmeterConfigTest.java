@@ -314,4 +314,16 @@ class FlowmeterConfigTest {
                 "http://grafana:3000/?orgId=1"))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("FLOWMETER_GRAFANA_URL must be an http:// or https:// address");
     }
+
+    @Test
+    void shouldFindWorkItemKeysWithThePatternGiven() {
+        assertThat(FlowmeterConfig.fromEnv(Map.of()).workItemKeys().find("PAY-12 and #3")).containsExactly("PAY-12",
+                "#3");
+        assertThat(FlowmeterConfig.fromEnv(Map.of("FLOWMETER_WORK_ITEM_PATTERN", "ENG-\\d+")).workItemKeys()
+                .find("ENG-7 and PAY-12")).containsExactly("ENG-7");
+        assertThatThrownBy(() -> FlowmeterConfig.fromEnv(Map.of("FLOWMETER_WORK_ITEM_PATTERN", "[A-Z")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("FLOWMETER_WORK_ITEM_PATTERN must be a regular expression for the tracker's"
+                        + " item keys, such as [A-Z][A-Z0-9]+-\\d+; '[A-Z' is not a regular expression: ");
+    }
 }

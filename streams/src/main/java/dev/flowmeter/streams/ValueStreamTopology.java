@@ -12,6 +12,8 @@ import dev.flowmeter.streams.metrics.Aggregates;
 import dev.flowmeter.streams.metrics.Rejections;
 import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.valuestream.ValueStream;
+import dev.flowmeter.streams.work.WorkItems;
+import dev.flowmeter.streams.work.WorkSettings;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
@@ -21,7 +23,8 @@ import org.apache.kafka.streams.processor.UsePartitionTimeOnInvalidTimestamp;
 
 /**
  * The one entry point of the streams module: builds the topology that turns delivery events into metric state.
- * Events are keyed by service, so each service's history is in one partition and nothing is repartitioned.
+ * Events are keyed by service, so each service's history is in one partition; only the work items' facts are
+ * repartitioned, by item, since a tracker's item is named by commits of any service ({@link WorkItems}).
  *
  * <p>Record timestamps stay the ingest time, end to end: every metric is computed from the event's own {@code time}
  * in the payload, never from the record's timestamp. Were the event time extracted as the record timestamp, Kafka
@@ -41,6 +44,11 @@ public final class ValueStreamTopology {
 
     /** @param changes told of every write to the stores the scrape works series out from, for its cache */
     public static Topology build(TopologySettings settings, StateChanges changes) {
+        return build(settings, changes, WorkSettings.DEFAULTS);
+    }
+
+    /** @param work which environments are production and how item keys are found, for the work items */
+    public static Topology build(TopologySettings settings, StateChanges changes, WorkSettings work) {
         StreamsBuilder builder = new StreamsBuilder();
         TimestampExtractor ingestTime = new UsePartitionTimeOnInvalidTimestamp();
         Topic<String, DeliveryEvent> topic = Topics.EVENTS;
@@ -55,6 +63,8 @@ public final class ValueStreamTopology {
         Dora.addTo(builder, firstDeliveries, settings);
         Gates.addTo(builder, firstDeliveries, settings, changes);
         ValueStream.addTo(builder, firstDeliveries, settings, changes);
+        // After LeadTime: it reads what LeadTime wrote for the same record.
+        WorkItems.addTo(builder, firstDeliveries, settings, work);
         Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
         return builder.build();
     }

@@ -222,6 +222,20 @@ class PrometheusEndToEndIT {
                     .isEqualTo(Map.of("ephemeral", 800.0, "qa", 2400.0));
         });
         phase(start, "value-stream series as computed by hand");
+        await("the work-item series of the scenario").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+            // Per service and round (see workItems): feature #10r's flow time is 5000 s (-7000 to -2000) and its lead
+            // time 5400 s (-7200 to the deployment at -1800); defect #20r is in progress. Two rounds: two of each.
+            String of = "{service=\"" + SERVICE + "\"}";
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_work_flow_time_seconds_sum" + of + ")", "kind"))
+                    .isEqualTo(Map.of("feature", 10000.0));
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_work_lead_time_seconds_sum" + of + ")", "kind"))
+                    .isEqualTo(Map.of("feature", 10800.0));
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_work_done_total" + of + ")", "kind"))
+                    .isEqualTo(Map.of("feature", 2.0));
+            assertThat(byLabel(prometheus, "sum by (kind) (flowmeter_work_in_progress" + of + ")", "kind"))
+                    .isEqualTo(Map.of("feature", 0.0, "defect", 2.0));
+        });
+        phase(start, "work-item series as computed by hand");
         List<GateStall> records = new ArrayList<>();
         await("a gate.stalled record for " + STUCK_ITEM).atMost(TIMEOUT).untilAsserted(() -> {
             poll(stallTopic, records);
@@ -326,6 +340,7 @@ class PrometheusEndToEndIT {
             events.add(gate("af" + tag, "gate.finished", now.minusSeconds(600), service, "change-approval", item,
                     "passed"));
             events.addAll(valueStream(service, round, now));
+            events.addAll(workItems(service, round, now));
             if (round == 2 && service.equals(SERVICE)) {
                 events.addAll(failures(service, now, sha(service, round, 3), sha(service, round - 1, 3)));
             }
@@ -416,6 +431,32 @@ class PrometheusEndToEndIT {
         return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\""
                 + service + "\",\"incident\":\"" + incident + "\""
                 + (environment == null ? "" : ",\"environment\":\"" + environment + "\"") + "}";
+    }
+
+    /**
+     * Per service and round, two issues of the service's repository: feature #10r, created at -7200 s, started at
+     * -7000 s and done at -2000 s, named by the round's second commit (reported again with its items, after the
+     * production deployment at -1800 s that shipped it); and defect #20r, created at -7200 s and started at -6000 s,
+     * still in progress.
+     */
+    private static List<String> workItems(String service, int round, Instant now) {
+        String tag = round + "-" + service.substring(5);
+        String feature = "#10" + round;
+        String defect = "#20" + round;
+        return List.of(
+                work("wfc" + tag, "work.created", now.minusSeconds(7200), service, feature, "feature"),
+                work("wfs" + tag, "work.started", now.minusSeconds(7000), service, feature, "feature"),
+                "{\"id\":\"wl" + tag + "\",\"type\":\"commit\",\"time\":\"" + now.minusSeconds(6000)
+                        + "\",\"service\":\"" + service + "\",\"sha\":\"" + sha(service, round, 2)
+                        + "\",\"parents\":[\"" + sha(service, round, 1) + "\"],\"items\":[\"" + feature + "\"]}",
+                work("wfd" + tag, "work.done", now.minusSeconds(2000), service, feature, "feature"),
+                work("wdc" + tag, "work.created", now.minusSeconds(7200), service, defect, "defect"),
+                work("wds" + tag, "work.started", now.minusSeconds(6000), service, defect, "defect"));
+    }
+
+    private static String work(String id, String type, Instant time, String service, String item, String kind) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\",\"service\":\""
+                + service + "\",\"item\":\"" + item + "\",\"kind\":\"" + kind + "\"}";
     }
 
     private static void post(TestServer server, String event) {

@@ -19,6 +19,8 @@ public final class Aggregates {
     public static final String STORE = "metrics-aggregates-store";
     /** Metrics computed from the dead-letter topic (its own sub-topology, so its own store). */
     public static final String REJECTIONS_STORE = "metrics-rejections-store";
+    /** Metrics computed in the work items' partitions (their own sub-topology, so their own store). */
+    public static final String WORK_STORE = "metrics-work-store";
 
     private final KeyValueStore<String, Aggregate> store;
 
@@ -51,6 +53,14 @@ public final class Aggregates {
         String key = key(metric, labelValues);
         Aggregate current = store.get(key);
         store.put(key, (current == null ? Aggregate.empty(metric.buckets()) : current).plusCount(1));
+    }
+
+    /** Moves a gauge kept as a running count (items in progress) by {@code delta}. */
+    public void adjust(Metric metric, long delta, String... labelValues) {
+        requireKind(metric, Metric.Kind.GAUGE, labelValues);
+        String key = key(metric, labelValues);
+        Aggregate current = store.get(key);
+        store.put(key, (current == null ? Aggregate.empty(metric.buckets()) : current).plusCount(delta));
     }
 
     static String key(Metric metric, String... labelValues) {

@@ -110,6 +110,11 @@ public final class MetricsQuery {
             complete = false;
         }
         try {
+            readAggregates(Aggregates.WORK_STORE, aggregates);
+        } catch (InvalidStateStoreException e) {
+            complete = false;
+        }
+        try {
             readWaiting(waiting, now);
         } catch (InvalidStateStoreException e) {
             complete = false;
