@@ -25,6 +25,7 @@ import dev.flowmeter.streams.state.BoundedRocksDbMemory;
 import dev.flowmeter.streams.state.StateChanges;
 import dev.flowmeter.streams.state.StoreLookup;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
+import dev.flowmeter.streams.work.WorkQuery;
 import dev.flowmeter.streams.work.WorkSettings;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -205,6 +206,7 @@ public final class FlowmeterServer implements AutoCloseable {
                     clock, peers);
             ValueStreamRoutes valueStream = new ValueStreamRoutes(new ValueStreamQuery(storesOf(streams), clock,
                     config.dora()), config.teams(), clock, peers);
+            WorkRoutes work = new WorkRoutes(new WorkQuery(storesOf(streams)), clock, peers);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -232,6 +234,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 gates.register(cfg);
                 dora.register(cfg);
                 valueStream.register(cfg);
+                work.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));

@@ -28,20 +28,20 @@ public record WorkItemState(String service, String item, String kind, String tit
                 false, 0);
     }
 
-    boolean described() {
+    public boolean described() {
         return !service.isEmpty();
     }
 
-    boolean inProgress() {
+    public boolean inProgress() {
         return IN_PROGRESS.equals(status);
     }
 
     /** Every commit in production (and at least one). */
-    boolean allShipped() {
+    public boolean allShipped() {
         return !commits.isEmpty() && commits.values().stream().allMatch(t -> t != null);
     }
 
-    long lastShippedAt() {
+    public long lastShippedAt() {
         return commits.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 }
