@@ -87,15 +87,17 @@ final class GitHubMapper {
             String sha = sha(commit.id(), field + ".id");
             Instant time = time(commit.timestamp(), field + ".timestamp");
             List<String> parents = parent == null ? List.of() : List.of(parent);
+            // The subject only: the topology looks for work item keys in it, and the contract keeps no more.
+            String subject = PayloadFields.subject(commit.message());
             if (split) {
                 // One event per service, so the service must be part of the id to keep the ids apart.
                 for (String part : services.services(repository, commit.paths())) {
                     events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha, part),
-                            time, part, sha, parents));
+                            time, part, sha, parents, subject, List.of()));
                 }
             } else {
                 events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha),
-                        time, service, sha, parents));
+                        time, service, sha, parents, subject, List.of()));
             }
             parent = sha;
         }
@@ -167,7 +169,8 @@ final class GitHubMapper {
         return new ChangeOpened(changeId(delivery, "change.opened"), time, service, number(pullRequest),
                 sha(pullRequest.head().sha(), "pull_request.head.sha"), List.of(),
                 PayloadFields.branch(pullRequest.base().ref(), "pull_request.base.ref"),
-                PayloadFields.title(pullRequest.title()), PayloadFields.url(pullRequest.htmlUrl()));
+                PayloadFields.title(pullRequest.title()), PayloadFields.url(pullRequest.htmlUrl()),
+                PayloadFields.sourceBranch(pullRequest.head().ref()), List.of());
     }
 
     /**

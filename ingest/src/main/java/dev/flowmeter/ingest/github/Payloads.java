@@ -22,7 +22,9 @@ final class Payloads {
             Repository repository) {
     }
 
-    record Commit(String id, String timestamp, List<String> added, List<String> modified, List<String> removed) {
+    /** {@code message} is the whole commit message, subject line first. */
+    record Commit(String id, String timestamp, String message, List<String> added, List<String> modified,
+            List<String> removed) {
 
         /** Every path the commit touched, for splitting a monorepo into services. */
         List<String> paths() {
@@ -49,7 +51,8 @@ final class Payloads {
             @JsonProperty("merge_commit_sha") String mergeCommitSha, Head head, Base base) {
     }
 
-    record Head(String sha) {
+    /** The pull request's head: its latest commit, and the branch it comes from. */
+    record Head(String sha, String ref) {
     }
 
     /** The branch the pull request would merge into. */

@@ -107,11 +107,11 @@ final class GitLabMapper {
             if (split) {
                 for (String service : services.services(push.project(), commit.paths())) {
                     events.add(new CommitRecorded(id(delivery, "commit", commit.sha(), service), commit.time(),
-                            service, commit.sha(), parents));
+                            service, commit.sha(), parents, commit.subject(), List.of()));
                 }
             } else {
                 events.add(new CommitRecorded(id(delivery, "commit", commit.sha()), commit.time(),
-                        services.service(push.project()), commit.sha(), parents));
+                        services.service(push.project()), commit.sha(), parents, commit.subject(), List.of()));
             }
             parent = commit.sha();
         }
@@ -202,7 +202,8 @@ final class GitLabMapper {
 
     private static ChangeOpened opened(String delivery, MergeRequest request, Instant time, String service) {
         return new ChangeOpened(changeId(delivery, request.iid(), "opened"), time, service, request.iid(),
-                request.headSha(), List.of(), request.target(), request.title(), request.url());
+                request.headSha(), List.of(), request.target(), request.title(), request.url(), request.branch(),
+                List.of());
     }
 
     private static ChangeReviewed reviewed(String delivery, String item, Instant time, String service) {

@@ -24,8 +24,11 @@ final class GitLabPayloads {
         }
     }
 
-    /** One pushed commit and the paths it added, modified or removed (for monorepos split by path). */
-    record PushCommit(String sha, Instant time, List<String> paths) {
+    /**
+     * One pushed commit, its subject line (already cut to the contract), and the paths it added, modified or removed
+     * (for monorepos split by path).
+     */
+    record PushCommit(String sha, Instant time, String subject, List<String> paths) {
         PushCommit {
             paths = List.copyOf(paths);
         }
@@ -34,11 +37,12 @@ final class GitLabPayloads {
     /**
      * A merge request as one action left it. {@code actorId} is the user who acted ({@code user.id}), {@code authorId}
      * the one who wrote it; {@code landedSha} (merges only) is what landed on the target branch; {@code target},
-     * {@code title} and {@code url} are read for openings only. {@code mergedAt} is null when GitLab sends none.
+     * {@code title}, {@code url} and {@code branch} (the source branch, "" when the contract cannot hold it) are read
+     * for openings only. {@code mergedAt} is null when GitLab sends none.
      */
     record MergeRequest(String project, String iid, String action, Instant createdAt, Instant updatedAt,
             String mergeCommitSha, String headSha, String landedSha, Instant mergedAt, String actorId, String authorId,
-            String target, String title, String url) {
+            String target, String title, String url, String branch) {
     }
 
     /** A comment on a merge request: who wrote it, who wrote the merge request, and when. */
@@ -91,7 +95,10 @@ final class GitLabPayloads {
             List<String> paths = new ArrayList<>(commit.texts("added"));
             paths.addAll(commit.texts("modified"));
             paths.addAll(commit.texts("removed"));
-            commits.add(new PushCommit(commit.sha("id"), commit.time("timestamp"), paths));
+            // The whole message, else GitLab's title (its first line), which every commit of a push carries.
+            String message = commit.optionalText("message");
+            String subject = PayloadFields.subject(message != null ? message : commit.optionalText("title"));
+            commits.add(new PushCommit(commit.sha("id"), commit.time("timestamp"), subject, paths));
         }
         // total_commits_count counts every commit of the push; only the latest 20 are listed.
         boolean truncated = payload.has("total_commits_count")
@@ -135,12 +142,14 @@ final class GitLabPayloads {
         String target = null;
         String title = null;
         String url = null;
+        String source = null;
         if (MERGE_REQUEST_OPENINGS.contains(action)) {
             headSha = payload.sha("object_attributes.last_commit.id");
             String branch = payload.text("object_attributes.target_branch");
             target = branch == null ? null : PayloadFields.branch(branch, "object_attributes.target_branch");
             title = PayloadFields.title(payload.optionalText("object_attributes.title"));
             url = PayloadFields.url(payload.optionalText("object_attributes.url"));
+            source = PayloadFields.sourceBranch(payload.optionalText("object_attributes.source_branch"));
         }
         String actorId = null;
         String authorId = null;
@@ -150,7 +159,7 @@ final class GitLabPayloads {
         }
         payload.check("Merge Request Hook");
         return new MergeRequest(project, iid, action, createdAt, updatedAt, mergeCommitSha, headSha, landedSha,
-                mergedAt, actorId, authorId, target, title, url);
+                mergedAt, actorId, authorId, target, title, url, source);
     }
 
     /** What a Note Hook is about ({@code MergeRequest}, {@code Issue}, {@code Commit}, ...), or an empty string. */

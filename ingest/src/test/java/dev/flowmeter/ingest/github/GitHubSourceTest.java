@@ -79,7 +79,8 @@ class GitHubSourceTest {
         WebhookResult result = map(source, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
-                Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of()));
+                Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of(), "Initial commit", List.of()));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -89,9 +90,9 @@ class GitHubSourceTest {
         // The first commit is stamped 17:10:00+02:00, which is 15:10:00 UTC.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded(id("commit", CART), Instant.parse("2019-05-15T15:10:00Z"), HELLO_WORLD, CART,
-                        List.of(INITIAL)),
+                        List.of(INITIAL), "Add the cart service", List.of()),
                 new CommitRecorded(id("commit", CHARGE), Instant.parse("2019-05-15T15:40:30Z"), HELLO_WORLD, CHARGE,
-                        List.of(CART)));
+                        List.of(CART), "Charge for the cart", List.of()));
     }
 
     @Test
@@ -108,11 +109,11 @@ class GitHubSourceTest {
         // services/payments/Charge.java and services/cart/Cart.java: both services, in that order.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded(id("commit", CART, "shop/cart"), Instant.parse("2019-05-15T15:10:00Z"),
-                        "shop/cart", CART, List.of(INITIAL)),
+                        "shop/cart", CART, List.of(INITIAL), "Add the cart service", List.of()),
                 new CommitRecorded(id("commit", CHARGE, "shop/payments"), Instant.parse("2019-05-15T15:40:30Z"),
-                        "shop/payments", CHARGE, List.of(CART)),
+                        "shop/payments", CHARGE, List.of(CART), "Charge for the cart", List.of()),
                 new CommitRecorded(id("commit", CHARGE, "shop/cart"), Instant.parse("2019-05-15T15:40:30Z"),
-                        "shop/cart", CHARGE, List.of(CART)));
+                        "shop/cart", CHARGE, List.of(CART), "Charge for the cart", List.of()));
     }
 
     @Test
@@ -123,7 +124,7 @@ class GitHubSourceTest {
         WebhookResult result = map(renamed, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
-                Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of()));
+                Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of(), "Initial commit", List.of()));
     }
 
     @Test
@@ -154,6 +155,33 @@ class GitHubSourceTest {
 
         assertThat(result.events()).singleElement()
                 .satisfies(event -> assertThat(((CommitRecorded) event).sha()).isEqualTo(INITIAL));
+    }
+
+    @Test
+    void shouldKeepOnlyTheSubjectLineWhenACommitMessageHasSeveralLines() {
+        byte[] body = editedFixture("github/push.two-commits.json", json -> ((ObjectNode) json.get("commits").get(1))
+                .put("message", "Charge for the cart (#2)\r\n\nThe total now includes the fee.\nCloses #1"));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).message())
+                .containsExactly("Add the cart service", "Charge for the cart (#2)");
+        assertThat(result.events()).allSatisfy(event -> assertThat(((CommitRecorded) event).items()).isEmpty());
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldCutTheSubjectToTheContractWhenItIsTooLongOrHasTabs() {
+        // 490 letters, a tab, then 20 more: the tab becomes a space and the line is cut at 500 characters.
+        String subject = "a".repeat(490) + "\t" + "b".repeat(20);
+        byte[] body = editedFixture("github/push.json",
+                json -> ((ObjectNode) json.get("commits").get(0)).put("message", subject + "\n\nbody"));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(CommitRecorded.class, commit ->
+                assertThat(commit.message()).isEqualTo("a".repeat(490) + " " + "b".repeat(9)));
+        assertEveryEventMeetsTheContract(result);
     }
 
     // ---- pull_request
@@ -210,9 +238,11 @@ class GitHubSourceTest {
     void shouldOpenTheChangeWhenThePullRequestIsOpened() {
         WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.opened.json"));
 
+        // The head's ref is the branch the pull request comes from.
         assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
                 Instant.parse("2019-05-15T15:20:33Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
-                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2",
+                "changes", List.of()));
         assertEveryEventMeetsTheContract(result);
     }
 
@@ -226,7 +256,8 @@ class GitHubSourceTest {
 
         assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
                 Instant.parse("2019-05-16T09:00:00Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
-                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2",
+                "changes", List.of()));
     }
 
     @Test
@@ -244,6 +275,22 @@ class GitHubSourceTest {
             assertThat(opened.title()).startsWith("Fix the README xxx").hasSize(500);
             assertThat(opened.url()).isEmpty();
             assertThat(opened.target()).isEqualTo("release/2.0--EU-");
+        });
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldLeaveTheBranchOutButOpenTheChangeWhenTheHeadBranchBreaksTheContract() {
+        byte[] body = editedFixture("github/pull_request.opened.json",
+                json -> ((ObjectNode) json.get("pull_request").get("head")).put("ref", "fix/#1 spelling"));
+
+        WebhookResult result = map(source, "pull_request", body);
+
+        // '#' and the space are not allowed in a branch. The name is not rewritten: the topology reads keys in it.
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(ChangeOpened.class, opened -> {
+            assertThat(opened.branch()).isEmpty();
+            assertThat(opened.change()).isEqualTo("2");
+            assertThat(opened.target()).isEqualTo("master");
         });
         assertEveryEventMeetsTheContract(result);
     }

@@ -80,12 +80,29 @@ class GitLabSourceTest {
         WebhookResult result = map("Push Hook",
                 editedFixture("gitlab/push.json", json -> json.put("total_commits_count", 2)));
 
-        // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A.
+        // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A. Each keeps the first
+        // line of its message: A's is "Merge branch ...", then a blank line and more; B's is "fixed readme\n".
         assertThat(result.events()).containsExactly(
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A, Instant.parse("2011-12-12T12:27:31Z"),
-                        "mike/diaspora", COMMIT_A, List.of(BEFORE)),
+                        "mike/diaspora", COMMIT_A, List.of(BEFORE), "Merge branch 'some-feature' into 'master'",
+                        List.of()),
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B, Instant.parse("2012-01-03T21:36:29Z"),
-                        "mike/diaspora", COMMIT_B, List.of(COMMIT_A)));
+                        "mike/diaspora", COMMIT_B, List.of(COMMIT_A), "fixed readme", List.of()));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldTakeTheSubjectFromTheTitleWhenACommitHasNoMessage() {
+        WebhookResult result = map("Push Hook", editedFixture("gitlab/push.json", json -> {
+            ((ObjectNode) json.withArrayProperty("commits").get(0)).remove("message");
+            ((ObjectNode) json.withArrayProperty("commits").get(1))
+                    .put("message", "\tfixed\treadme " + "x".repeat(600));
+        }));
+
+        // A's title is its message's first line; B's subject loses its tabs and is cut at 500 characters.
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).message()).containsExactly(
+                "Merge branch 'some-feature' into 'master'", ("fixed readme " + "x".repeat(600)).substring(0, 500));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -134,9 +151,11 @@ class GitLabSourceTest {
         // A adds CHANGELOG (no split service) and modifies app/...: only diaspora/app, since one path matched.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A + ":diaspora/app",
-                        Instant.parse("2011-12-12T12:27:31Z"), "diaspora/app", COMMIT_A, List.of(BEFORE)),
+                        Instant.parse("2011-12-12T12:27:31Z"), "diaspora/app", COMMIT_A, List.of(BEFORE),
+                        "Merge branch 'some-feature' into 'master'", List.of()),
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B + ":diaspora/lib",
-                        Instant.parse("2012-01-03T21:36:29Z"), "diaspora/lib", COMMIT_B, List.of(COMMIT_A)));
+                        Instant.parse("2012-01-03T21:36:29Z"), "diaspora/lib", COMMIT_B, List.of(COMMIT_A),
+                        "fixed readme", List.of()));
     }
 
     @Test
@@ -156,7 +175,22 @@ class GitLabSourceTest {
         assertThat(result.events()).containsExactly(
                 new GateQueued("gitlab:" + KEY + ":merge-request:1:open", created, GITLAB_TEST, "code-review", "1"),
                 new ChangeOpened("gitlab:" + KEY + ":change:1:opened", created, GITLAB_TEST, "1", COMMIT_B,
-                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1",
+                        "ms-viewport", List.of()));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldLeaveTheBranchOutButOpenTheChangeWhenTheSourceBranchBreaksTheContract() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.open.json",
+                json -> json.withObjectProperty("object_attributes").put("source_branch", "viewport-für-ms")));
+
+        // 'ü' is not allowed in a branch, and the name is not rewritten: the topology reads work item keys in it.
+        assertThat(result.events()).filteredOn(ChangeOpened.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(ChangeOpened.class, opened -> {
+                    assertThat(opened.branch()).isEmpty();
+                    assertThat(opened.target()).isEqualTo("master");
+                });
         assertEveryEventMeetsTheContract(result);
     }
 
@@ -224,7 +258,8 @@ class GitLabSourceTest {
                 new GateQueued("gitlab:" + KEY + ":merge-request:1:reopen", reopened, GITLAB_TEST, "code-review",
                         "1"),
                 new ChangeOpened("gitlab:" + KEY + ":change:1:opened", reopened, GITLAB_TEST, "1", COMMIT_B,
-                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1",
+                        "ms-viewport", List.of()));
     }
 
     @Test
