@@ -102,11 +102,23 @@ final class Payloads {
     record IssuesEvent(String action, Issue issue, Label label, Repository repository) {
     }
 
-    /** An issue as it is after the action, so {@code labels} already holds a label just added. */
-    record Issue(Long number, String state, List<Label> labels, @JsonProperty("created_at") String createdAt,
+    /**
+     * An issue as it is after the action, so {@code labels} already holds a label just added. {@code stateReason} says
+     * why a closed issue was closed ({@code completed}, {@code not_planned}, {@code duplicate}); {@code type} is the
+     * organisation's issue type, which only newer payloads carry.
+     */
+    record Issue(Long number, String title, @JsonProperty("html_url") String htmlUrl, String state,
+            @JsonProperty("state_reason") String stateReason, List<Label> labels, Milestone milestone,
+            IssueType type, @JsonProperty("created_at") String createdAt,
             @JsonProperty("updated_at") String updatedAt, @JsonProperty("closed_at") String closedAt) {
     }
 
     record Label(String name) {
+    }
+
+    record Milestone(String title) {
+    }
+
+    record IssueType(String name) {
     }
 }
