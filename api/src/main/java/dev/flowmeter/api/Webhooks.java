@@ -45,7 +45,7 @@ final class Webhooks {
         List<Entry> entries = new ArrayList<>();
         // One line per source; each adapter takes its secret and the service map.
         entries.add(new Entry(GitLabSource.NAME, WebhookSettings.GITLAB_WEBHOOK_TOKEN,
-                settings.gitlabToken().map(token -> new GitLabSource(token, services))));
+                settings.gitlabToken().map(token -> new GitLabSource(token, services, settings.workKinds()))));
         entries.add(new Entry("cdevents", WebhookSettings.CDEVENTS_TOKEN,
                 settings.cdeventsToken().map(token -> new CdEventsSource(token, services))));
         entries.add(new Entry("bitbucket", WebhookSettings.BITBUCKET_WEBHOOK_SECRET,
@@ -59,7 +59,8 @@ final class Webhooks {
         entries.add(new Entry("jira", WebhookSettings.JIRA_WEBHOOK_SECRET,
                 settings.jiraSecret().map(secret -> new JiraSource(secret, services, settings.workKinds()))));
         entries.add(new Entry(GitHubSource.NAME, WebhookSettings.GITHUB_WEBHOOK_SECRET,
-                settings.githubSecret().map(secret -> new GitHubSource(secret, services, settings.incidentLabels()))));
+                settings.githubSecret().map(secret -> new GitHubSource(secret, services, settings.incidentLabels(),
+                        settings.workKinds()))));
         return entries;
     }
 }

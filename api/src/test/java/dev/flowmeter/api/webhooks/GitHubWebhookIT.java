@@ -119,7 +119,7 @@ class GitHubWebhookIT {
 
     /**
      * FLOWMETER_INCIDENT_LABELS reaches the GitHub source: with {@code Sev1} configured, an issue opened with the label
-     * {@code sev1} is an incident and one with the default {@code incident} label is not.
+     * {@code sev1} is an incident and one with the default {@code incident} label is not: it is a work item.
      */
     @Test
     void shouldOpenAndResolveTheIncidentWhenAnIssueCarriesAConfiguredIncidentLabel() {
@@ -133,12 +133,13 @@ class GitHubWebhookIT {
                     + ":incident.opened\"]}");
             assertThat(send(server, closed)).isEqualTo("{\"accepted\":[\"github:" + closed.id()
                     + ":incident.resolved\"]}");
-            assertThat(send(server, other)).isEqualTo("{\"ignored\":\"issue #12 carries none of the incident labels "
-                    + "(sev1), so it is not an incident\"}");
+            assertThat(send(server, other)).isEqualTo("{\"accepted\":[\"github:" + other.id()
+                    + ":work.created\"]}");
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
                     .untilAsserted(() -> assertThat(server.flowmeterSeries())
                             .containsEntry("flowmeter_events_total{type=\"incident.opened\"}", "1.0")
-                            .containsEntry("flowmeter_events_total{type=\"incident.resolved\"}", "1.0"));
+                            .containsEntry("flowmeter_events_total{type=\"incident.resolved\"}", "1.0")
+                            .containsEntry("flowmeter_events_total{type=\"work.created\"}", "1.0"));
         }
     }
 

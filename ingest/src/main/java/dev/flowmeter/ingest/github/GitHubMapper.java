@@ -9,6 +9,7 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.EventType;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -16,12 +17,15 @@ import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.events.WorkItemChanged;
+import dev.flowmeter.events.WorkKind;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Identifiers;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.Timestamps;
 import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -48,15 +52,24 @@ final class GitHubMapper {
     private static final Set<String> FAILED_RUNS = Set.of("failure", "timed_out", "startup_failure", "action_required");
     private static final Set<String> RUNS_WITHOUT_VERDICT = Set.of("cancelled", "skipped", "neutral", "stale");
 
-    private static final Set<String> ISSUE_ACTIONS = Set.of("opened", "labeled", "reopened", "closed", "unlabeled");
+    /** The issues actions read of an incident (labeled and unlabeled for an incident label only). */
+    private static final Set<String> INCIDENT_ACTIONS = Set.of("opened", "labeled", "reopened", "closed",
+            "unlabeled");
+    /** The issues actions read of a work item. */
+    private static final Set<String> WORK_ACTIONS = Set.of("opened", "assigned", "closed", "reopened", "deleted",
+            "transferred");
+    /** The {@code state_reason}s that close an issue without doing it. */
+    private static final Set<String> CANCELLING_REASONS = Set.of("not_planned", "duplicate");
 
     private final ServiceMap services;
     /** Lower case, in the order configured. */
     private final Set<String> incidentLabels;
+    private final WorkKinds workKinds;
 
-    GitHubMapper(ServiceMap services, Set<String> incidentLabels) {
+    GitHubMapper(ServiceMap services, Set<String> incidentLabels, WorkKinds workKinds) {
         this.services = services;
         this.incidentLabels = incidentLabels;
+        this.workKinds = workKinds;
     }
 
     /**
@@ -87,15 +100,17 @@ final class GitHubMapper {
             String sha = sha(commit.id(), field + ".id");
             Instant time = time(commit.timestamp(), field + ".timestamp");
             List<String> parents = parent == null ? List.of() : List.of(parent);
+            // The subject only: the topology looks for work item keys in it, and the contract keeps no more.
+            String subject = PayloadFields.subject(commit.message());
             if (split) {
                 // One event per service, so the service must be part of the id to keep the ids apart.
                 for (String part : services.services(repository, commit.paths())) {
                     events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha, part),
-                            time, part, sha, parents));
+                            time, part, sha, parents, subject, List.of()));
                 }
             } else {
                 events.add(new CommitRecorded(Identifiers.eventId(GitHubSource.NAME, delivery, "commit", sha),
-                        time, service, sha, parents));
+                        time, service, sha, parents, subject, List.of()));
             }
             parent = sha;
         }
@@ -167,7 +182,8 @@ final class GitHubMapper {
         return new ChangeOpened(changeId(delivery, "change.opened"), time, service, number(pullRequest),
                 sha(pullRequest.head().sha(), "pull_request.head.sha"), List.of(),
                 PayloadFields.branch(pullRequest.base().ref(), "pull_request.base.ref"),
-                PayloadFields.title(pullRequest.title()), PayloadFields.url(pullRequest.htmlUrl()));
+                PayloadFields.title(pullRequest.title()), PayloadFields.url(pullRequest.htmlUrl()),
+                PayloadFields.sourceBranch(pullRequest.head().ref()), List.of());
     }
 
     /**
@@ -381,12 +397,17 @@ final class GitHubMapper {
      * label, adding the label while it is open, and reopening it open the incident; closing it resolves it. Every
      * event of one issue names the incident {@code github:<owner>/<repo>#<number>}, so an opening and its resolution
      * pair whichever deliveries carried them.
+     *
+     * <p>Every other issue is a work item of the repository's service, {@code #<number>}: opened, assigned (started),
+     * closed (done, or cancelled when closed as not planned or a duplicate), reopened, and deleted or transferred
+     * away (cancelled). {@code receivedAt} dates the last two, whose payloads carry no time of their own.
      */
-    WebhookResult issues(Payloads.IssuesEvent event, String delivery) {
+    WebhookResult issues(Payloads.IssuesEvent event, String delivery, Instant receivedAt) {
         String action = required(event.action(), "action");
-        if (!ISSUE_ACTIONS.contains(action)) {
-            return WebhookResult.ignored("issues action '" + action + "' neither opens nor resolves an incident; "
-                    + "Flowmeter reads opened, labeled, reopened and closed");
+        if (!INCIDENT_ACTIONS.contains(action) && !WORK_ACTIONS.contains(action)) {
+            return WebhookResult.ignored("issues action '" + action + "' changes no metric; Flowmeter reads opened, "
+                    + "assigned, closed, reopened, deleted and transferred of work items, and opened, labeled, "
+                    + "reopened and closed of incidents");
         }
         Payloads.Issue issue = event.issue();
         requirePresent(issue, "issue");
@@ -408,8 +429,10 @@ final class GitHubMapper {
                         + "incident");
             }
         } else if (!hasIncidentLabel(issue)) {
-            return WebhookResult.ignored("issue #" + number + " carries none of the incident labels ("
-                    + String.join(", ", incidentLabels) + "), so it is not an incident");
+            return workItem(action, issue, repository, number, delivery, receivedAt);
+        } else if (!INCIDENT_ACTIONS.contains(action)) {
+            return WebhookResult.ignored("issue #" + number + " carries an incident label, so it is an incident, "
+                    + "and issues action '" + action + "' neither opens nor resolves an incident");
         }
         String service = service(repository);
         String incident = Identifiers.incidentId(GitHubSource.NAME, repository + "#" + number);
@@ -425,6 +448,63 @@ final class GitHubMapper {
                     Identifiers.eventId(GitHubSource.NAME, delivery, "incident.resolved"),
                     time(issue.closedAt(), "issue.closed_at"), service, incident, "", "")));
         };
+    }
+
+    /** The change to a work item that an issues action of an issue without an incident label is. */
+    private WebhookResult workItem(String action, Payloads.Issue issue, String repository, String number,
+            String delivery, Instant receivedAt) {
+        EventType type;
+        Instant time;
+        switch (action) {
+            case "opened" -> {
+                type = EventType.WORK_CREATED;
+                time = time(issue.createdAt(), "issue.created_at");
+            }
+            case "assigned" -> {
+                // Sent for every assignee added; GitHub sets updated_at as it adds one. The topology keeps the first
+                // start, so a second assignee changes nothing.
+                type = EventType.WORK_STARTED;
+                time = time(issue.updatedAt(), "issue.updated_at");
+            }
+            case "closed" -> {
+                String reason = issue.stateReason() == null ? "" : issue.stateReason().toLowerCase(Locale.ROOT);
+                type = CANCELLING_REASONS.contains(reason) ? EventType.WORK_CANCELLED : EventType.WORK_DONE;
+                time = time(issue.closedAt(), "issue.closed_at");
+            }
+            case "reopened" -> {
+                type = EventType.WORK_REOPENED;
+                time = time(issue.updatedAt(), "issue.updated_at");
+            }
+            default -> {
+                // deleted, transferred: the payload is the issue as it was, and GitHub sends the delivery as the issue
+                // goes, so its arrival is the time; never before the issue's own last change, whatever the clocks say.
+                type = EventType.WORK_CANCELLED;
+                Instant updated = issue.updatedAt() == null ? receivedAt : time(issue.updatedAt(), "issue.updated_at");
+                time = receivedAt.isAfter(updated) ? receivedAt : updated;
+            }
+        }
+        String item = PayloadFields.issueKey(number)
+                .orElseThrow(() -> invalid("issue.number", PayloadFields.ISSUE_NUMBER_RULE));
+        String release = issue.milestone() == null ? ""
+                : PayloadFields.line(issue.milestone().title(), EventJson.MAX_NAME_LENGTH);
+        return WebhookResult.of(List.of(new WorkItemChanged(
+                Identifiers.eventId(GitHubSource.NAME, delivery, type.wireName()), type, time, service(repository),
+                item, kind(issue), PayloadFields.title(issue.title()), PayloadFields.url(issue.htmlUrl()), release)));
+    }
+
+    /** The issue's flow kind from its issue type, when the payload names one, and its labels. */
+    private WorkKind kind(Payloads.Issue issue) {
+        Optional<String> type = issue.type() == null || issue.type().name() == null || issue.type().name().isBlank()
+                ? Optional.empty() : Optional.of(issue.type().name());
+        List<String> labels = new ArrayList<>();
+        if (issue.labels() != null) {
+            for (Payloads.Label label : issue.labels()) {
+                if (label != null && label.name() != null) {
+                    labels.add(label.name());
+                }
+            }
+        }
+        return workKinds.kindOf(type, labels);
     }
 
     private boolean hasIncidentLabel(Payloads.Issue issue) {

@@ -14,6 +14,7 @@ import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Collections;
@@ -25,7 +26,8 @@ import java.util.Set;
 
 /**
  * GitHub repository and organisation webhooks ({@code POST /webhooks/github}): pushes, pull requests and their
- * reviews, Actions workflow runs, deployment statuses, environment approvals, and issues labelled as incidents. A call
+ * reviews, Actions workflow runs, deployment statuses, environment approvals, and issues: those labelled as incidents
+ * are incidents, every other one a work item. A call
  * is authentic when its {@code X-Hub-Signature-256} is the HMAC-SHA256 of the raw body under
  * {@code GITHUB_WEBHOOK_SECRET}; the legacy SHA-1 signature is refused, because SHA-1 is not a signature worth
  * trusting. See docs/sources/github.md for the mapping.
@@ -55,6 +57,11 @@ public final class GitHubSource implements WebhookSource {
      * GitHub compares label names.
      */
     public GitHubSource(Secret secret, ServiceMap services, Collection<String> incidentLabels) {
+        this(secret, services, incidentLabels, WorkKinds.DEFAULTS);
+    }
+
+    /** {@code workKinds}: which flow kind an issue is, from its issue type and labels. */
+    public GitHubSource(Secret secret, ServiceMap services, Collection<String> incidentLabels, WorkKinds workKinds) {
         this.secret = Objects.requireNonNull(secret, "secret");
         Set<String> labels = new LinkedHashSet<>();
         for (String label : incidentLabels) {
@@ -67,7 +74,7 @@ public final class GitHubSource implements WebhookSource {
             throw new IllegalArgumentException("at least one incident label is needed");
         }
         this.mapper = new GitHubMapper(Objects.requireNonNull(services, "services"),
-                Collections.unmodifiableSet(labels));
+                Collections.unmodifiableSet(labels), Objects.requireNonNull(workKinds, "workKinds"));
     }
 
     @Override
@@ -109,7 +116,7 @@ public final class GitHubSource implements WebhookSource {
                     mapper.deploymentStatus(read(request, Payloads.DeploymentStatusEvent.class), delivery);
             case "deployment_review" -> mapper.deploymentReview(read(request, Payloads.DeploymentReviewEvent.class),
                     delivery, request.receivedAt());
-            case "issues" -> mapper.issues(read(request, Payloads.IssuesEvent.class), delivery);
+            case "issues" -> mapper.issues(read(request, Payloads.IssuesEvent.class), delivery, request.receivedAt());
             default -> WebhookResult.ignored("GitHub '" + event + "' events are not used by Flowmeter; it reads push, "
                     + "pull_request, pull_request_review, workflow_run, deployment_status, deployment_review and "
                     + "issues");

@@ -22,7 +22,9 @@ final class Payloads {
             Repository repository) {
     }
 
-    record Commit(String id, String timestamp, List<String> added, List<String> modified, List<String> removed) {
+    /** {@code message} is the whole commit message, subject line first. */
+    record Commit(String id, String timestamp, String message, List<String> added, List<String> modified,
+            List<String> removed) {
 
         /** Every path the commit touched, for splitting a monorepo into services. */
         List<String> paths() {
@@ -49,7 +51,8 @@ final class Payloads {
             @JsonProperty("merge_commit_sha") String mergeCommitSha, Head head, Base base) {
     }
 
-    record Head(String sha) {
+    /** The pull request's head: its latest commit, and the branch it comes from. */
+    record Head(String sha, String ref) {
     }
 
     /** The branch the pull request would merge into. */
@@ -99,11 +102,23 @@ final class Payloads {
     record IssuesEvent(String action, Issue issue, Label label, Repository repository) {
     }
 
-    /** An issue as it is after the action, so {@code labels} already holds a label just added. */
-    record Issue(Long number, String state, List<Label> labels, @JsonProperty("created_at") String createdAt,
+    /**
+     * An issue as it is after the action, so {@code labels} already holds a label just added. {@code stateReason} says
+     * why a closed issue was closed ({@code completed}, {@code not_planned}, {@code duplicate}); {@code type} is the
+     * organisation's issue type, which only newer payloads carry.
+     */
+    record Issue(Long number, String title, @JsonProperty("html_url") String htmlUrl, String state,
+            @JsonProperty("state_reason") String stateReason, List<Label> labels, Milestone milestone,
+            IssueType type, @JsonProperty("created_at") String createdAt,
             @JsonProperty("updated_at") String updatedAt, @JsonProperty("closed_at") String closedAt) {
     }
 
     record Label(String name) {
+    }
+
+    record Milestone(String title) {
+    }
+
+    record IssueType(String name) {
     }
 }

@@ -9,12 +9,15 @@ import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
 import dev.flowmeter.events.EventJson;
+import dev.flowmeter.events.EventType;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.events.WorkItemChanged;
+import dev.flowmeter.events.WorkKind;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Deployment;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.FinishedJob;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Incident;
@@ -24,9 +27,11 @@ import dev.flowmeter.ingest.gitlab.GitLabPayloads.Note;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Pipeline;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.Push;
 import dev.flowmeter.ingest.gitlab.GitLabPayloads.PushCommit;
+import dev.flowmeter.ingest.gitlab.GitLabPayloads.WorkItem;
 import dev.flowmeter.ingest.webhook.Identifiers;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,10 +60,14 @@ final class GitLabMapper {
     private static final Set<String> INCIDENT_ACTIONS = Set.of("open", "reopen", "close");
     private static final String INCIDENT_TYPE = "Incident";
 
-    private final ServiceMap services;
+    private static final Set<String> WORK_ITEM_ACTIONS = Set.of("open", "update", "close", "reopen");
 
-    GitLabMapper(ServiceMap services) {
+    private final ServiceMap services;
+    private final WorkKinds workKinds;
+
+    GitLabMapper(ServiceMap services, WorkKinds workKinds) {
         this.services = services;
+        this.workKinds = workKinds;
     }
 
     static boolean mapsMergeRequestAction(String action) {
@@ -71,6 +80,11 @@ final class GitLabMapper {
 
     static boolean mapsIncidentAction(String action) {
         return INCIDENT_ACTIONS.contains(action);
+    }
+
+    /** The actions of a work item that may change it; an {@code update} only when it gives the first assignee. */
+    static boolean mapsWorkItemAction(String action) {
+        return WORK_ITEM_ACTIONS.contains(action);
     }
 
     /**
@@ -107,11 +121,11 @@ final class GitLabMapper {
             if (split) {
                 for (String service : services.services(push.project(), commit.paths())) {
                     events.add(new CommitRecorded(id(delivery, "commit", commit.sha(), service), commit.time(),
-                            service, commit.sha(), parents));
+                            service, commit.sha(), parents, commit.subject(), List.of()));
                 }
             } else {
                 events.add(new CommitRecorded(id(delivery, "commit", commit.sha()), commit.time(),
-                        services.service(push.project()), commit.sha(), parents));
+                        services.service(push.project()), commit.sha(), parents, commit.subject(), List.of()));
             }
             parent = commit.sha();
         }
@@ -202,7 +216,8 @@ final class GitLabMapper {
 
     private static ChangeOpened opened(String delivery, MergeRequest request, Instant time, String service) {
         return new ChangeOpened(changeId(delivery, request.iid(), "opened"), time, service, request.iid(),
-                request.headSha(), List.of(), request.target(), request.title(), request.url());
+                request.headSha(), List.of(), request.target(), request.title(), request.url(), request.branch(),
+                List.of());
     }
 
     private static ChangeReviewed reviewed(String delivery, String item, Instant time, String service) {
@@ -278,6 +293,31 @@ final class GitLabMapper {
                 ? new IncidentResolved(id, incident.time(), service, name, "", "")
                 : new IncidentOpened(id, incident.time(), service, name, "", "");
         return WebhookResult.of(List.of(event));
+    }
+
+    /**
+     * A work item of the project's service, {@code #<iid>}: opened (and started at once when it is opened with an
+     * assignee), started (its first assignee), closed (done; or cancelled when the close moved it to another project
+     * or marked it a duplicate), reopened.
+     */
+    WebhookResult workItem(String delivery, WorkItem item) {
+        EventType type = switch (item.action()) {
+            case "open" -> EventType.WORK_CREATED;
+            case "update" -> EventType.WORK_STARTED;
+            case "reopen" -> EventType.WORK_REOPENED;
+            default -> item.closedAway() ? EventType.WORK_CANCELLED : EventType.WORK_DONE;
+        };
+        String service = services.service(item.project());
+        WorkKind kind = workKinds.kindOf(Optional.ofNullable(item.type()), item.labels());
+        List<DeliveryEvent> events = new ArrayList<>();
+        events.add(new WorkItemChanged(id(delivery, "work", item.iid(), item.action()), type, item.time(), service,
+                item.item(), kind, item.title(), item.url(), item.release()));
+        if (item.assignedAtOpen()) {
+            events.add(new WorkItemChanged(id(delivery, "work", item.iid(), item.action(), "assigned"),
+                    EventType.WORK_STARTED, item.time(), service, item.item(), kind, item.title(), item.url(),
+                    item.release()));
+        }
+        return WebhookResult.of(events);
     }
 
     /** A successful or failed deployment; its commits are derived from history, starting at the deployed sha. */

@@ -1,6 +1,7 @@
 package dev.flowmeter.ingest.gitlab;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.flowmeter.events.EventJson;
 import dev.flowmeter.ingest.webhook.PayloadFields;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,11 @@ final class GitLabPayloads {
         }
     }
 
-    /** One pushed commit and the paths it added, modified or removed (for monorepos split by path). */
-    record PushCommit(String sha, Instant time, List<String> paths) {
+    /**
+     * One pushed commit, its subject line (already cut to the contract), and the paths it added, modified or removed
+     * (for monorepos split by path).
+     */
+    record PushCommit(String sha, Instant time, String subject, List<String> paths) {
         PushCommit {
             paths = List.copyOf(paths);
         }
@@ -34,11 +38,12 @@ final class GitLabPayloads {
     /**
      * A merge request as one action left it. {@code actorId} is the user who acted ({@code user.id}), {@code authorId}
      * the one who wrote it; {@code landedSha} (merges only) is what landed on the target branch; {@code target},
-     * {@code title} and {@code url} are read for openings only. {@code mergedAt} is null when GitLab sends none.
+     * {@code title}, {@code url} and {@code branch} (the source branch, "" when the contract cannot hold it) are read
+     * for openings only. {@code mergedAt} is null when GitLab sends none.
      */
     record MergeRequest(String project, String iid, String action, Instant createdAt, Instant updatedAt,
             String mergeCommitSha, String headSha, String landedSha, Instant mergedAt, String actorId, String authorId,
-            String target, String title, String url) {
+            String target, String title, String url, String branch) {
     }
 
     /** A comment on a merge request: who wrote it, who wrote the merge request, and when. */
@@ -71,6 +76,21 @@ final class GitLabPayloads {
     record Incident(String project, String iid, String action, Instant time) {
     }
 
+    /**
+     * An issue (or another work item) of an Issue Hook that is not an incident. {@code item} is {@code #<iid>};
+     * {@code time} is when the action happened (see {@link #workItem}); {@code type} is the work item type, or null
+     * when the payload names none; {@code closedAway} says a close moved the issue elsewhere or marked it a duplicate,
+     * {@code assignedAtOpen} that an opening already has an assignee. {@code title}, {@code url} and {@code release}
+     * are "" when the payload has none that fits the contract.
+     */
+    record WorkItem(String project, String iid, String item, String action, Instant time, String type,
+            List<String> labels, String title, String url, String release, boolean closedAway,
+            boolean assignedAtOpen) {
+        WorkItem {
+            labels = List.copyOf(labels);
+        }
+    }
+
     private static final Set<String> MERGE_REQUEST_UPDATED_AT = Set.of("reopen", "approved", "approval",
             "unapproved", "close", "merge");
     private static final Set<String> MERGE_REQUEST_OPENINGS = Set.of("open", "reopen");
@@ -91,7 +111,10 @@ final class GitLabPayloads {
             List<String> paths = new ArrayList<>(commit.texts("added"));
             paths.addAll(commit.texts("modified"));
             paths.addAll(commit.texts("removed"));
-            commits.add(new PushCommit(commit.sha("id"), commit.time("timestamp"), paths));
+            // The whole message, else GitLab's title (its first line), which every commit of a push carries.
+            String message = commit.optionalText("message");
+            String subject = PayloadFields.subject(message != null ? message : commit.optionalText("title"));
+            commits.add(new PushCommit(commit.sha("id"), commit.time("timestamp"), subject, paths));
         }
         // total_commits_count counts every commit of the push; only the latest 20 are listed.
         boolean truncated = payload.has("total_commits_count")
@@ -135,12 +158,14 @@ final class GitLabPayloads {
         String target = null;
         String title = null;
         String url = null;
+        String source = null;
         if (MERGE_REQUEST_OPENINGS.contains(action)) {
             headSha = payload.sha("object_attributes.last_commit.id");
             String branch = payload.text("object_attributes.target_branch");
             target = branch == null ? null : PayloadFields.branch(branch, "object_attributes.target_branch");
             title = PayloadFields.title(payload.optionalText("object_attributes.title"));
             url = PayloadFields.url(payload.optionalText("object_attributes.url"));
+            source = PayloadFields.sourceBranch(payload.optionalText("object_attributes.source_branch"));
         }
         String actorId = null;
         String authorId = null;
@@ -150,7 +175,7 @@ final class GitLabPayloads {
         }
         payload.check("Merge Request Hook");
         return new MergeRequest(project, iid, action, createdAt, updatedAt, mergeCommitSha, headSha, landedSha,
-                mergedAt, actorId, authorId, target, title, url);
+                mergedAt, actorId, authorId, target, title, url, source);
     }
 
     /** What a Note Hook is about ({@code MergeRequest}, {@code Issue}, {@code Commit}, ...), or an empty string. */
@@ -257,6 +282,91 @@ final class GitLabPayloads {
         }
         payload.check("Issue Hook");
         return new Incident(project, iid, action, time);
+    }
+
+    /** Whether the Issue Hook's {@code object_kind} is {@code work_item}: a task, an epic, or another non-issue. */
+    static boolean isWorkItem(JsonNode json) {
+        return "work_item".equals(json.path("object_kind").asText(""));
+    }
+
+    /** Whether the Issue Hook names the project it belongs to; a group's work items (epics) belong to none. */
+    static boolean hasProject(JsonNode json) {
+        JsonNode path = json.path("project").path("path_with_namespace");
+        return path.isTextual() && !path.textValue().isBlank();
+    }
+
+    /**
+     * Whether an {@code update} gave the issue its first assignee: {@code changes.assignees} (the users) or
+     * {@code changes.assignee_ids} went from empty (or absent) to non-empty.
+     */
+    static boolean firstAssigned(JsonNode json) {
+        JsonNode changes = json.path("changes");
+        for (String field : List.of("assignees", "assignee_ids")) {
+            JsonNode change = changes.path(field);
+            if (isEmptyList(change.path("previous")) && !isEmptyList(change.path("current"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isEmptyList(JsonNode value) {
+        return value.isMissingNode() || value.isNull() || value.isArray() && value.isEmpty();
+    }
+
+    /**
+     * A work item of an Issue Hook whose action is {@code open}, {@code update} (a first assignee), {@code close} or
+     * {@code reopen}. Opening is dated {@code created_at}; closing {@code closed_at}, or {@code updated_at} when the
+     * payload has no close time; an update and a reopening {@code updated_at}, which they set. The kind comes from
+     * {@code object_attributes.type} (else {@code issue_type}) and the label titles of {@code object_attributes.labels}
+     * (else the top-level {@code labels}); the release from a milestone title, when the payload carries one (GitLab's
+     * own hooks name only {@code milestone_id}).
+     */
+    static WorkItem workItem(JsonNode json) {
+        PayloadReader payload = PayloadReader.of(json);
+        String project = payload.text(PROJECT);
+        String iid = payload.id("object_attributes.iid");
+        String item = null;
+        if (iid != null) {
+            item = PayloadFields.issueKey(iid).orElse(null);
+            if (item == null) {
+                payload.problem("object_attributes.iid", PayloadFields.ISSUE_NUMBER_RULE);
+            }
+        }
+        String action = payload.text("object_attributes.action");
+        Instant time;
+        if ("open".equals(action)) {
+            time = payload.time("object_attributes.created_at");
+        } else if ("close".equals(action) && payload.has("object_attributes.closed_at")) {
+            time = payload.time("object_attributes.closed_at");
+        } else {
+            time = payload.time("object_attributes.updated_at");
+        }
+        String type = payload.optionalText("object_attributes.type");
+        if (type == null) {
+            type = payload.optionalText("object_attributes.issue_type");
+        }
+        String labelsAt = payload.has("object_attributes.labels") ? "object_attributes.labels" : "labels";
+        List<String> labels = new ArrayList<>();
+        int size = payload.size(labelsAt);
+        for (int i = 0; i < size; i++) {
+            String label = payload.element(labelsAt, i).optionalText("title");
+            if (label != null) {
+                labels.add(label);
+            }
+        }
+        String title = PayloadFields.title(payload.optionalText("object_attributes.title"));
+        String url = PayloadFields.url(payload.optionalText("object_attributes.url"));
+        String release = PayloadFields.line(payload.optionalText("object_attributes.milestone.title"),
+                EventJson.MAX_NAME_LENGTH);
+        boolean closedAway = "close".equals(action) && (payload.has("object_attributes.moved_to_id")
+                || payload.has("object_attributes.duplicated_to_id"));
+        // An issue created with an assignee sends no update that assigns it: the opening is its start too.
+        boolean assignedAtOpen = "open".equals(action) && (!isEmptyList(json.path("object_attributes")
+                .path("assignee_ids")) || !isEmptyList(json.path("assignees")));
+        payload.check("Issue Hook");
+        return new WorkItem(project, iid, item, action, time, type == null ? null : type.strip(), labels, title, url,
+                release, closedAway, assignedAtOpen);
     }
 
     /** The status of a Deployment Hook, or an empty string. */

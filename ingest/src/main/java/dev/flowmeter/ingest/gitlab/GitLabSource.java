@@ -10,6 +10,7 @@ import dev.flowmeter.ingest.webhook.WebhookHeaders;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,7 +19,8 @@ import java.util.Optional;
  * GitLab project and group webhooks on {@code POST /webhooks/gitlab}: pushes become commits, merge requests a
  * {@code code-review} gate and the link from a merge commit to the reviewed head, pipelines the {@code ci} gate and
  * (for manual deployment jobs) {@code approval:<environment>} gates, deployments deployments; issues of type Incident
- * open and resolve incidents. Merge requests and the comments on them also give change events. GitLab sends its
+ * open and resolve incidents, and every other issue (or work item) of a project is a work item. Merge requests and the
+ * comments on them also give change events. GitLab sends its
  * secret token in plain text in {@code X-Gitlab-Token}; it is compared in constant time.
  */
 public final class GitLabSource implements WebhookSource {
@@ -37,8 +39,14 @@ public final class GitLabSource implements WebhookSource {
     private final GitLabMapper mapper;
 
     public GitLabSource(Secret token, ServiceMap services) {
+        this(token, services, WorkKinds.DEFAULTS);
+    }
+
+    /** {@code workKinds}: which flow kind an issue is, from its work item type and labels. */
+    public GitLabSource(Secret token, ServiceMap services, WorkKinds workKinds) {
         this.token = Objects.requireNonNull(token, "token");
-        this.mapper = new GitLabMapper(Objects.requireNonNull(services, "services"));
+        this.mapper = new GitLabMapper(Objects.requireNonNull(services, "services"),
+                Objects.requireNonNull(workKinds, "workKinds"));
     }
 
     @Override
@@ -104,10 +112,10 @@ public final class GitLabSource implements WebhookSource {
                 JsonNode json = request.json();
                 Optional<String> notAnIncident = GitLabMapper.notAnIncident(GitLabPayloads.issueType(json),
                         GitLabPayloads.hasEscalationStatus(json));
-                if (notAnIncident.isPresent()) {
-                    return WebhookResult.ignored(notAnIncident.get());
-                }
                 String action = GitLabPayloads.issueAction(json);
+                if (notAnIncident.isPresent()) {
+                    return workItem(delivery, json, action);
+                }
                 if (!GitLabMapper.mapsIncidentAction(action)) {
                     return WebhookResult.ignored("incident action '" + action + "' neither opens nor resolves it; "
                             + "Flowmeter reads open, reopen and close");
@@ -121,9 +129,26 @@ public final class GitLabSource implements WebhookSource {
                 return WebhookResult.ignored("tag pushes add no commits; branch pushes carry them");
             default:
                 return WebhookResult.ignored("GitLab event '" + event + "' changes no metric; Flowmeter reads push, "
-                        + "merge request, note (merge request comments), pipeline, deployment and issue (incident) "
-                        + "events");
+                        + "merge request, note (merge request comments), pipeline, deployment and issue (work item "
+                        + "and incident) events");
         }
+    }
+
+    /** An Issue Hook of an issue, task or other work item that is not an incident. */
+    private WebhookResult workItem(String delivery, JsonNode json, String action) {
+        if (!GitLabMapper.mapsWorkItemAction(action)) {
+            return WebhookResult.ignored("work item action '" + action + "' changes no metric; Flowmeter reads "
+                    + "open, close, reopen, and the update that gives the first assignee");
+        }
+        if (action.equals("update") && !GitLabPayloads.firstAssigned(json)) {
+            return WebhookResult.ignored("the update gives the work item no first assignee, the one change of an "
+                    + "update that Flowmeter reads (it starts the work)");
+        }
+        if (GitLabPayloads.isWorkItem(json) && !GitLabPayloads.hasProject(json)) {
+            return WebhookResult.ignored("the work item belongs to a group, not a project (an epic, say), so it "
+                    + "belongs to no service");
+        }
+        return mapper.workItem(delivery, GitLabPayloads.workItem(json));
     }
 
     /** The dedup key: the idempotency key when GitLab sends one, else the event UUID. */

@@ -9,6 +9,7 @@ import dev.flowmeter.ingest.http.Rejected;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -20,12 +21,16 @@ public final class PayloadFields {
 
     /** The problem recorded for a commit id that is not a full one. */
     public static final String FULL_SHA_RULE = "must be a full commit id: 40 or 64 hexadecimal characters";
+    /** The problem recorded for an issue number that cannot name a work item ({@link #issueKey}). */
+    public static final String ISSUE_NUMBER_RULE = "must be an issue number of 1-18 digits";
 
     private static final Pattern FULL_SHA = Pattern.compile("[0-9a-fA-F]{40}|[0-9a-fA-F]{64}");
     private static final Pattern ZEROS = Pattern.compile("0+");
     private static final Pattern NOT_IN_SERVICE = Pattern.compile("[^A-Za-z0-9._/-]+");
     private static final Pattern TRIM_DASHES = Pattern.compile("^-+|-+$");
     private static final Pattern NOT_IN_BRANCH = Pattern.compile("[^A-Za-z0-9._/+-]");
+    private static final Pattern BRANCH = Pattern.compile("[A-Za-z0-9._/+-]{1,200}");
+    private static final Pattern ISSUE_NUMBER = Pattern.compile("[0-9]{1,18}");
     private static final Pattern CONTROL = Pattern.compile("\\p{Cc}+");
     private static final Pattern URL = Pattern.compile("https?://[^\\s\\p{Cc}]+");
     private static final String HEADS = "refs/heads/";
@@ -126,23 +131,64 @@ public final class PayloadFields {
     }
 
     /**
+     * The branch a change comes from, exactly as the source names it when the event contract's branch rule allows it
+     * (1-200 letters, digits, '.', '_', '/', '+' or '-'), else "". The topology reads work item keys in it, so it is
+     * never rewritten as a target branch is (a rewritten name could make up a key); one that breaks the rule is left
+     * out rather than refusing the whole delivery, since the change is worth recording without it.
+     */
+    public static String sourceBranch(String branch) {
+        return branch != null && BRANCH.matcher(branch).matches() ? branch : "";
+    }
+
+    /**
      * A change's title as the contract takes it: one line (line breaks, tabs and other control characters become a
      * space), stripped, at most {@link EventJson#MAX_TITLE_LENGTH} characters; "" when the source sends none. A title
      * is only context, so an unusual one is shortened rather than refused.
      */
     public static String title(String title) {
-        if (title == null) {
+        return line(title, EventJson.MAX_TITLE_LENGTH);
+    }
+
+    /**
+     * A commit's subject as the contract takes it: the first line of its message, without control characters (a tab
+     * becomes a space), stripped, cut to {@link EventJson#MAX_MESSAGE_LENGTH} characters; "" when the source sends no
+     * message. The contract refuses a longer subject, but a webhook cannot be asked to send a shorter one, so it is
+     * cut rather than failing the delivery.
+     */
+    public static String subject(String message) {
+        if (message == null) {
             return "";
         }
-        String line = CONTROL.matcher(title).replaceAll(" ").strip();
-        if (line.length() <= EventJson.MAX_TITLE_LENGTH) {
+        return line(message.lines().findFirst().orElse(""), EventJson.MAX_MESSAGE_LENGTH);
+    }
+
+    /**
+     * Free text of the source as one line (control characters become a space), stripped and cut to
+     * {@code maxLength} characters without splitting a character in two; "" for {@code null}. For context fields such
+     * as a work item's release, which the contract limits but which are not worth refusing a delivery for.
+     */
+    public static String line(String text, int maxLength) {
+        if (text == null) {
+            return "";
+        }
+        String line = CONTROL.matcher(text).replaceAll(" ").strip();
+        if (line.length() <= maxLength) {
             return line;
         }
-        int end = EventJson.MAX_TITLE_LENGTH;
+        int end = maxLength;
         if (Character.isHighSurrogate(line.charAt(end - 1))) {
             end--; // never split a character in two
         }
         return line.substring(0, end).strip();
+    }
+
+    /**
+     * The work item key of an issue of a repository's own tracker, {@code #<number>}, as commit subjects and branch
+     * names refer to it; empty when {@code number} is not 1-18 digits, the most the contract's key holds.
+     */
+    public static Optional<String> issueKey(String number) {
+        return number != null && ISSUE_NUMBER.matcher(number).matches() ? Optional.of("#" + number)
+                : Optional.empty();
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.flowmeter.events.ChangeReviewed;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventType;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -22,12 +23,15 @@ import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.events.WorkItemChanged;
+import dev.flowmeter.events.WorkKind;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.webhook.Hmac;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +44,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -66,6 +71,9 @@ class GitHubSourceTest {
     private static final String APPROVAL_RUN = "5453085689";
     /** Issue 1 of Codertocat/Hello-World, in every issues fixture: the id its opening and resolution share. */
     private static final String INCIDENT = "github:Codertocat/Hello-World#1";
+    /** Issue 1 of Codertocat/Hello-World, in the work item fixtures. */
+    private static final String ISSUE_TITLE = "Spelling error in the README file";
+    private static final String ISSUE_URL = "https://github.com/Codertocat/Hello-World/issues/1";
 
     private final GitHubSource source = new GitHubSource(SECRET, ServiceMap.IDENTITY);
 
@@ -79,7 +87,8 @@ class GitHubSourceTest {
         WebhookResult result = map(source, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
-                Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of()));
+                Instant.parse("2019-05-15T15:19:25Z"), HELLO_WORLD, INITIAL, List.of(), "Initial commit", List.of()));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -89,9 +98,9 @@ class GitHubSourceTest {
         // The first commit is stamped 17:10:00+02:00, which is 15:10:00 UTC.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded(id("commit", CART), Instant.parse("2019-05-15T15:10:00Z"), HELLO_WORLD, CART,
-                        List.of(INITIAL)),
+                        List.of(INITIAL), "Add the cart service", List.of()),
                 new CommitRecorded(id("commit", CHARGE), Instant.parse("2019-05-15T15:40:30Z"), HELLO_WORLD, CHARGE,
-                        List.of(CART)));
+                        List.of(CART), "Charge for the cart", List.of()));
     }
 
     @Test
@@ -108,11 +117,11 @@ class GitHubSourceTest {
         // services/payments/Charge.java and services/cart/Cart.java: both services, in that order.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded(id("commit", CART, "shop/cart"), Instant.parse("2019-05-15T15:10:00Z"),
-                        "shop/cart", CART, List.of(INITIAL)),
+                        "shop/cart", CART, List.of(INITIAL), "Add the cart service", List.of()),
                 new CommitRecorded(id("commit", CHARGE, "shop/payments"), Instant.parse("2019-05-15T15:40:30Z"),
-                        "shop/payments", CHARGE, List.of(CART)),
+                        "shop/payments", CHARGE, List.of(CART), "Charge for the cart", List.of()),
                 new CommitRecorded(id("commit", CHARGE, "shop/cart"), Instant.parse("2019-05-15T15:40:30Z"),
-                        "shop/cart", CHARGE, List.of(CART)));
+                        "shop/cart", CHARGE, List.of(CART), "Charge for the cart", List.of()));
     }
 
     @Test
@@ -123,7 +132,7 @@ class GitHubSourceTest {
         WebhookResult result = map(renamed, "push", fixtureBytes("github/push.json"));
 
         assertThat(result.events()).containsExactly(new CommitRecorded(id("commit", INITIAL),
-                Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of()));
+                Instant.parse("2019-05-15T15:19:25Z"), "shop/hello", INITIAL, List.of(), "Initial commit", List.of()));
     }
 
     @Test
@@ -154,6 +163,33 @@ class GitHubSourceTest {
 
         assertThat(result.events()).singleElement()
                 .satisfies(event -> assertThat(((CommitRecorded) event).sha()).isEqualTo(INITIAL));
+    }
+
+    @Test
+    void shouldKeepOnlyTheSubjectLineWhenACommitMessageHasSeveralLines() {
+        byte[] body = editedFixture("github/push.two-commits.json", json -> ((ObjectNode) json.get("commits").get(1))
+                .put("message", "Charge for the cart (#2)\r\n\nThe total now includes the fee.\nCloses #1"));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).message())
+                .containsExactly("Add the cart service", "Charge for the cart (#2)");
+        assertThat(result.events()).allSatisfy(event -> assertThat(((CommitRecorded) event).items()).isEmpty());
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldCutTheSubjectToTheContractWhenItIsTooLongOrHasTabs() {
+        // 490 letters, a tab, then 20 more: the tab becomes a space and the line is cut at 500 characters.
+        String subject = "a".repeat(490) + "\t" + "b".repeat(20);
+        byte[] body = editedFixture("github/push.json",
+                json -> ((ObjectNode) json.get("commits").get(0)).put("message", subject + "\n\nbody"));
+
+        WebhookResult result = map(source, "push", body);
+
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(CommitRecorded.class, commit ->
+                assertThat(commit.message()).isEqualTo("a".repeat(490) + " " + "b".repeat(9)));
+        assertEveryEventMeetsTheContract(result);
     }
 
     // ---- pull_request
@@ -210,9 +246,11 @@ class GitHubSourceTest {
     void shouldOpenTheChangeWhenThePullRequestIsOpened() {
         WebhookResult result = map(source, "pull_request", fixtureBytes("github/pull_request.opened.json"));
 
+        // The head's ref is the branch the pull request comes from.
         assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
                 Instant.parse("2019-05-15T15:20:33Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
-                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2",
+                "changes", List.of()));
         assertEveryEventMeetsTheContract(result);
     }
 
@@ -226,7 +264,8 @@ class GitHubSourceTest {
 
         assertThat(result.events()).containsExactly(new ChangeOpened(id("change.opened"),
                 Instant.parse("2019-05-16T09:00:00Z"), HELLO_WORLD, "2", PR_HEAD, List.of(), "master",
-                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2"));
+                "Update the README with new information.", "https://github.com/Codertocat/Hello-World/pull/2",
+                "changes", List.of()));
     }
 
     @Test
@@ -244,6 +283,22 @@ class GitHubSourceTest {
             assertThat(opened.title()).startsWith("Fix the README xxx").hasSize(500);
             assertThat(opened.url()).isEmpty();
             assertThat(opened.target()).isEqualTo("release/2.0--EU-");
+        });
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldLeaveTheBranchOutButOpenTheChangeWhenTheHeadBranchBreaksTheContract() {
+        byte[] body = editedFixture("github/pull_request.opened.json",
+                json -> ((ObjectNode) json.get("pull_request").get("head")).put("ref", "fix/#1 spelling"));
+
+        WebhookResult result = map(source, "pull_request", body);
+
+        // '#' and the space are not allowed in a branch. The name is not rewritten: the topology reads keys in it.
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(ChangeOpened.class, opened -> {
+            assertThat(opened.branch()).isEmpty();
+            assertThat(opened.change()).isEqualTo("2");
+            assertThat(opened.target()).isEqualTo("master");
         });
         assertEveryEventMeetsTheContract(result);
     }
@@ -571,16 +626,18 @@ class GitHubSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"issues.opened.json", "issues.reopened.json", "issues.closed.json"})
-    void shouldIgnoreTheIssueWhenItCarriesNoIncidentLabel(String fixture) {
+    @CsvSource({"issues.opened.json, work.created", "issues.reopened.json, work.reopened",
+        "issues.closed.json, work.done"})
+    void shouldMakeAWorkItemAndNoIncidentWhenTheIssueCarriesNoIncidentLabel(String fixture, String type) {
         byte[] body = editedFixture("github/" + fixture,
                 json -> ((ArrayNode) json.get("issue").get("labels")).remove(1));
 
         WebhookResult result = map(source, "issues", body);
 
-        assertThat(result.isIgnored()).isTrue();
-        assertThat(result.ignoredReason()).isEqualTo("issue #1 carries none of the incident labels (incident), so it "
-                + "is not an incident");
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(WorkItemChanged.class, work -> {
+            assertThat(work.type().wireName()).isEqualTo(type);
+            assertThat(work.item()).isEqualTo("#1");
+        });
     }
 
     @ParameterizedTest
@@ -608,15 +665,16 @@ class GitHubSourceTest {
                 + "incident");
     }
 
+    /** What a work item reads changes nothing of an incident; in particular no work item is made of one. */
     @ParameterizedTest
-    @ValueSource(strings = {"edited", "assigned", "deleted", "transferred", "milestoned"})
-    void shouldIgnoreTheIssueWhenTheActionNeitherOpensNorResolves(String action) {
+    @ValueSource(strings = {"assigned", "deleted", "transferred"})
+    void shouldIgnoreTheIncidentWhenTheActionOnlyMovesAWorkItem(String action) {
         byte[] body = editedFixture("github/issues.opened.json", json -> json.put("action", action));
 
         WebhookResult result = map(source, "issues", body);
 
-        assertThat(result.ignoredReason()).isEqualTo("issues action '" + action + "' neither opens nor resolves an "
-                + "incident; Flowmeter reads opened, labeled, reopened and closed");
+        assertThat(result.ignoredReason()).isEqualTo("issue #1 carries an incident label, so it is an incident, and "
+                + "issues action '" + action + "' neither opens nor resolves an incident");
     }
 
     @Test
@@ -630,8 +688,9 @@ class GitHubSourceTest {
 
         assertThat(opened.events()).containsExactly(new IncidentOpened(id("incident.opened"),
                 Instant.parse("2019-05-15T15:42:07Z"), HELLO_WORLD, INCIDENT, "", ""));
-        assertThat(notIncident.ignoredReason()).isEqualTo("issue #1 carries none of the incident labels (sev1, sev2), "
-                + "so it is not an incident");
+        // Labelled bug and incident, neither of them configured: a work item, not an incident.
+        assertThat(notIncident.events()).singleElement().isInstanceOfSatisfying(WorkItemChanged.class,
+                work -> assertThat(work.type()).isEqualTo(EventType.WORK_CREATED));
     }
 
     @Test
@@ -669,6 +728,171 @@ class GitHubSourceTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("an incident label must not be empty");
         assertThatThrownBy(() -> new GitHubSource(SECRET, ServiceMap.IDENTITY, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("at least one incident label is needed");
+    }
+
+    // ---- issues: work items
+
+    @Test
+    void shouldCreateTheWorkItemWithItsMilestoneAsReleaseWhenAnIssueIsOpened() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.opened-work-item.json"));
+
+        // Labelled bug (a defect by the default kinds), in milestone v1.0; no incident label.
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.created"), EventType.WORK_CREATED,
+                Instant.parse("2019-05-15T15:20:18Z"), HELLO_WORLD, "#1", WorkKind.DEFECT, ISSUE_TITLE, ISSUE_URL,
+                "v1.0"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldStartTheWorkItemAtTheUpdateWhenTheIssueIsAssigned() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.assigned.json"));
+
+        // GitHub's example assigns the issue as it is created: updated_at is still 15:20:18Z.
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.started"), EventType.WORK_STARTED,
+                Instant.parse("2019-05-15T15:20:18Z"), HELLO_WORLD, "#1", WorkKind.DEFECT, ISSUE_TITLE, ISSUE_URL,
+                "v1.0"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldFinishTheWorkItemAtTheCloseWhenTheIssueIsClosedAsCompleted() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.closed-completed.json"));
+
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.done"), EventType.WORK_DONE,
+                Instant.parse("2019-05-15T17:02:45Z"), HELLO_WORLD, "#1", WorkKind.DEFECT, ISSUE_TITLE, ISSUE_URL,
+                "v1.0"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldFinishTheWorkItemWhenTheCloseGivesNoReason() {
+        // Payloads from before GitHub had close reasons, and GitHub's own closed example, carry no state_reason.
+        byte[] body = editedFixture("github/issues.closed-completed.json",
+                json -> ((ObjectNode) json.get("issue")).remove("state_reason"));
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(WorkItemChanged.class,
+                work -> assertThat(work.type()).isEqualTo(EventType.WORK_DONE));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"not_planned", "duplicate"})
+    void shouldCancelTheWorkItemWhenTheIssueIsClosedWithoutBeingDone(String reason) {
+        byte[] body = editedFixture("github/issues.closed-completed.json",
+                json -> ((ObjectNode) json.get("issue")).put("state_reason", reason));
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.cancelled"),
+                EventType.WORK_CANCELLED, Instant.parse("2019-05-15T17:02:45Z"), HELLO_WORLD, "#1", WorkKind.DEFECT,
+                ISSUE_TITLE, ISSUE_URL, "v1.0"));
+    }
+
+    @Test
+    void shouldReopenTheWorkItemAtTheUpdateWhenTheIssueIsReopened() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.reopened-work-item.json"));
+
+        // Created 2021-07-05, closed 18:07:10Z that day, reopened (updated_at) 2021-10-11T16:40:56Z.
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.reopened"), EventType.WORK_REOPENED,
+                Instant.parse("2021-10-11T16:40:56Z"), HELLO_WORLD, "#1", WorkKind.DEFECT, ISSUE_TITLE, ISSUE_URL,
+                "v1.0"));
+    }
+
+    @Test
+    void shouldCancelTheWorkItemAtTheDeliveryWhenTheIssueIsDeleted() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.deleted.json"));
+
+        // The payload is the issue as it was: its updated_at (2021-10-11) is its last change before the deletion.
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.cancelled"),
+                EventType.WORK_CANCELLED, NOW, HELLO_WORLD, "#1", WorkKind.DEFECT, ISSUE_TITLE, ISSUE_URL, "v1.0"));
+    }
+
+    @Test
+    void shouldCancelTheWorkItemInTheOldRepositoryWhenTheIssueIsTransferred() {
+        WebhookResult result = map(source, "issues", fixtureBytes("github/issues.transferred.json"));
+
+        // Issue 1 of octo-org/octo-repo went to Codertocat/Hello-World: no labels and no milestone, so a feature
+        // without a release. The link is the payload's own (it points at a pull request page).
+        assertThat(result.events()).containsExactly(new WorkItemChanged(id("work.cancelled"),
+                EventType.WORK_CANCELLED, NOW, OCTO_REPO, "#1", WorkKind.FEATURE, "Update package.json",
+                "https://github.com/octo-org/hello-world-npm/pull/1", ""));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldTakeTheKindFromTheIssueTypeWhenThePayloadNamesOne() {
+        byte[] task = editedFixture("github/issues.opened-work-item.json", json -> {
+            ObjectNode issue = (ObjectNode) json.get("issue");
+            issue.putArray("labels");
+            issue.putObject("type").put("id", 1).put("name", "Task");
+        });
+        byte[] securityTask = editedFixture("github/issues.opened-work-item.json", json -> {
+            ObjectNode issue = (ObjectNode) json.get("issue");
+            ((ObjectNode) issue.get("labels").get(0)).put("name", "Security");
+            issue.putObject("type").put("id", 1).put("name", "Task");
+        });
+
+        // Task is debt by default; a label rule (security = risk) wins over the type.
+        assertThat(kinds(map(source, "issues", task))).containsExactly(WorkKind.DEBT);
+        assertThat(kinds(map(source, "issues", securityTask))).containsExactly(WorkKind.RISK);
+    }
+
+    @Test
+    void shouldTakeTheKindFromTheConfiguredRulesWhenFlowmeterWorkKindsIsSet() {
+        GitHubSource configured = new GitHubSource(SECRET, ServiceMap.IDENTITY, GitHubSource.DEFAULT_INCIDENT_LABELS,
+                WorkKinds.parse("label:bug=debt, *=risk"));
+        byte[] unlabelled = editedFixture("github/issues.opened-work-item.json",
+                json -> ((ObjectNode) json.get("issue")).putArray("labels"));
+
+        assertThat(kinds(map(configured, "issues", fixtureBytes("github/issues.opened-work-item.json"))))
+                .containsExactly(WorkKind.DEBT);
+        assertThat(kinds(map(configured, "issues", unlabelled))).containsExactly(WorkKind.RISK);
+    }
+
+    @Test
+    void shouldIgnoreTheIssueWhenTheActionChangesNoWorkItemNorIncident() {
+        WebhookResult milestoned = map(source, "issues", fixtureBytes("github/issues.milestoned.json"));
+
+        assertThat(milestoned.ignoredReason()).isEqualTo("issues action 'milestoned' changes no metric; Flowmeter "
+                + "reads opened, assigned, closed, reopened, deleted and transferred of work items, and opened, "
+                + "labeled, reopened and closed of incidents");
+        for (String action : List.of("edited", "unassigned", "demilestoned", "locked", "pinned")) {
+            byte[] body = editedFixture("github/issues.opened-work-item.json", json -> json.put("action", action));
+            assertThat(map(source, "issues", body).ignoredReason()).as(action)
+                    .startsWith("issues action '" + action + "' changes no metric");
+        }
+    }
+
+    @Test
+    void shouldIgnoreTheLabelWhenItIsAddedToAWorkItem() {
+        byte[] body = editedFixture("github/issues.opened-work-item.json", json -> {
+            json.put("action", "labeled");
+            json.putObject("label").put("name", "bug");
+        });
+
+        WebhookResult result = map(source, "issues", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("the label 'bug' is not an incident label; "
+                + "FLOWMETER_INCIDENT_LABELS names incident");
+    }
+
+    @Test
+    void shouldGiveTheSameWorkItemIdWhenTheSameDeliveryIsRedelivered() {
+        List<String> first = ids(map(source, "issues", fixtureBytes("github/issues.assigned.json")));
+        List<String> again = ids(map(source, "issues", fixtureBytes("github/issues.assigned.json")));
+
+        assertThat(again).isEqualTo(first).containsExactly("github:" + DELIVERY + ":work.started");
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheIssueNumberIsTooLongForAWorkItemKey() {
+        byte[] body = editedFixture("github/issues.opened-work-item.json",
+                json -> ((ObjectNode) json.get("issue")).put("number", 1_000_000_000_000_000_000L));
+
+        assertRejected(() -> map(source, "issues", body), 400,
+                "the payload's issue.number must be an issue number of 1-18 digits",
+                new FieldError("issue.number", "must be an issue number of 1-18 digits"));
     }
 
     // ---- other events, ids, payload errors
@@ -809,6 +1033,10 @@ class GitHubSourceTest {
 
     private static String id(String... parts) {
         return "github:" + DELIVERY + ":" + String.join(":", parts);
+    }
+
+    private static List<WorkKind> kinds(WebhookResult result) {
+        return result.events().stream().map(event -> ((WorkItemChanged) event).kind()).toList();
     }
 
     private static List<String> ids(WebhookResult result) {

@@ -221,8 +221,8 @@ class GitHubWebhookRouteTest {
 
     /**
      * GitHub caps payloads at 25 MB; such a push must go through whole under the default 25 MiB limit. 2000 commits,
-     * each modifying 220 files, chained from {@link #BEFORE}: commit i has sha {@code %040x} of i + 1 and is stamped
-     * {@link #FIRST_COMMIT} plus i minutes.
+     * each modifying 220 files, chained from {@link #BEFORE}: commit i has sha {@code %040x} of i + 1, the message
+     * {@code Regenerate module <i>}, and is stamped {@link #FIRST_COMMIT} plus i minutes.
      */
     @Test
     void shouldPublishEveryCommitWhenThePushIsAsLargeAsGitHubSends() {
@@ -232,7 +232,7 @@ class GitHubWebhookRouteTest {
         for (int i = 0; i < LARGE_PUSH_COMMITS; i++) {
             expected.add(new CommitRecorded("github:" + DELIVERY + ":commit:" + sha(i),
                     FIRST_COMMIT.plusSeconds(60L * i), "Codertocat/Hello-World", sha(i),
-                    List.of(i == 0 ? BEFORE : sha(i - 1))));
+                    List.of(i == 0 ? BEFORE : sha(i - 1)), "Regenerate module " + i, List.of()));
         }
         JavalinTest.test(app(), (server, client) -> {
             Response response = post(client, body, headers("push", body));

@@ -15,6 +15,7 @@ import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.DeliveryEvent;
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.events.EventType;
 import dev.flowmeter.events.FieldError;
 import dev.flowmeter.events.GateFinished;
 import dev.flowmeter.events.GateOutcome;
@@ -22,6 +23,8 @@ import dev.flowmeter.events.GateQueued;
 import dev.flowmeter.events.GateStarted;
 import dev.flowmeter.events.IncidentOpened;
 import dev.flowmeter.events.IncidentResolved;
+import dev.flowmeter.events.WorkItemChanged;
+import dev.flowmeter.events.WorkKind;
 import dev.flowmeter.ingest.http.IngestDependencies;
 import dev.flowmeter.ingest.http.Rejected;
 import dev.flowmeter.ingest.testing.FakePublisher;
@@ -30,6 +33,7 @@ import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.ingest.webhook.ServiceMap;
 import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
+import dev.flowmeter.ingest.webhook.WorkKinds;
 import io.javalin.Javalin;
 import io.javalin.testtools.HttpClient;
 import io.javalin.testtools.JavalinTest;
@@ -65,6 +69,8 @@ class GitLabSourceTest {
     private static final String GITLAB_TEST = "gitlabhq/gitlab-test";
     /** Issue 23 of gitlabhq/gitlab-test, in every issue fixture: the id its opening and its close share. */
     private static final String INCIDENT = "gitlab:gitlabhq/gitlab-test#23";
+    private static final String ISSUE_TITLE = "New API: create/update/delete file";
+    private static final String ISSUE_URL = "http://example.com/diaspora/issues/23";
 
     private final GitLabSource source = new GitLabSource(Secret.of(TOKEN), ServiceMap.IDENTITY);
     private final FakePublisher publisher = new FakePublisher();
@@ -80,12 +86,29 @@ class GitLabSourceTest {
         WebhookResult result = map("Push Hook",
                 editedFixture("gitlab/push.json", json -> json.put("total_commits_count", 2)));
 
-        // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A.
+        // GitLab lists the oldest commit first: A (14:27:31 at +02:00) then B, whose parent is A. Each keeps the first
+        // line of its message: A's is "Merge branch ...", then a blank line and more; B's is "fixed readme\n".
         assertThat(result.events()).containsExactly(
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A, Instant.parse("2011-12-12T12:27:31Z"),
-                        "mike/diaspora", COMMIT_A, List.of(BEFORE)),
+                        "mike/diaspora", COMMIT_A, List.of(BEFORE), "Merge branch 'some-feature' into 'master'",
+                        List.of()),
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B, Instant.parse("2012-01-03T21:36:29Z"),
-                        "mike/diaspora", COMMIT_B, List.of(COMMIT_A)));
+                        "mike/diaspora", COMMIT_B, List.of(COMMIT_A), "fixed readme", List.of()));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldTakeTheSubjectFromTheTitleWhenACommitHasNoMessage() {
+        WebhookResult result = map("Push Hook", editedFixture("gitlab/push.json", json -> {
+            ((ObjectNode) json.withArrayProperty("commits").get(0)).remove("message");
+            ((ObjectNode) json.withArrayProperty("commits").get(1))
+                    .put("message", "\tfixed\treadme " + "x".repeat(600));
+        }));
+
+        // A's title is its message's first line; B's subject loses its tabs and is cut at 500 characters.
+        assertThat(result.events()).extracting(event -> ((CommitRecorded) event).message()).containsExactly(
+                "Merge branch 'some-feature' into 'master'", ("fixed readme " + "x".repeat(600)).substring(0, 500));
+        assertEveryEventMeetsTheContract(result);
     }
 
     @Test
@@ -134,9 +157,11 @@ class GitLabSourceTest {
         // A adds CHANGELOG (no split service) and modifies app/...: only diaspora/app, since one path matched.
         assertThat(result.events()).containsExactly(
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_A + ":diaspora/app",
-                        Instant.parse("2011-12-12T12:27:31Z"), "diaspora/app", COMMIT_A, List.of(BEFORE)),
+                        Instant.parse("2011-12-12T12:27:31Z"), "diaspora/app", COMMIT_A, List.of(BEFORE),
+                        "Merge branch 'some-feature' into 'master'", List.of()),
                 new CommitRecorded("gitlab:" + KEY + ":commit:" + COMMIT_B + ":diaspora/lib",
-                        Instant.parse("2012-01-03T21:36:29Z"), "diaspora/lib", COMMIT_B, List.of(COMMIT_A)));
+                        Instant.parse("2012-01-03T21:36:29Z"), "diaspora/lib", COMMIT_B, List.of(COMMIT_A),
+                        "fixed readme", List.of()));
     }
 
     @Test
@@ -156,7 +181,22 @@ class GitLabSourceTest {
         assertThat(result.events()).containsExactly(
                 new GateQueued("gitlab:" + KEY + ":merge-request:1:open", created, GITLAB_TEST, "code-review", "1"),
                 new ChangeOpened("gitlab:" + KEY + ":change:1:opened", created, GITLAB_TEST, "1", COMMIT_B,
-                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1",
+                        "ms-viewport", List.of()));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldLeaveTheBranchOutButOpenTheChangeWhenTheSourceBranchBreaksTheContract() {
+        WebhookResult result = map("Merge Request Hook", editedFixture("gitlab/merge_request.open.json",
+                json -> json.withObjectProperty("object_attributes").put("source_branch", "viewport-für-ms")));
+
+        // 'ü' is not allowed in a branch, and the name is not rewritten: the topology reads work item keys in it.
+        assertThat(result.events()).filteredOn(ChangeOpened.class::isInstance).singleElement()
+                .isInstanceOfSatisfying(ChangeOpened.class, opened -> {
+                    assertThat(opened.branch()).isEmpty();
+                    assertThat(opened.target()).isEqualTo("master");
+                });
         assertEveryEventMeetsTheContract(result);
     }
 
@@ -224,7 +264,8 @@ class GitLabSourceTest {
                 new GateQueued("gitlab:" + KEY + ":merge-request:1:reopen", reopened, GITLAB_TEST, "code-review",
                         "1"),
                 new ChangeOpened("gitlab:" + KEY + ":change:1:opened", reopened, GITLAB_TEST, "1", COMMIT_B,
-                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1"));
+                        List.of(), "master", "MS-Viewport", "http://example.com/diaspora/merge_requests/1",
+                        "ms-viewport", List.of()));
     }
 
     @Test
@@ -544,8 +585,8 @@ class GitLabSourceTest {
                 "{\"object_kind\":\"wiki_page\"}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(result.ignoredReason()).isEqualTo("GitLab event 'Wiki Page Hook' changes no metric; Flowmeter "
-                + "reads push, merge request, note (merge request comments), pipeline, deployment and issue (incident) "
-                + "events");
+                + "reads push, merge request, note (merge request comments), pipeline, deployment and issue (work item "
+                + "and incident) events");
     }
 
     // ---- Issue Hook: incidents
@@ -617,24 +658,16 @@ class GitLabSourceTest {
     }
 
     @Test
-    void shouldIgnoreTheIssueWhenItsTypeIsNotIncident() {
-        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.open.json"));
-
-        assertThat(result.isIgnored()).isTrue();
-        assertThat(result.ignoredReason()).isEqualTo("a work item of type 'Issue' is not an incident; Flowmeter reads "
-                + "work items of type Incident");
-    }
-
-    @Test
-    void shouldIgnoreTheIssueWhenItHasNeitherATypeNorAnEscalationStatus() {
+    void shouldMakeAWorkItemAndNoIncidentWhenTheIssueHasNeitherTheIncidentTypeNorAnEscalationStatus() {
         byte[] body = editedFixture("gitlab/issue.open.escalation-status.json",
                 json -> json.withObjectProperty("object_attributes").remove("escalation_status"));
 
         WebhookResult result = map("Issue Hook", body);
 
-        assertThat(result.ignoredReason()).isEqualTo("the issue is not an incident: it has neither "
-                + "object_attributes.type Incident (GitLab 17.2 and later) nor an escalation_status (which GitLab "
-                + "sends for incidents only)");
+        // As GitLab before 17.2 sends an ordinary issue: no type, so the kind is the default one, feature.
+        assertThat(result.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:open",
+                EventType.WORK_CREATED, Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, "#23", WorkKind.FEATURE,
+                ISSUE_TITLE, ISSUE_URL, ""));
     }
 
     @Test
@@ -675,6 +708,219 @@ class GitLabSourceTest {
                     + "see errors");
             assertThat(rejected.errors()).containsExactly(new FieldError("object_attributes.iid", "is required"));
         });
+    }
+
+    // ---- Issue Hook: work items
+
+    @Test
+    void shouldCreateTheWorkItemAtItsCreationWhenAnIssueIsOpened() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.open.json"));
+
+        // Type Issue, which the default kinds do not name, and no labels: a feature. GitLab names no milestone title.
+        assertThat(result.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:open",
+                EventType.WORK_CREATED, Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, "#23", WorkKind.FEATURE,
+                ISSUE_TITLE, ISSUE_URL, ""));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldStartTheWorkItemAtTheUpdateWhenTheUpdateGivesTheFirstAssignee() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.update.assigned.json"));
+
+        // changes.assignees went from [] to [User1] at 17:40:12Z.
+        assertThat(result.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:update",
+                EventType.WORK_STARTED, Instant.parse("2013-12-03T17:40:12Z"), GITLAB_TEST, "#23", WorkKind.FEATURE,
+                ISSUE_TITLE, ISSUE_URL, ""));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldCreateAndStartTheWorkItemAtItsCreationWhenTheIssueIsOpenedWithAnAssignee() {
+        // As in GitLab's own example: assignee_ids [51] at the opening. No update will assign it later.
+        byte[] body = editedFixture("gitlab/issue.open.json",
+                json -> json.withObjectProperty("object_attributes").putArray("assignee_ids").add(51));
+
+        WebhookResult result = map("Issue Hook", body);
+
+        Instant created = Instant.parse("2013-12-03T17:15:43Z");
+        assertThat(result.events()).containsExactly(
+                new WorkItemChanged("gitlab:" + KEY + ":work:23:open", EventType.WORK_CREATED, created, GITLAB_TEST,
+                        "#23", WorkKind.FEATURE, ISSUE_TITLE, ISSUE_URL, ""),
+                new WorkItemChanged("gitlab:" + KEY + ":work:23:open:assigned", EventType.WORK_STARTED, created,
+                        GITLAB_TEST, "#23", WorkKind.FEATURE, ISSUE_TITLE, ISSUE_URL, ""));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldStartTheWorkItemWhenTheUpdateGivesTheFirstAssigneeIdInstead() {
+        byte[] body = editedFixture("gitlab/issue.update.assigned.json", json -> {
+            ObjectNode changes = json.withObjectProperty("changes");
+            changes.remove("assignees");
+            ObjectNode ids = changes.putObject("assignee_ids");
+            ids.putArray("previous");
+            ids.putArray("current").add(51);
+        });
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.events()).extracting(DeliveryEvent::type).containsExactly(EventType.WORK_STARTED);
+    }
+
+    @Test
+    void shouldIgnoreTheUpdateWhenItGivesNoFirstAssignee() {
+        byte[] another = editedFixture("gitlab/issue.update.assigned.json", json -> {
+            ObjectNode assignees = json.withObjectProperty("changes").withObjectProperty("assignees");
+            assignees.set("previous", assignees.get("current").deepCopy());
+            assignees.withArrayProperty("current").addObject().put("name", "User2").put("username", "user2");
+        });
+        byte[] relabelled = editedFixture("gitlab/issue.update.assigned.json",
+                json -> json.withObjectProperty("changes").remove("assignees"));
+
+        String reason = "the update gives the work item no first assignee, the one change of an update that Flowmeter "
+                + "reads (it starts the work)";
+        assertThat(map("Issue Hook", another).ignoredReason()).isEqualTo(reason);
+        assertThat(map("Issue Hook", relabelled).ignoredReason()).isEqualTo(reason);
+    }
+
+    @Test
+    void shouldFinishTheWorkItemAtItsCloseTimeWhenTheIssueIsClosed() {
+        WebhookResult result = map("Issue Hook", fixtureBytes("gitlab/issue.close.json"));
+
+        assertThat(result.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:close",
+                EventType.WORK_DONE, Instant.parse("2013-12-03T19:02:11Z"), GITLAB_TEST, "#23", WorkKind.FEATURE,
+                ISSUE_TITLE, ISSUE_URL, ""));
+    }
+
+    @Test
+    void shouldCancelTheWorkItemWhenTheCloseMarksItADuplicateOrMovesIt() {
+        for (String field : List.of("duplicated_to_id", "moved_to_id")) {
+            byte[] body = editedFixture("gitlab/issue.close.json",
+                    json -> json.withObjectProperty("object_attributes").put(field, 24));
+
+            WebhookResult result = map("Issue Hook", body);
+
+            assertThat(result.events()).as(field).containsExactly(new WorkItemChanged(
+                    "gitlab:" + KEY + ":work:23:close", EventType.WORK_CANCELLED, Instant.parse("2013-12-03T19:02:11Z"),
+                    GITLAB_TEST, "#23", WorkKind.FEATURE, ISSUE_TITLE, ISSUE_URL, ""));
+        }
+    }
+
+    @Test
+    void shouldReopenTheWorkItemAtTheUpdateWhenTheIssueIsReopened() {
+        byte[] body = editedFixture("gitlab/issue.close.json", json -> {
+            ObjectNode attributes = json.withObjectProperty("object_attributes");
+            attributes.put("action", "reopen");
+            attributes.put("state", "opened");
+            attributes.put("updated_at", "2013-12-04 08:30:00 UTC");
+        });
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:reopen",
+                EventType.WORK_REOPENED, Instant.parse("2013-12-04T08:30:00Z"), GITLAB_TEST, "#23", WorkKind.FEATURE,
+                ISSUE_TITLE, ISSUE_URL, ""));
+    }
+
+    @Test
+    void shouldTakeTheKindFromTheTypeAndTheLabelTitlesWhenThePayloadHasThem() {
+        byte[] task = editedFixture("gitlab/issue.open.json",
+                json -> json.withObjectProperty("object_attributes").put("type", "Task"));
+        byte[] olderTask = editedFixture("gitlab/issue.open.json", json -> {
+            json.withObjectProperty("object_attributes").remove("type");
+            json.withObjectProperty("object_attributes").put("issue_type", "task");
+        });
+        byte[] bug = editedFixture("gitlab/issue.update.assigned.json", json -> ((ObjectNode) json
+                .withObjectProperty("object_attributes").withArrayProperty("labels").get(0)).put("title", "bug"));
+        byte[] topLevelLabel = editedFixture("gitlab/issue.update.assigned.json", json -> {
+            json.withObjectProperty("object_attributes").remove("labels");
+            ((ObjectNode) json.withArrayProperty("labels").get(0)).put("title", "Security");
+        });
+
+        // Task is debt; the label bug a defect, security a risk, whatever the type (Issue here).
+        assertThat(kinds(map("Issue Hook", task))).containsExactly(WorkKind.DEBT);
+        assertThat(kinds(map("Issue Hook", olderTask))).containsExactly(WorkKind.DEBT);
+        assertThat(kinds(map("Issue Hook", bug))).containsExactly(WorkKind.DEFECT);
+        assertThat(kinds(map("Issue Hook", topLevelLabel))).containsExactly(WorkKind.RISK);
+    }
+
+    @Test
+    void shouldTakeTheKindFromTheConfiguredRulesWhenFlowmeterWorkKindsIsSet() {
+        GitLabSource configured = new GitLabSource(Secret.of(TOKEN), ServiceMap.IDENTITY,
+                WorkKinds.parse("Issue=debt, label:API=risk"));
+
+        WebhookResult opened = configured.map(request("Issue Hook", fixtureBytes("gitlab/issue.open.json"),
+                headers()));
+        WebhookResult assigned = configured.map(request("Issue Hook",
+                fixtureBytes("gitlab/issue.update.assigned.json"), headers()));
+
+        assertThat(kinds(opened)).containsExactly(WorkKind.DEBT);
+        assertThat(kinds(assigned)).containsExactly(WorkKind.RISK);
+    }
+
+    @Test
+    void shouldTakeTheMilestoneTitleAsReleaseWhenThePayloadCarriesOne() {
+        // GitLab's own hooks name only milestone_id; a milestone object, should one come, gives the release.
+        byte[] body = editedFixture("gitlab/issue.open.json", json -> json.withObjectProperty("object_attributes")
+                .putObject("milestone").put("id", 1).put("title", "v1.0"));
+
+        WebhookResult result = map("Issue Hook", body);
+
+        assertThat(result.events()).singleElement().isInstanceOfSatisfying(WorkItemChanged.class,
+                work -> assertThat(work.release()).isEqualTo("v1.0"));
+        assertEveryEventMeetsTheContract(result);
+    }
+
+    @Test
+    void shouldMapATaskSentAsAWorkItemAndIgnoreAGroupsEpic() {
+        byte[] task = editedFixture("gitlab/issue.open.json", json -> {
+            json.put("object_kind", "work_item");
+            json.withObjectProperty("object_attributes").put("type", "Task");
+        });
+        byte[] epic = editedFixture("gitlab/issue.update.work_item.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "open"));
+
+        WebhookResult taskResult = map("Issue Hook", task);
+        WebhookResult epicUpdate = map("Issue Hook", fixtureBytes("gitlab/issue.update.work_item.json"));
+        WebhookResult epicOpened = map("Issue Hook", epic);
+
+        assertThat(taskResult.events()).containsExactly(new WorkItemChanged("gitlab:" + KEY + ":work:23:open",
+                EventType.WORK_CREATED, Instant.parse("2013-12-03T17:15:43Z"), GITLAB_TEST, "#23", WorkKind.DEBT,
+                ISSUE_TITLE, ISSUE_URL, ""));
+        // GitLab's example: an epic of a group, updated (its health status) without a project.
+        assertThat(epicUpdate.ignoredReason()).isEqualTo("the update gives the work item no first assignee, the one "
+                + "change of an update that Flowmeter reads (it starts the work)");
+        assertThat(epicOpened.ignoredReason()).isEqualTo("the work item belongs to a group, not a project (an epic, "
+                + "say), so it belongs to no service");
+    }
+
+    @Test
+    void shouldIgnoreTheWorkItemWhenTheActionChangesNoMetric() {
+        byte[] body = editedFixture("gitlab/issue.open.json",
+                json -> json.withObjectProperty("object_attributes").put("action", "delete"));
+
+        WebhookResult result = map("Confidential Issue Hook", body);
+
+        assertThat(result.ignoredReason()).isEqualTo("work item action 'delete' changes no metric; Flowmeter reads "
+                + "open, close, reopen, and the update that gives the first assignee");
+    }
+
+    @Test
+    void shouldGiveTheSameWorkItemIdWhenTheSameDeliveryComesAgain() {
+        byte[] body = fixtureBytes("gitlab/issue.update.assigned.json");
+
+        assertThat(map("Issue Hook", body)).isEqualTo(map("Issue Hook", body));
+        assertThat(map("Issue Hook", body).events()).extracting(DeliveryEvent::id)
+                .containsExactly("gitlab:" + KEY + ":work:23:update");
+    }
+
+    @Test
+    void shouldRefuseNamingTheFieldWhenTheIidCannotNameAWorkItem() {
+        byte[] body = editedFixture("gitlab/issue.open.json",
+                json -> json.withObjectProperty("object_attributes").put("iid", "23a"));
+
+        assertThatThrownBy(() -> map("Issue Hook", body)).isInstanceOfSatisfying(Rejected.class, rejected ->
+                assertThat(rejected.errors()).containsExactly(new FieldError("object_attributes.iid",
+                        "must be an issue number of 1-18 digits")));
     }
 
     @Test
@@ -843,6 +1089,10 @@ class GitLabSourceTest {
 
     private WebhookResult map(String event, byte[] body) {
         return source.map(request(event, body, headers()));
+    }
+
+    private static List<WorkKind> kinds(WebhookResult result) {
+        return result.events().stream().map(event -> ((WorkItemChanged) event).kind()).toList();
     }
 
     private static WebhookRequest request(String event, byte[] body, Map<String, String> headers) {
