@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>TES-41 (a Story of project TES, so a feature): created at 1550286113023 (2019-02-16T03:01:53.023Z), started at
  * 1550286862039, done at 1550286940507. KT-22 (a Task of project KT, so debt): created at 1566935004475
  * (2019-08-27T19:43:24.475Z) with the fix versions version1 and version2, not started. Both projects map to
- * shop/checkout.
+ * shop/checkout. Then a GitHub issue from its signed webhooks (see {@link #githubIssue}).
  */
 class WorkItemsIT {
 
@@ -34,6 +35,11 @@ class WorkItemsIT {
     private static final String SERVICE = "shop/checkout";
     private static final Path FIXTURES = Path.of(System.getProperty("flowmeter.fixtures",
             "../ingest/src/test/resources/fixtures"), "jira");
+    private static final Path GITHUB = Path.of(System.getProperty("flowmeter.fixtures",
+            "../ingest/src/test/resources/fixtures"), "github");
+    private static final String GITHUB_SECRET = "github-work-items-secret";
+    private static final String REPOSITORY = "Codertocat/Hello-World";
+    private static final String C3 = "3".repeat(40);
     private static final String C1 = "1".repeat(40);
     private static final String C2 = "2".repeat(40);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,7 +51,8 @@ class WorkItemsIT {
     void shouldFollowJiraItemsToProductionAndTellWhatEachReleaseHolds() throws Exception {
         Path serviceMap = Files.writeString(work.resolve("services"), "TES = " + SERVICE + "\nKT = " + SERVICE + "\n");
         try (TestServer server = TestServer.start(work.resolve("data"), Instant.parse("2019-09-01T00:00:00Z"),
-                Map.of("JIRA_WEBHOOK_SECRET", SECRET, "FLOWMETER_SERVICE_MAP", serviceMap.toString()))) {
+                Map.of("JIRA_WEBHOOK_SECRET", SECRET, "FLOWMETER_SERVICE_MAP", serviceMap.toString(),
+                        "GITHUB_WEBHOOK_SECRET", GITHUB_SECRET))) {
             for (String body : new String[] {"issue_created.story.json", "issue_updated.started.json",
                     "issue_updated.done.json", "issue_created.fix-versions.json"}) {
                 byte[] bytes = Files.readAllBytes(FIXTURES.resolve(body));
@@ -106,6 +113,8 @@ class WorkItemsIT {
                     .containsEntry("flowmeter_work_done_total" + labels, "1.0")
                     .containsEntry("flowmeter_work_in_progress" + labels, "0.0");
 
+            githubIssue(server);
+
             // Refusals name the field.
             HttpResponse<String> bad = server.get("/api/v1/work/%2342", Map.of());
             assertThat(bad.statusCode()).isEqualTo(400);
@@ -115,6 +124,53 @@ class WorkItemsIT {
             assertThat(unknown.statusCode()).isEqualTo(404);
             OpenApiContract.DOCUMENT.validate("GET", WorkRoutes.ITEM, unknown);
         }
+    }
+
+    /**
+     * Issue #1 of Codertocat/Hello-World from octokit's examples, labelled bug (a defect), milestone v1.0: opened at
+     * 15:20:18Z, assigned (started) at 15:20:18Z, closed as completed at 17:02:45Z on 2019-05-15. A commit naming it at
+     * 16:00 reaches production at 18:00. Flow time 1 h 42 min 27 s = 6,147 s; lead time 2 h 39 min 42 s = 9,582 s.
+     */
+    private static void githubIssue(TestServer server) throws Exception {
+        int delivery = 0;
+        for (String body : new String[] {"issues.opened-work-item.json", "issues.assigned.json",
+                "issues.closed-completed.json"}) {
+            byte[] bytes = Files.readAllBytes(GITHUB.resolve(body));
+            HttpResponse<String> answer = server.post("/webhooks/github", bytes, Map.of(
+                    "X-GitHub-Event", "issues",
+                    "X-GitHub-Delivery", "6f1e4c2a-0000-4000-8000-00000000000" + ++delivery,
+                    "X-Hub-Signature-256", "sha256=" + Hmac.sha256Hex(Secret.of(GITHUB_SECRET), bytes)));
+            assertThat(answer.statusCode()).as("%s: %s", body, answer.body()).isEqualTo(202);
+        }
+        HttpResponse<String> code = server.post("/api/v1/events", """
+                [{"id":"gh-c","type":"commit","time":"2019-05-15T16:00:00Z","service":"%1$s","sha":"%2$s",
+                  "message":"Fix the greeting (#1)"},
+                 {"id":"gh-d","type":"deployment","time":"2019-05-15T18:00:00Z","service":"%1$s",
+                  "environment":"production","sha":"%2$s","status":"success"}]
+                """.formatted(REPOSITORY, C3).getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(code.statusCode()).as(code.body()).isEqualTo(202);
+
+        String path = "/api/v1/work/%231?service=" + REPOSITORY;
+        JsonNode item = await("#1 in production").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> get(server, path), node -> node != null && node.path("inProduction").asBoolean());
+        OpenApiContract.DOCUMENT.validate("GET", WorkRoutes.ITEM, server.get(path, Map.of()));
+        assertThat(item.get("item").asText()).isEqualTo("#1");
+        assertThat(item.get("kind").asText()).isEqualTo("defect");
+        assertThat(item.get("release").asText()).isEqualTo("v1.0");
+        assertThat(item.get("flowTimeSeconds").asLong()).isEqualTo(6_147);
+        assertThat(item.get("leadTimeSeconds").asLong()).isEqualTo(9_582);
+
+        JsonNode releases = get(server, "/api/v1/releases?service=" + REPOSITORY);
+        assertThat(releases.get("releases")).hasSize(1);
+        JsonNode v1 = releases.at("/releases/0");
+        assertThat(List.of(v1.get("release").asText(), v1.get("items").asInt(), v1.get("done").asInt(),
+                v1.get("inProduction").asInt())).containsExactly("v1.0", 1, 1, 1);
+        assertThat(v1.at("/contents/0/item").asText()).isEqualTo("#1");
+
+        String labels = "{kind=\"defect\",service=\"" + REPOSITORY + "\"}";
+        assertThat(server.flowmeterSeries())
+                .containsEntry("flowmeter_work_flow_time_seconds_sum" + labels, "6147.0")
+                .containsEntry("flowmeter_work_lead_time_seconds_sum" + labels, "9582.0");
     }
 
     private static JsonNode get(TestServer server, String path) throws IOException {
