@@ -3,30 +3,15 @@ package dev.flowmeter.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
-import dev.flowmeter.events.DeliveryEvent;
-import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.WorkItemChanged;
 import dev.flowmeter.events.WorkKind;
-import dev.flowmeter.ingest.http.BodyBudget;
-import dev.flowmeter.ingest.http.IngestDependencies;
-import dev.flowmeter.ingest.http.IngestLimits;
-import dev.flowmeter.ingest.http.Problems;
-import dev.flowmeter.ingest.http.UnauthenticatedRequests;
-import dev.flowmeter.ingest.kafka.EventPublisher;
-import io.javalin.Javalin;
 import io.javalin.testtools.JavalinTest;
 import io.javalin.testtools.Response;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
@@ -48,36 +33,14 @@ class WorkKindsWiringTest {
              "object_attributes":{"iid":7,"title":"Pay by invoice","type":"Issue","action":"open",
              "created_at":"2026-05-01T11:05:00Z","updated_at":"2026-05-01T11:05:00Z"}}""";
 
-    private final List<DeliveryEvent> published = new CopyOnWriteArrayList<>();
-    private final EventPublisher publisher = new EventPublisher() {
-        @Override
-        public CompletableFuture<Void> publish(List<DeliveryEvent> events) {
-            published.addAll(events);
-            return CompletableFuture.completedFuture(null);
-        }
-
-        @Override
-        public CompletableFuture<Void> reject(Rejection rejection) {
-            return CompletableFuture.completedFuture(null);
-        }
-    };
-
-    private Javalin app(Map<String, String> env) {
-        WebhookSettings settings = WebhookSettings.fromEnv(env);
-        return Javalin.create(config -> {
-            Problems.register(config);
-            Webhooks.register(config, settings, new IngestDependencies(publisher, IngestLimits.defaults(),
-                    Clock.fixed(Instant.parse("2026-05-02T08:00:00Z"), ZoneOffset.UTC), Runnable::run,
-                    new UnauthenticatedRequests(), new BodyBudget(IngestLimits.DEFAULT_MAX_BODY_BYTES)));
-        });
-    }
+    private final WebhookWiring wiring = new WebhookWiring();
 
     @Test
     void shouldGiveIssuesTheConfiguredFallbackKindWhenFlowmeterWorkKindsIsSet() {
         Map<String, String> env = Map.of("GITHUB_WEBHOOK_SECRET", SECRET, "GITLAB_WEBHOOK_TOKEN", TOKEN,
                 "FLOWMETER_WORK_KINDS", "*=risk");
 
-        JavalinTest.test(app(env), (server, client) -> {
+        JavalinTest.test(wiring.app(env), (server, client) -> {
             byte[] github = GITHUB_ISSUE.getBytes(StandardCharsets.UTF_8);
             Response fromGitHub = client.request("/webhooks/github", request -> {
                 request.post(BodyPublishers.ofByteArray(github));
@@ -97,7 +60,7 @@ class WorkKindsWiringTest {
             assertThat(fromGitHub.code()).isEqualTo(202);
             assertThat(fromGitLab.code()).isEqualTo(202);
             // Without the variable both would be features, the default fallback.
-            assertThat(published).extracting(event -> ((WorkItemChanged) event).item(),
+            assertThat(wiring.published()).extracting(event -> ((WorkItemChanged) event).item(),
                     event -> ((WorkItemChanged) event).kind())
                     .containsExactly(tuple("#12", WorkKind.RISK), tuple("#7", WorkKind.RISK));
         });
