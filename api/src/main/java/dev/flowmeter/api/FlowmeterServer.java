@@ -204,9 +204,10 @@ public final class FlowmeterServer implements AutoCloseable {
                     peers);
             DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
                     clock, peers);
+            WorkQuery workQuery = new WorkQuery(storesOf(streams));
             ValueStreamRoutes valueStream = new ValueStreamRoutes(new ValueStreamQuery(storesOf(streams), clock,
-                    config.dora()), config.teams(), clock, peers);
-            WorkRoutes work = new WorkRoutes(new WorkQuery(storesOf(streams)), clock, peers);
+                    config.dora()), workQuery, config.teams(), clock, peers);
+            WorkRoutes work = new WorkRoutes(workQuery, valueStream, clock, peers);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));

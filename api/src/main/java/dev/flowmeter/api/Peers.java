@@ -26,6 +26,14 @@ interface Peers {
     /** The events-topic partitions whose state this process holds and can read now. */
     Set<Integer> localPartitions();
 
+    /**
+     * The partitions of the work items (of the work-facts repartition topic, as many as the events topic has) whose
+     * state this process holds and can read now: an item is held by the partition of its key, not its service's.
+     */
+    default Set<Integer> localWorkPartitions() {
+        return localPartitions();
+    }
+
     /** How many partitions the events topic has: an answer that covers fewer is partial. */
     int partitions();
 

@@ -3,6 +3,7 @@ package dev.flowmeter.api;
 import dev.flowmeter.events.Topics;
 import dev.flowmeter.ingest.webhook.Secret;
 import dev.flowmeter.streams.dora.DeliveryLedger;
+import dev.flowmeter.streams.work.WorkItems;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -69,6 +71,15 @@ final class StreamsPeers implements Peers {
 
     @Override
     public Set<Integer> localPartitions() {
+        return local(Topics.EVENTS.name()::equals);
+    }
+
+    @Override
+    public Set<Integer> localWorkPartitions() {
+        return local(topic -> topic.endsWith("-" + WorkItems.REPARTITION + "-repartition"));
+    }
+
+    private Set<Integer> local(Predicate<String> topic) {
         Set<Integer> local = new TreeSet<>();
         if (streams.state() != KafkaStreams.State.RUNNING) {
             return local; // restoring or rebalancing: nothing here is final
@@ -76,7 +87,7 @@ final class StreamsPeers implements Peers {
         for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
             for (TaskMetadata task : thread.activeTasks()) {
                 for (TopicPartition partition : task.topicPartitions()) {
-                    if (partition.topic().equals(Topics.EVENTS.name())) {
+                    if (topic.test(partition.topic())) {
                         local.add(partition.partition());
                     }
                 }

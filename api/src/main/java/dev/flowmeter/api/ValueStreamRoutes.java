@@ -13,9 +13,15 @@ import dev.flowmeter.streams.valuestream.Journeys;
 import dev.flowmeter.streams.valuestream.Pending;
 import dev.flowmeter.streams.valuestream.ValueStreamKeys;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
+import dev.flowmeter.streams.work.ItemEfficiency;
+import dev.flowmeter.streams.work.ItemJourneys;
+import dev.flowmeter.streams.work.WorkQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,6 +31,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -46,16 +53,19 @@ final class ValueStreamRoutes {
     static final String PENDING = "/api/v1/services/<service>/pending";
     static final String DEPLOYMENT = "/api/v1/services/<service>/deployments/{id}";
     static final String JOURNEYS = "/api/v1/internal/journeys";
+    static final String ITEM_CODE = "/api/v1/internal/item-code";
 
     private static final Logger LOG = LoggerFactory.getLogger(ValueStreamRoutes.class);
 
     private final ValueStreamQuery query;
+    private final WorkQuery work;
     private final Teams teams;
     private final Clock clock;
     private final Peers peers;
 
-    ValueStreamRoutes(ValueStreamQuery query, Teams teams, Clock clock, Peers peers) {
+    ValueStreamRoutes(ValueStreamQuery query, WorkQuery work, Teams teams, Clock clock, Peers peers) {
         this.query = query;
+        this.work = work;
         this.teams = teams;
         this.clock = clock;
         this.peers = peers;
@@ -75,6 +85,16 @@ final class ValueStreamRoutes {
             });
         }
         cfg.routes.get(JOURNEYS, ctx -> Answers.answer(ctx, this::journeys));
+        cfg.routes.get(ITEM_CODE, ctx -> {
+            String service = Answers.param(ctx, "service");
+            if (service == null) {
+                Answers.answer(ctx, c -> {
+                    throw Answers.badRequest("service", "is required: the service whose code side is asked for");
+                });
+            } else if (!Answers.forwardedToOwner(ctx, peers, service)) {
+                Answers.answer(ctx, c -> itemCode(service, WorkRoutes.itemParam(c)));
+            }
+        });
     }
 
     private Answers.Handler handler(String path) {
@@ -188,11 +208,34 @@ final class ValueStreamRoutes {
         if (journey == null) {
             throw Answers.notFound("no change " + change + " of service " + service + " is known here");
         }
+        ObjectNode body = describe(service, journey, clock.millis());
+        ArrayNode commits = EventJson.MAPPER.createArrayNode();
+        journey.commits().forEach(commits::add);
+        body.set("commits", commits);
+        ArrayNode hops = EventJson.MAPPER.createArrayNode();
+        for (Journey.Hop hop : journey.hops()) {
+            ObjectNode node = hops.addObject();
+            node.put("from", hop.from());
+            node.put("to", hop.to());
+            node.put("seconds", hop.millis() / 1000);
+        }
+        body.set("hops", hops);
+        Long cycle = journey.cycleMillis();
+        if (cycle == null) {
+            body.putNull("cycleTimeSeconds");
+        } else {
+            body.put("cycleTimeSeconds", cycle / 1000);
+        }
+        body.set("timeline", timeline(journey));
+        return body;
+    }
+
+    /** A change as the change view and a work item's view show it. */
+    private static ObjectNode describe(String service, Journey journey, long now) {
         ChangeFact fact = journey.fact();
-        long now = clock.millis();
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("service", service);
-        body.put("change", change);
+        body.put("change", journey.change());
         body.put("title", emptyToNull(fact.title()));
         body.put("url", emptyToNull(fact.url()));
         body.put("target", emptyToNull(fact.target()));
@@ -206,23 +249,8 @@ final class ValueStreamRoutes {
         time(body, "productionAt", journey.productionAt());
         body.put("head", emptyToNull(fact.head()));
         body.put("landed", emptyToNull(fact.landed()));
-        ArrayNode commits = body.putArray("commits");
-        journey.commits().forEach(commits::add);
         ObjectNode stages = body.putObject("stages");
         journey.stages().forEach((stage, millis) -> stages.put(stage, millis / 1000));
-        ArrayNode hops = body.putArray("hops");
-        for (Journey.Hop hop : journey.hops()) {
-            ObjectNode node = hops.addObject();
-            node.put("from", hop.from());
-            node.put("to", hop.to());
-            node.put("seconds", hop.millis() / 1000);
-        }
-        Long cycle = journey.cycleMillis();
-        if (cycle == null) {
-            body.putNull("cycleTimeSeconds");
-        } else {
-            body.put("cycleTimeSeconds", cycle / 1000);
-        }
         if (journey.flowEfficiency() == null) {
             body.putNull("flowEfficiency");
         } else {
@@ -246,8 +274,74 @@ final class ValueStreamRoutes {
             time(node, "finishedAt", pass.finishedAt());
             node.put("outcome", pass.outcome());
         }
-        body.set("timeline", timeline(journey));
         return body;
+    }
+
+    /**
+     * {@code GET /api/v1/internal/item-code?service=&item=}, answered where {@code service} is held: the changes of
+     * the service that carry the work item, the active stretches of their work, and where its commits have been
+     * deployed. A work item's view gathers it from each service that has its commits.
+     */
+    ObjectNode itemCode(String service, String item) {
+        WorkQuery.Links links = work.linksOf(service, item);
+        Facts facts = query.facts(service);
+        Map<String, Journey> journeys = journeysOf(facts);
+        ItemJourneys.Answer code = ItemJourneys.of(links, facts, journeys);
+        long now = clock.millis();
+        ObjectNode body = EventJson.MAPPER.createObjectNode();
+        body.put("service", service);
+        body.put("item", item);
+        ArrayNode changes = body.putArray("changes");
+        ArrayNode active = body.putArray("active");
+        for (Journey journey : code.changes()) {
+            changes.add(describe(service, journey, now));
+            for (ItemEfficiency.Interval interval : ItemEfficiency.activeOf(journey)) {
+                ObjectNode node = active.addObject();
+                node.put("from", Instant.ofEpochMilli(interval.from()).toString());
+                node.put("to", Instant.ofEpochMilli(interval.to()).toString());
+            }
+        }
+        Predicate<String> production = query.settings().environments(null);
+        ArrayNode arrivals = body.putArray("arrivals");
+        for (ItemJourneys.Arrival arrival : code.arrivals()) {
+            ObjectNode node = arrivals.addObject();
+            node.put("sha", arrival.sha());
+            node.put("environment", arrival.environment());
+            node.put("at", Instant.ofEpochMilli(arrival.at()).toString());
+            node.put("production", production.test(arrival.environment()));
+        }
+        return body;
+    }
+
+    /**
+     * A work item's code side in {@code service}: from here when the service is held here, else from the process
+     * that holds it; empty when it cannot be read now.
+     */
+    Optional<JsonNode> itemCodeFrom(String service, String item) {
+        Optional<URI> owner = peers.ownerOf(service);
+        try {
+            if (owner.isEmpty()) {
+                return Optional.of(itemCode(service, item));
+            }
+            HttpResponse<String> response = peers.get(owner.get(), ITEM_CODE + "?service="
+                    + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&item="
+                    + URLEncoder.encode(item, StandardCharsets.UTF_8));
+            if (response.statusCode() != 200) {
+                LOG.warn("{} answered {} for the code side of {} in {}", owner.get(), response.statusCode(), item,
+                        service);
+                return Optional.empty();
+            }
+            return Optional.of(EventJson.MAPPER.readTree(response.body()));
+        } catch (InvalidStateStoreException e) {
+            LOG.debug("The state of {} is not readable for this answer: {}", service, e.toString());
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("{} did not answer for the code side of {} in {}: {}", owner.get(), item, service, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
+        }
     }
 
     /** Every dated thing that happened to the change, in time order. */
@@ -365,6 +459,14 @@ final class ValueStreamRoutes {
         body.put("service", service);
         body.put("environment", environment);
         body.setAll((ObjectNode) EventJson.MAPPER.valueToTree(answer));
+        List<String> shas = new ArrayList<>();
+        List<String> changes = new ArrayList<>();
+        for (Pending.Change change : answer.changes()) {
+            changes.add(change.change());
+            shas.addAll(facts.commitsByChange().getOrDefault(change.change(), Set.of()));
+        }
+        answer.commits().forEach(commit -> shas.add(commit.sha()));
+        WorkRoutes.contents(body, WorkRoutes.summaries(work, peers, service, work.itemsOf(service, shas, changes)));
         return body;
     }
 
@@ -410,6 +512,10 @@ final class ValueStreamRoutes {
             node.put("title", fact == null ? null : emptyToNull(fact.title()));
             node.put("url", fact == null ? null : emptyToNull(fact.url()));
         }
+        List<String> shas = new ArrayList<>();
+        commits.forEach(commit -> shas.add(commit.path("sha").asText()));
+        WorkRoutes.contents(body, WorkRoutes.summaries(work, peers, service,
+                work.itemsOf(service, shas, shippedChanges)));
         return body;
     }
 

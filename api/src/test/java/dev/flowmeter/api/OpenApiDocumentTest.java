@@ -44,7 +44,8 @@ class OpenApiDocumentTest {
                 "GET /api/v1/services/{service}/changes/{change}", "GET /api/v1/services/{service}/commits/{sha}",
                 "GET /api/v1/services/{service}/pending", "GET /api/v1/services/{service}/deployments/{id}",
                 "GET /api/v1/internal/journeys", "GET /", "GET /api/v1/work/{item}",
-                "GET /api/v1/releases", "GET /api/v1/internal/work-items");
+                "GET /api/v1/releases", "GET /api/v1/internal/work-items",
+                "GET /api/v1/internal/item-code");
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github")).isTrue();
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github/extra")).isFalse();
     }

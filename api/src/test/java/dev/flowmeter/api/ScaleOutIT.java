@@ -39,7 +39,8 @@ class ScaleOutIT {
      * Services shop/s0..s7, each with one commit at 2026-04-20T08:00 and a successful production deployment
      * (2 + i % 3) hours later, shipping change i (opened 09:00, merged 09:30, so its deploy stage is 0.5 + i % 3
      * hours), and a pull request waiting for review since 2026-05-01T10:00; the even ones also fail a deployment at
-     * 2026-04-21T10:00, never recovered.
+     * 2026-04-21T10:00, never recovered. Each commit names work item SO-i of release r1, created 2026-04-19T08:00: an
+     * item's partition is its key's, so it is mostly held by another process than its service.
      */
     private static String events() {
         List<String> events = new ArrayList<>();
@@ -47,7 +48,10 @@ class ScaleOutIT {
             String service = "shop/s" + i;
             String sha = String.valueOf((char) ('a' + i % 6)).repeat(40);
             events.add("{\"id\":\"c" + i + "\",\"type\":\"commit\",\"time\":\"2026-04-20T08:00:00Z\",\"service\":\""
-                    + service + "\",\"sha\":\"" + sha + "\"}");
+                    + service + "\",\"sha\":\"" + sha + "\",\"message\":\"SO-" + i + ": step " + i + "\"}");
+            events.add("{\"id\":\"w" + i + "\",\"type\":\"work.created\",\"time\":\"2026-04-19T08:00:00Z\","
+                    + "\"service\":\"" + service + "\",\"item\":\"SO-" + i
+                    + "\",\"kind\":\"feature\",\"release\":\"r1\"}");
             events.add("{\"id\":\"d" + i + "\",\"type\":\"deployment\",\"time\":\"2026-04-20T" + (10 + i % 3)
                     + ":00:00Z\",\"service\":\"" + service + "\",\"environment\":\"production\",\"sha\":\"" + sha
                     + "\",\"status\":\"success\"}");
@@ -86,7 +90,10 @@ class ScaleOutIT {
                 paths.add("/api/v1/services/shop/s" + i + "/deployments");
                 paths.add("/api/v1/services/shop/s" + i + "/changes/" + i);
                 paths.add("/api/v1/value-stream?service=shop/s" + i);
+                paths.add("/api/v1/work/SO-" + i);
+                paths.add("/api/v1/services/shop/s" + i + "/deployments/d" + i);
             }
+            paths.add("/api/v1/releases");
             Map<String, String> before;
             try (second) {
                 HttpResponse<String> accepted = first.post("/api/v1/events", events());
@@ -105,6 +112,9 @@ class ScaleOutIT {
                             assertThat(held).hasSize(SERVICES);
                             assertThat(json(first.get("/api/v1/dora", Map.of())).path("partial").asBoolean())
                                     .isFalse();
+                            JsonNode releases = json(second.get("/api/v1/releases", Map.of()));
+                            assertThat(releases.path("partial").asBoolean()).as("%s", releases).isFalse();
+                            assertThat(releases.at("/releases/0/inProduction").asInt()).isEqualTo(SERVICES);
                         });
 
                 before = answers(first, paths);
@@ -112,6 +122,7 @@ class ScaleOutIT {
                 assertThat(before.values()).allSatisfy(answer -> assertThat(answer).startsWith("200 "));
                 assertThat(answers(second, paths)).as("the second process's answers").isEqualTo(before);
                 assertOrganisationFigures(json(first.get("/api/v1/dora", Map.of())));
+                assertWorkItems(first);
                 assertThat(json(second.get("/api/v1/gates", Map.of())).path("items")).hasSize(SERVICES);
                 // Deploy stages 0.5, 1.5, 2.5, 0.5, 1.5, 2.5, 0.5, 1.5 h: sorted, the median (rank 3.5) is 1.5 h.
                 JsonNode deploy = json(second.get("/api/v1/value-stream", Map.of())).path("stages").path("deploy");
@@ -144,6 +155,29 @@ class ScaleOutIT {
         JsonNode unrecovered = dora.path("recoveryTime").path("unrecovered");
         assertThat(unrecovered).hasSize(4);
         unrecovered.forEach(open -> assertThat(open.path("ageSeconds").asLong()).isEqualTo(871_200));
+    }
+
+    /**
+     * Release r1 holds SO-0..SO-7, each in production with its service's deployment; each item's view has its one
+     * change (i) and its one commit, and each deployment view names its item. Both processes' work partitions count.
+     */
+    private static void assertWorkItems(TestServer server) throws Exception {
+        JsonNode releases = json(server.get("/api/v1/releases", Map.of()));
+        assertThat(releases.path("partitions").path("answered").asInt()).isEqualTo(4);
+        assertThat(releases.at("/releases/0/release").asText()).isEqualTo("r1");
+        assertThat(releases.at("/releases/0/items").asInt()).isEqualTo(SERVICES);
+        assertThat(releases.at("/releases/0/shareInProduction").asDouble()).isEqualTo(1.0);
+        for (int i = 0; i < SERVICES; i++) {
+            JsonNode item = json(server.get("/api/v1/work/SO-" + i, Map.of()));
+            assertThat(item.path("partial").asBoolean()).isFalse();
+            assertThat(item.path("service").asText()).isEqualTo("shop/s" + i);
+            assertThat(item.at("/changes/0/change").asText()).isEqualTo(String.valueOf(i));
+            assertThat(item.at("/environments/0/environment").asText()).isEqualTo("production");
+            assertThat(item.at("/environments/0/allAt").asText()).isEqualTo("2026-04-20T" + (10 + i % 3) + ":00:00Z");
+            JsonNode deployment = json(server.get("/api/v1/services/shop/s" + i + "/deployments/d" + i, Map.of()));
+            assertThat(deployment.path("workSummary").asText()).isEqualTo("1 feature");
+            assertThat(deployment.at("/workItems/0/item").asText()).isEqualTo("SO-" + i);
+        }
     }
 
     private static Map<String, String> answers(TestServer server, List<String> paths) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -114,6 +115,7 @@ class WorkItemsIT {
                     .containsEntry("flowmeter_work_in_progress" + labels, "0.0");
 
             githubIssue(server);
+            nextRelease(server);
 
             // Refusals name the field.
             HttpResponse<String> bad = server.get("/api/v1/work/%2342", Map.of());
@@ -171,6 +173,118 @@ class WorkItemsIT {
         assertThat(server.flowmeterSeries())
                 .containsEntry("flowmeter_work_flow_time_seconds_sum" + labels, "6147.0")
                 .containsEntry("flowmeter_work_lead_time_seconds_sum" + labels, "9582.0");
+    }
+
+    /**
+     * What the next release holds, by feature, and one item's code side. On 2019-08-29 at shop/checkout: PAY-7
+     * (feature "Refunds") and PAY-8 (defect "Rounding") are created at 08:00 and started at 09:00. C4 "PAY-7: refunds"
+     * is committed at 10:00 (after C2); C5 at 10:15; change 12, on branch bugfix/PAY-8-rounding, opens at 10:30 with
+     * C5, is first reviewed at 11:00 and lands C6 at 12:00. C6 reaches staging at 13:00, which ships C4, C5 and C6
+     * there: production waits for change 12 and those three commits, so for PAY-7 and PAY-8.
+     */
+    private static void nextRelease(TestServer server) throws Exception {
+        String c4 = "4".repeat(40);
+        String c5 = "5".repeat(40);
+        String c6 = "6".repeat(40);
+        post(server, """
+                [{"id":"w7c","type":"work.created","time":"2019-08-29T08:00:00Z","service":"%1$s","item":"PAY-7",
+                  "kind":"feature","title":"Refunds"},
+                 {"id":"w7s","type":"work.started","time":"2019-08-29T09:00:00Z","service":"%1$s","item":"PAY-7",
+                  "kind":"feature","title":"Refunds"},
+                 {"id":"w8c","type":"work.created","time":"2019-08-29T08:00:00Z","service":"%1$s","item":"PAY-8",
+                  "kind":"defect","title":"Rounding"},
+                 {"id":"w8s","type":"work.started","time":"2019-08-29T09:00:00Z","service":"%1$s","item":"PAY-8",
+                  "kind":"defect","title":"Rounding"},
+                 {"id":"c4","type":"commit","time":"2019-08-29T10:00:00Z","service":"%1$s","sha":"%2$s",
+                  "parents":["%5$s"],"message":"PAY-7: refunds"},
+                 {"id":"c5","type":"commit","time":"2019-08-29T10:15:00Z","service":"%1$s","sha":"%3$s",
+                  "parents":["%2$s"],"message":"Round half up"},
+                 {"id":"o12","type":"change.opened","time":"2019-08-29T10:30:00Z","service":"%1$s","change":"12",
+                  "sha":"%3$s","commits":["%3$s"],"target":"main","title":"Rounding of totals",
+                  "branch":"bugfix/PAY-8-rounding"},
+                 {"id":"r12","type":"change.reviewed","time":"2019-08-29T11:00:00Z","service":"%1$s","change":"12"},
+                 {"id":"m12","type":"change.merged","time":"2019-08-29T12:00:00Z","service":"%1$s","change":"12",
+                  "sha":"%4$s"},
+                 {"id":"c6","type":"commit","time":"2019-08-29T12:00:00Z","service":"%1$s","sha":"%4$s",
+                  "parents":["%3$s"],"message":"Rounding of totals (#12)"},
+                 {"id":"d-staging","type":"deployment","time":"2019-08-29T13:00:00Z","service":"%1$s",
+                  "environment":"staging","sha":"%4$s","status":"success"}]
+                """.formatted(SERVICE, c4, c5, c6, C2));
+        String pendingPath = "/api/v1/services/" + SERVICE + "/pending?environment=production";
+        JsonNode pending = await("change 12 waiting for production").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> get(server, pendingPath),
+                        node -> node != null && node.path("changes").size() == 1 && node.path("commits").size() == 3);
+        OpenApiContract.DOCUMENT.validate("GET", ValueStreamRoutes.PENDING.replace("<service>", "{service}"),
+                server.get(pendingPath, Map.of()));
+        assertThat(pending.get("workSummary").asText()).isEqualTo("1 feature and 1 defect");
+        assertThat(pending.get("workKinds").toString()).isEqualTo("{\"feature\":1,\"defect\":1}");
+        assertThat(pending.get("workItems").toString()).isEqualTo("[{\"item\":\"PAY-7\",\"service\":\"" + SERVICE
+                + "\",\"kind\":\"feature\",\"title\":\"Refunds\",\"url\":null,\"status\":\"in-progress\"},"
+                + "{\"item\":\"PAY-8\",\"service\":\"" + SERVICE + "\",\"kind\":\"defect\",\"title\":\"Rounding\","
+                + "\"url\":null,\"status\":\"in-progress\"}]");
+
+        // Production at 15:00 ships the three commits; PAY-8 is done at 16:00.
+        post(server, """
+                [{"id":"d-prod","type":"deployment","time":"2019-08-29T15:00:00Z","service":"%1$s",
+                  "environment":"production","sha":"%2$s","status":"success"},
+                 {"id":"w8d","type":"work.done","time":"2019-08-29T16:00:00Z","service":"%1$s","item":"PAY-8",
+                  "kind":"defect","title":"Rounding"}]
+                """.formatted(SERVICE, c6));
+        String deploymentPath = "/api/v1/services/" + SERVICE + "/deployments/d-prod";
+        JsonNode deployment = await("the production deployment").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(300)).until(() -> get(server, deploymentPath), node -> node != null);
+        OpenApiContract.DOCUMENT.validate("GET", ValueStreamRoutes.DEPLOYMENT.replace("<service>", "{service}"),
+                server.get(deploymentPath, Map.of()));
+        assertThat(deployment.path("commits")).hasSize(3);
+        assertThat(deployment.get("workSummary").asText()).isEqualTo("1 feature and 1 defect");
+        assertThat(deployment.at("/workItems/0/item").asText()).isEqualTo("PAY-7");
+        assertThat(deployment.at("/workItems/1/item").asText()).isEqualTo("PAY-8");
+
+        // PAY-8: its commits are C5 (change 12's) and C6 (the one it landed). Change 12: coding 10:15 to 10:30,
+        // pickup to 11:00, review to 12:00, deploy to production 15:00. Flow time 09:00 to 16:00 = 7 h, of which
+        // coding and review were active: 15 min + 1 h = 1.25 h. Lead time 08:00 to 15:00 = 25,200 s.
+        JsonNode item = await("PAY-8 done").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+                .until(() -> get(server, "/api/v1/work/PAY-8"),
+                        node -> node != null && node.path("flowEfficiency").isNumber());
+        OpenApiContract.DOCUMENT.validate("GET", WorkRoutes.ITEM, server.get("/api/v1/work/PAY-8", Map.of()));
+        assertThat(item.get("partial").asBoolean()).isFalse();
+        assertThat(item.get("leadTimeSeconds").asLong()).isEqualTo(25_200);
+        assertThat(item.get("flowEfficiency").asDouble()).isEqualTo(1.25 / 7);
+        assertThat(item.get("changes")).hasSize(1);
+        JsonNode change = item.at("/changes/0");
+        assertThat(change.get("change").asText()).isEqualTo("12");
+        assertThat(change.get("stages").toString())
+                .isEqualTo("{\"coding\":900,\"pickup\":1800,\"review\":3600,\"deploy\":10800}");
+        assertThat(change.get("now").asText()).isEqualTo("in production since 2019-08-29T15:00:00Z");
+        assertThat(item.get("environments").toString()).isEqualTo(
+                "[{\"environment\":\"staging\",\"production\":false,\"commits\":2,"
+                + "\"firstAt\":\"2019-08-29T13:00:00Z\",\"allAt\":\"2019-08-29T13:00:00Z\"},"
+                + "{\"environment\":\"production\",\"production\":true,\"commits\":2,"
+                + "\"firstAt\":\"2019-08-29T15:00:00Z\",\"allAt\":\"2019-08-29T15:00:00Z\"}]");
+        // The code side as the service's process gives it to the item's.
+        String codePath = ValueStreamRoutes.ITEM_CODE + "?service=" + SERVICE + "&item=PAY-8";
+        OpenApiContract.DOCUMENT.validate("GET", ValueStreamRoutes.ITEM_CODE, server.get(codePath, Map.of()));
+        JsonNode code = get(server, codePath);
+        assertThat(code.get("active").toString()).isEqualTo("[{\"from\":\"2019-08-29T10:15:00Z\","
+                + "\"to\":\"2019-08-29T10:30:00Z\"},"
+                + "{\"from\":\"2019-08-29T11:00:00Z\",\"to\":\"2019-08-29T12:00:00Z\"}]");
+        HttpResponse<String> noService = server.get(ValueStreamRoutes.ITEM_CODE + "?item=PAY-8", Map.of());
+        assertThat(noService.statusCode()).isEqualTo(400);
+        OpenApiContract.DOCUMENT.validate("GET", ValueStreamRoutes.ITEM_CODE, noService);
+        assertThat(noService.body()).contains("\"field\":\"service\"");
+        List<String> timeline = new ArrayList<>();
+        item.get("timeline").forEach(e -> timeline.add(e.get("at").asText().substring(11, 16) + " "
+                + e.get("what").asText()));
+        assertThat(timeline).containsExactly("08:00 created", "09:00 started",
+                "10:30 change 12 of shop/checkout opened", "11:00 change 12 of shop/checkout first reviewed",
+                "12:00 change 12 of shop/checkout merged", "13:00 all its commits in staging",
+                "13:00 first commit in staging", "15:00 all its commits in production",
+                "15:00 first commit in production", "16:00 done");
+    }
+
+    private static void post(TestServer server, String events) throws IOException {
+        HttpResponse<String> answer = server.post("/api/v1/events", events.getBytes(StandardCharsets.UTF_8), Map.of());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(202);
     }
 
     private static JsonNode get(TestServer server, String path) throws IOException {

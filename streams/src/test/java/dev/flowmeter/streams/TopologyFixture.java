@@ -25,6 +25,7 @@ import dev.flowmeter.streams.dora.Teams;
 import dev.flowmeter.streams.metrics.MetricsQuery;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
 import dev.flowmeter.streams.state.StateChanges;
+import dev.flowmeter.streams.valuestream.Facts;
 import dev.flowmeter.streams.valuestream.Journey;
 import dev.flowmeter.streams.valuestream.Journeys;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
@@ -225,9 +226,14 @@ final class TopologyFixture implements AutoCloseable {
 
     /** The journeys of the fixture's service's changes, production by default. */
     Map<String, Journey> journeys() {
+        return Journeys.of(facts(), DoraSettings.DEFAULTS.environments(null));
+    }
+
+    /** The value-stream facts of the fixture's service. */
+    Facts facts() {
         ValueStreamQuery query = new ValueStreamQuery(driver::getKeyValueStore, Clock.fixed(WALL_CLOCK_START,
                 ZoneOffset.UTC), DoraSettings.DEFAULTS);
-        return Journeys.of(query.facts(SERVICE), DoraSettings.DEFAULTS.environments(null));
+        return query.facts(SERVICE);
     }
 
     /** The DORA keys of the fixture's service over {@code window} ending at {@code now}, production by default. */

@@ -9,10 +9,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.flowmeter.events.ChangeOpened;
 import dev.flowmeter.events.CommitRecorded;
 import dev.flowmeter.events.EventType;
+import dev.flowmeter.events.GateOutcome;
 import dev.flowmeter.events.WorkItemChanged;
 import dev.flowmeter.events.WorkKind;
 import dev.flowmeter.streams.metrics.MetricsSnapshot;
+import dev.flowmeter.streams.valuestream.Journey;
+import dev.flowmeter.streams.work.ItemEfficiency;
+import dev.flowmeter.streams.work.ItemJourneys;
 import dev.flowmeter.streams.work.WorkItems;
+import dev.flowmeter.streams.work.WorkQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -66,6 +71,9 @@ class WorkItemsTest {
         fixture.send(fixture.commit(C1, "2026-05-04T11:00:00Z"));
         fixture.send(fixture.commit(C2, "2026-05-05T09:00:00Z", C1));
         fixture.send(opened("7", "2026-05-05T09:30:00Z", "PAY-12: refunds", "", C2, C1, C2));
+        fixture.send(fixture.changeReviewed("7", "2026-05-05T10:00:00Z"));
+        fixture.send(fixture.started("qa", "7", "2026-05-05T11:00:00Z"));
+        fixture.send(fixture.finished("qa", "7", "2026-05-05T13:00:00Z", GateOutcome.PASSED));
         fixture.send(fixture.changeMerged("7", "2026-05-05T12:00:00Z", M1, C1, C2));
         fixture.send(fixture.deployed(PROD, M1, "2026-05-05T15:00:00Z"));
         assertThat(fixture.metrics().scalar(WORK_IN_PROGRESS, S, "feature")).contains(1.0);
@@ -92,6 +100,29 @@ class WorkItemsTest {
         // A later deployment of the same commits changes nothing.
         fixture.send(fixture.deployed(PROD, M2, "2026-05-08T10:00:00Z"));
         assertThat(histogram(WORK_LEAD_TIME, "feature").orElseThrow().count()).isEqualTo(1);
+
+        // Its code side: both changes, every commit of them, and where they were deployed first. Gate events wait
+        // out their reorder window before they count.
+        fixture.passReorderWindow();
+        WorkQuery.Links links = new WorkQuery(fixture.driver()::getKeyValueStore).linksOf(S, "PAY-12");
+        assertThat(links.changes()).containsExactlyInAnyOrder("7", "8");
+        assertThat(links.shas()).containsExactlyInAnyOrder(C1, C2, C3, M1, M2);
+        ItemJourneys.Answer code = ItemJourneys.of(links, fixture.facts(), fixture.journeys());
+        assertThat(code.changes()).extracting(Journey::change).containsExactly("7", "8");
+        assertThat(code.arrivals()).extracting(a -> a.sha() + "@" + a.at()).containsExactlyInAnyOrder(
+                C1 + "@" + at("2026-05-05T15:00:00Z"), C2 + "@" + at("2026-05-05T15:00:00Z"),
+                M1 + "@" + at("2026-05-05T15:00:00Z"), C3 + "@" + at("2026-05-07T10:00:00Z"),
+                M2 + "@" + at("2026-05-07T10:00:00Z"));
+        // Flow efficiency: #7 coding Monday 11:00 to Tuesday 09:30 (22.5 h), review 10:00 to 12:00 (2 h), QA 11:00
+        // to 13:00 (1 h more, past the review); #8 coding 10:00 to 10:30 (0.5 h). 26 h of the 50 h flow time.
+        List<ItemEfficiency.Interval> active = code.changes().stream()
+                .flatMap(journey -> ItemEfficiency.activeOf(journey).stream()).toList();
+        assertThat(ItemEfficiency.of(active, at("2026-05-04T10:00:00Z"), at("2026-05-06T12:00:00Z")))
+                .isEqualTo(0.52);
+    }
+
+    private static long at(String time) {
+        return Instant.parse(time).toEpochMilli();
     }
 
     @Test

@@ -10,10 +10,13 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -60,6 +63,12 @@ public final class DemoOrganisation {
         "Upgrade the JSON library", "Log the request id", "Tidy the configuration", "Speed up the nightly job",
         "Handle empty responses", "Rename the settings page", "Cache the lookup table", "Document the API errors",
         "Guard against null input", "Split the big handler"};
+
+    /** The kinds of the work items, by item number modulo six. */
+    static final String[] WORK_KINDS = {"feature", "feature", "defect", "feature", "debt", "risk"};
+    private static final String[] WORK_TITLES = {"Refunds by card", "Export as CSV", "Totals off by a cent",
+        "Saved searches", "Retire the old client", "Pin the TLS version", "Two-step sign-in", "Bulk edit",
+        "Timeout on big uploads", "Dark mode", "Move off the legacy queue", "Rotate the signing keys"};
 
     private final long seed;
     private final Instant start;
@@ -126,6 +135,22 @@ public final class DemoOrganisation {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-1", e);
         }
+    }
+
+    /** A service's tracker project: its team's first three letters and its own name, upper case (PAYLEDGER). */
+    static String project(String service) {
+        String[] parts = service.split("-", 3);
+        return (parts[1].substring(0, 3) + parts[2]).toUpperCase(Locale.ROOT);
+    }
+
+    /** The release (fix version) of an immature service's item whose last change merges on {@code mergeDay}. */
+    static String releaseOf(String team, int mergeDay) {
+        for (int k = 0; k < RELEASE_DAYS.length; k++) {
+            if (RELEASE_DAYS[k] - 2 > mergeDay) {
+                return team + "-R" + (k + 1);
+            }
+        }
+        return team + "-R" + (RELEASE_DAYS.length + 1);
     }
 
     private static Team team(String name, Profile profile, String... services) {
@@ -248,8 +273,26 @@ public final class DemoOrganisation {
             return event;
         }
 
-        void opened(Instant time, int change, String sha) {
+        /** Work item {@code n} of the service's tracker project. */
+        String workKey(int n) {
+            return project(service) + "-" + n;
+        }
+
+        void work(String type, Instant time, int n, String release) {
+            Map<String, Object> event = event(type, time);
+            event.put("item", workKey(n));
+            event.put("kind", WORK_KINDS[n % WORK_KINDS.length]);
+            event.put("title", WORK_TITLES[(n - 1) % WORK_TITLES.length]);
+            event.put("url", "https://tracker.example.com/browse/" + workKey(n));
+            if (release != null) {
+                event.put("release", release);
+            }
+        }
+
+        /** A change on the item's branch, {@code feature/<key>}: the branch name links the change to the item. */
+        void opened(Instant time, int change, String sha, int item) {
             Map<String, Object> opened = change("change.opened", time, change);
+            opened.put("branch", "feature/" + workKey(item));
             opened.put("sha", sha);
             opened.put("target", "main");
             opened.put("commits", List.of(sha));
@@ -265,14 +308,19 @@ public final class DemoOrganisation {
     /**
      * One change a working day at 10:00, reviewed a working day later (15:00 to 16:00) and merged at 16:30; releases
      * cut on the Tuesday 09:00 before each release day, then staging, a test environment, QA and the change-approval
-     * board, and the release at 20:00 on the release day.
+     * board, and the release at 20:00 on the release day. Work item n is made of changes 2n - 1 and 2n: created five
+     * days before the first opens, started at 09:30 that day, done at 17:00 the day both are merged, its release the
+     * one that ships the second.
      */
     private final class Immature extends ServiceHistory {
         private final Map<Integer, int[]> mergesDue = new LinkedHashMap<>(); // merge day -> {change, branch commit}
         private final Map<Integer, String> branchCommits = new LinkedHashMap<>();
+        private final Set<Integer> mergedChanges = new HashSet<>();
+        private final String team;
 
         Immature(String service) {
             super(service);
+            this.team = service.split("-", 3)[1];
         }
 
         @Override
@@ -288,10 +336,16 @@ public final class DemoOrganisation {
                 }
                 if (isWorkingDay(day)) {
                     int change = ++changeCount;
+                    int item = (change + 1) / 2;
+                    if (change % 2 == 1) {
+                        String release = releaseOf(team, nextWorkingDay(nextWorkingDay(day)));
+                        work("work.created", at(day - 5, 11, 0), item, release);
+                        work("work.started", at(day, 9, 30), item, release);
+                    }
                     Instant opened = at(day, 10, 0);
                     String branch = commit(opened, head);
                     branchCommits.put(change, branch);
-                    opened(at(day, 10, 5), change, branch);
+                    opened(at(day, 10, 5), change, branch, item);
                     gate("gate.queued", at(day, 10, 5), "code-review", change, null);
                     int reviewDay = nextWorkingDay(day);
                     if (day != STUCK_REVIEW_DAY && reviewDay < historyDays) {
@@ -315,6 +369,10 @@ public final class DemoOrganisation {
             head = commit(mergedAt, head, branchCommits.remove(change));
             merged(mergedAt, change, head);
             gatePass("ci", head, at(day, 16, 31), at(day, 16, 33), at(day, 16, 50));
+            mergedChanges.add(change);
+            if (change % 2 == 0 && mergedChanges.contains(change - 1)) {
+                work("work.done", at(day, 17, 0), change / 2, releaseOf(team, day));
+            }
         }
 
         /**
@@ -366,9 +424,11 @@ public final class DemoOrganisation {
     /**
      * Three changes a working day at 09:00, 11:00 and 14:00 (each shifted by the same few minutes): review within
      * 40 minutes, merge at :45, CI, staging at :57 and production on the hour. On Wednesdays the 14:00 change's
-     * deployment fails at 15:00 and a fix commit goes out at 15:30.
+     * deployment fails at 15:00 and a fix commit goes out at 15:30. The day's three changes make one work item,
+     * created at 16:00 the day before, started at 08:30 and done at 16:00.
      */
     private final class Mature extends ServiceHistory {
+        private int itemCount;
 
         Mature(String service) {
             super(service);
@@ -384,18 +444,22 @@ public final class DemoOrganisation {
                 }
                 boolean wednesday = start.plus(Duration.ofDays(day)).atOffset(ZoneOffset.UTC).getDayOfWeek()
                         == DayOfWeek.WEDNESDAY;
+                int item = ++itemCount;
+                work("work.created", at(day - 1, 16, 0), item, null);
+                work("work.started", at(day, 8, 30), item, null);
                 int[] hours = {9, 11, 14};
                 for (int k = 0; k < hours.length; k++) {
-                    change(day, hours[k], random.nextInt(10), wednesday && k == 2);
+                    change(day, hours[k], random.nextInt(10), wednesday && k == 2, item);
                 }
+                work("work.done", at(day, 16, 0), item, null);
             }
             heads.put(service, head);
         }
 
-        private void change(int day, int hour, int shift, boolean fails) {
+        private void change(int day, int hour, int shift, boolean fails, int item) {
             int change = ++changeCount;
             String branch = commit(at(day, hour, shift), head);
-            opened(at(day, hour, 5 + shift), change, branch);
+            opened(at(day, hour, 5 + shift), change, branch, item);
             gate("gate.queued", at(day, hour, 5 + shift), "code-review", change, null);
             gate("gate.started", at(day, hour, 25 + shift), "code-review", change, null);
             change("change.reviewed", at(day, hour, 25 + shift), change);

@@ -86,6 +86,24 @@ class DemoIT {
                 }
             }
             assertThat(waiting).containsExactlyInAnyOrderElementsOf(expected);
+
+            // Work items of demo-payments-ledger (DemoOrganisationTest has the rules). Waiting for production: the
+            // changes merged after the cut of release 3 on day 78, 56 to 62 and 64, so items 28 to 32, whose kinds
+            // by n mod 6 are debt, risk, feature, feature and defect.
+            JsonNode pending = get(server, "/api/v1/services/demo-payments-ledger/pending?environment=production");
+            assertThat(pending.get("workSummary").asText()).isEqualTo("2 features, 1 defect, 1 risk and 1 debt item");
+            List<String> items = new ArrayList<>();
+            pending.get("workItems").forEach(item -> items.add(item.get("item").asText()));
+            assertThat(items).containsExactly("PAYLEDGER-30", "PAYLEDGER-31", "PAYLEDGER-32", "PAYLEDGER-29",
+                    "PAYLEDGER-28");
+            // Releases 1 to 3 are in production whole; of release 4's six items, 28 to 31 are done (their changes
+            // merged) and none is in production (28's change 56 is not).
+            JsonNode releases = get(server, "/api/v1/releases?service=demo-payments-ledger");
+            List<String> lines = new ArrayList<>();
+            releases.get("releases").forEach(r -> lines.add(r.get("release").asText() + " " + r.get("items").asInt()
+                    + " " + r.get("done").asInt() + " " + r.get("inProduction").asInt()));
+            assertThat(lines).containsExactly("payments-R1 7 7 7", "payments-R2 10 10 10", "payments-R3 10 10 10",
+                    "payments-R4 6 4 0");
         }
     }
 

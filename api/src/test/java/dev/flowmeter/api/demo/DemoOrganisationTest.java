@@ -24,7 +24,11 @@ class DemoOrganisationTest {
         assertThat(new DemoOrganisation(7, NOW).history()).isEqualTo(first);
         List<Map<String, Object>> other = new DemoOrganisation(8, NOW).history();
         assertThat(other).hasSameSizeAs(first);
-        assertThat(other.get(0).get("sha")).isNotEqualTo(first.get(0).get("sha"));
+        assertThat(firstSha(other)).isNotNull().isNotEqualTo(firstSha(first));
+    }
+
+    private static Object firstSha(List<Map<String, Object>> history) {
+        return history.stream().filter(e -> e.get("type").equals("commit")).findFirst().orElseThrow().get("sha");
     }
 
     @Test
@@ -52,6 +56,54 @@ class DemoOrganisationTest {
             }
         }
         assertThat(byService).hasSize(20);
+    }
+
+    /**
+     * Immature: 65 changes per service make items 1-33 (item n is changes 2n - 1 and 2n). Item 32 holds change 63,
+     * never reviewed, and item 33 only change 65, still in review: 31 done. Releases by the merge day of an item's
+     * second change, against the cuts on days 22, 50 and 78: items 1-7 (change 14 merges on day 21, 16 on day 22),
+     * 8-17 (change 34 on day 49, 36 on day 50), 18-27 (change 54 on day 77, 56 on day 78) and 28-33. Mature: one item
+     * a working day, 65, all done.
+     */
+    @Test
+    void shouldMakeWorkItemsAsEachProfileSays() {
+        DemoOrganisation demo = new DemoOrganisation(DemoFeeder.DEFAULT_SEED, NOW);
+        Map<String, Map<String, Integer>> counts = new HashMap<>();
+        Map<String, Map<String, Set<Object>>> releases = new HashMap<>();
+        for (Map<String, Object> event : demo.history()) {
+            String type = (String) event.get("type");
+            if (type.startsWith("work.")) {
+                String service = (String) event.get("service");
+                counts.computeIfAbsent(service, s -> new HashMap<>()).merge(type, 1, Integer::sum);
+                if (event.containsKey("release")) {
+                    releases.computeIfAbsent(service, s -> new HashMap<>())
+                            .computeIfAbsent((String) event.get("release"), r -> new HashSet<>())
+                            .add(event.get("item"));
+                }
+            }
+        }
+        for (DemoOrganisation.Team team : DemoOrganisation.TEAMS) {
+            for (String service : team.services()) {
+                Map<String, Integer> byType = counts.get(service);
+                if (team.profile() == DemoOrganisation.Profile.MATURE) {
+                    assertThat(byType).as(service).isEqualTo(Map.of("work.created", 65, "work.started", 65,
+                            "work.done", 65));
+                    assertThat(releases).doesNotContainKey(service);
+                } else {
+                    assertThat(byType).as(service).isEqualTo(Map.of("work.created", 33, "work.started", 33,
+                            "work.done", 31));
+                    Map<String, Set<Object>> of = releases.get(service);
+                    String project = DemoOrganisation.project(service);
+                    assertThat(of.keySet()).containsExactlyInAnyOrder(team.name() + "-R1", team.name() + "-R2",
+                            team.name() + "-R3", team.name() + "-R4");
+                    assertThat(of.get(team.name() + "-R1")).hasSize(7).contains(project + "-1", project + "-7");
+                    assertThat(of.get(team.name() + "-R2")).hasSize(10).contains(project + "-8", project + "-17");
+                    assertThat(of.get(team.name() + "-R3")).hasSize(10).contains(project + "-18", project + "-27");
+                    assertThat(of.get(team.name() + "-R4")).hasSize(6).contains(project + "-28", project + "-33");
+                }
+            }
+        }
+        assertThat(DemoOrganisation.project("demo-payments-ledger")).isEqualTo("PAYLEDGER");
     }
 
     @Test

@@ -1,15 +1,23 @@
 package dev.flowmeter.streams.work;
 
+import dev.flowmeter.streams.state.StoreKey;
 import dev.flowmeter.streams.state.StoreLookup;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
-/** Reads the work items this process holds (each item is in one partition, so in one process). */
+/**
+ * Reads the work items this process holds (each item is in one partition, so in one process), and, for the services
+ * it holds, which of their commits and changes name which items.
+ */
 public final class WorkQuery {
 
     /** The most items one answer gathers. */
@@ -43,5 +51,88 @@ public final class WorkQuery {
             }
         }
         return found;
+    }
+
+    /** The commits (shas) and changes of one service that name an item. */
+    public record Links(Set<String> shas, Set<String> changes) {
+
+        public Links {
+            shas = Set.copyOf(shas);
+            changes = Set.copyOf(changes);
+        }
+    }
+
+    /**
+     * The commits and changes of {@code service} that name {@code item}: the commits naming it, the changes naming
+     * it and every commit of those changes. Read from {@code service}'s partition, so only where it is held.
+     */
+    public Links linksOf(String service, String item) {
+        Set<String> changes = new LinkedHashSet<>();
+        Set<String> shas = new LinkedHashSet<>();
+        String prefix = service + StoreKey.SEPARATOR;
+        ReadOnlyKeyValueStore<String, WorkItems.ItemList> changeItems = stores.store(WorkItems.CHANGE_ITEMS_STORE);
+        try (KeyValueIterator<String, WorkItems.ItemList> all = changeItems.prefixScan(prefix,
+                new StringSerializer())) {
+            all.forEachRemaining(next -> {
+                if (next.value.items().contains(item)) {
+                    changes.add(StoreKey.split(next.key, 2)[1]);
+                }
+            });
+        }
+        ReadOnlyKeyValueStore<String, WorkItems.ItemList> commitItems = stores.store(WorkItems.COMMIT_ITEMS_STORE);
+        try (KeyValueIterator<String, WorkItems.ItemList> all = commitItems.prefixScan(prefix,
+                new StringSerializer())) {
+            all.forEachRemaining(next -> {
+                if (next.value.items().contains(item)) {
+                    shas.add(StoreKey.split(next.key, 2)[1]);
+                }
+            });
+        }
+        if (!changes.isEmpty()) {
+            ReadOnlyKeyValueStore<String, String> commitChanges = stores.store(WorkItems.COMMIT_CHANGE_STORE);
+            try (KeyValueIterator<String, String> all = commitChanges.prefixScan(prefix, new StringSerializer())) {
+                all.forEachRemaining(next -> {
+                    if (changes.contains(next.value)) {
+                        shas.add(StoreKey.split(next.key, 2)[1]);
+                    }
+                });
+            }
+        }
+        return new Links(shas, changes);
+    }
+
+    /**
+     * The item keys that {@code service}'s commits {@code shas} and changes {@code changes} name, in the order
+     * found: a commit's own, then its change's. Read from {@code service}'s partition, so only where it is held.
+     */
+    public Set<String> itemsOf(String service, Collection<String> shas, Collection<String> changes) {
+        ReadOnlyKeyValueStore<String, WorkItems.ItemList> commitItems = stores.store(WorkItems.COMMIT_ITEMS_STORE);
+        ReadOnlyKeyValueStore<String, WorkItems.ItemList> changeItems = stores.store(WorkItems.CHANGE_ITEMS_STORE);
+        ReadOnlyKeyValueStore<String, String> commitChanges = stores.store(WorkItems.COMMIT_CHANGE_STORE);
+        Set<String> items = new LinkedHashSet<>();
+        for (String sha : shas) {
+            String key = StoreKey.of(service, sha);
+            WorkItems.ItemList own = commitItems.get(key);
+            if (own != null) {
+                items.addAll(own.items());
+            }
+            String change = commitChanges.get(key);
+            WorkItems.ItemList ofChange = change == null ? null : changeItems.get(StoreKey.of(service, change));
+            if (ofChange != null) {
+                items.addAll(ofChange.items());
+            }
+        }
+        for (String change : changes) {
+            WorkItems.ItemList ofChange = changeItems.get(StoreKey.of(service, change));
+            if (ofChange != null) {
+                items.addAll(ofChange.items());
+            }
+        }
+        return items;
+    }
+
+    /** The key an item is held under: a tracker's key as it is, an issue number with its service. */
+    public static String identity(String service, String item) {
+        return WorkFact.identity(service, item);
     }
 }
