@@ -161,6 +161,10 @@
         return serviceHref(service) + '/deployment/' + encodeURIComponent(id);
     }
 
+    function workHref(service, item) {
+        return serviceHref(service) + '/work/' + encodeURIComponent(item);
+    }
+
     function grafanaHref(dashboard, variables) {
         const query = Object.entries(variables || {})
             .map(([name, value]) => 'var-' + name + '=' + encodeURIComponent(value)).join('&');
@@ -260,6 +264,9 @@
             }
             if (parts[2] === 'deployment' && parts.length === 4) {
                 return { view: 'deployment', service: parts[1], deployment: parts[3] };
+            }
+            if (parts[2] === 'work' && parts.length === 4) {
+                return { view: 'work', service: parts[1], item: parts[3] };
             }
             return { view: 'service', service: parts[1] };
         }
@@ -378,6 +385,8 @@
             return changeView(route.service, route.change);
         case 'deployment':
             return deploymentView(route.service, route.deployment);
+        case 'work':
+            return workView(route.service, route.item);
         default:
             return overviewView();
         }
@@ -684,6 +693,8 @@
                 el('h2', { id: 'service-keys' }, 'The four keys'),
                 keys ? keys.table : el('p', {}, 'No deployment or incident of this service yet.')),
             pendingSection(service, pending),
+            workSection('next-work-title', 'Work in the next release', pending, service,
+                'The next production deployment will deliver', 'No work item is named by what waits.'),
             deploymentsSection(service, recent, contents, deployments));
         return { content: content, after: keys ? keys.after : null };
     }
@@ -731,6 +742,23 @@
                 el('thead', {}, el('tr', {}, ['Commit', 'Where it is', 'Ready since', 'Ready for'].map((t) =>
                     el('th', { scope: 'col' }, t)))),
                 el('tbody', {}, commits)), 'Commits outside any change'));
+    }
+
+    /** The work items a pending set or a deployment carries: the API's summary sentence and a table. */
+    function workSection(id, title, answer, service, lead, empty) {
+        const rows = answer.workItems.map((w) => el('tr', { 'data-item': w.item },
+            el('th', { scope: 'row' }, el('a', { href: workHref(w.service || service, w.item) }, w.item)),
+            el('td', {}, w.kind || 'not described by a tracker'),
+            el('td', {}, w.title || NO_VALUE),
+            el('td', {}, w.status || NO_VALUE)));
+        return el('section', { 'aria-labelledby': id },
+            el('h2', { id: id }, title),
+            el('p', { 'data-summary': 'work' }, rows.length === 0 ? empty : lead + ' ' + answer.workSummary + '.'),
+            rows.length === 0 ? null : scroller(el('table', { className: 'work' },
+                el('caption', {}, title),
+                el('thead', {}, el('tr', {}, ['Item', 'Kind', 'Title', 'Status'].map((t) =>
+                    el('th', { scope: 'col' }, t)))),
+                el('tbody', {}, rows)), title));
     }
 
     function outcome(d) {
@@ -846,8 +874,52 @@
                 d.changes.length === 0 ? el('p', {}, 'No change: its commits came without a pull or merge request.')
                     : el('ul', { className: 'shipped' }, d.changes.map((c) => el('li', {},
                         el('a', { href: changeHref(service, c.change) }, '#' + c.change), ' ', c.title || '')))),
+            workSection('delivered-work-title', 'Work it delivered', d, service, 'It delivered',
+                'No work item is named by what it shipped.'),
             tableSection('Commits it shipped first', ['Commit', 'Committed', 'Lead time', 'Changes'], commits));
         return { content: content };
+    }
+
+    // ---- one work item ----
+
+    async function workView(service, item) {
+        const query = item.startsWith('#') ? '?service=' + encodeURIComponent(service) : '';
+        const w = await apiOrNull('/api/v1/work/' + encodeURIComponent(item) + query);
+        const crumbs = el('p', { className: 'crumbs' }, el('a', { href: '#/' }, 'Overview'), ' \u203A ',
+            el('a', { href: serviceHref(service) }, service), ' \u203A ', 'work item ' + item);
+        if (!w) {
+            return { content: el('div', {}, crumbs, el('h1', { tabindex: '-1' }, 'Work item ' + item),
+                el('p', {}, 'No tracker has told Flowmeter about ' + item + ' (Jira, GitHub or GitLab issues).')) };
+        }
+        const facts = [
+            ['Kind', w.kind], ['Status', w.status], ['Where it is', w.now], ['Release', w.release || NO_VALUE],
+            ['Created', time(w.createdAt)], ['Started', time(w.startedAt)], ['Done', time(w.doneAt)],
+            ['In production', time(w.productionAt)],
+            ['Flow time', figure(w.flowTimeSeconds, durationText, 'flowTime')],
+            ['Lead time', figure(w.leadTimeSeconds, durationText, 'leadTime')],
+            ['Flow efficiency', figure(w.flowEfficiency, percentText, 'flowEfficiency')],
+        ];
+        const changes = w.changes.map((c) => el('tr', { 'data-change': c.change },
+            el('th', { scope: 'row' }, el('a', { href: changeHref(c.service, c.change) }, '#' + c.change)),
+            el('td', {}, c.title || NO_VALUE), el('td', {}, c.now),
+            ['coding', 'pickup', 'review', 'deploy'].map((stage) => el('td', {},
+                figure(c.stages[stage], durationText, stage)))));
+        const environments = w.environments.map((e) => el('tr', { 'data-environment': e.environment },
+            el('th', { scope: 'row' }, e.environment), el('td', {}, time(e.firstAt)), el('td', {}, time(e.allAt)),
+            el('td', {}, e.production ? 'yes' : 'no')));
+        const content = el('div', {}, crumbs,
+            el('h1', { tabindex: '-1' }, w.item + (w.title ? ': ' + w.title : '')),
+            w.url ? el('p', {}, el('a', { href: w.url, rel: 'noreferrer' }, 'Open it in its tracker')) : null,
+            el('dl', { className: 'facts' }, facts.map(([term, value]) => [el('dt', {}, term), el('dd', {}, value)])),
+            el('section', { 'aria-labelledby': 'timeline-title' },
+                el('h2', { id: 'timeline-title' }, 'Timeline'),
+                el('ol', { className: 'timeline' }, w.timeline.map((entry) => el('li', {},
+                    time(entry.at), ' ', el('span', { className: 'what' }, entry.what))))),
+            tableSection('Changes that carry it', ['Change', 'Title', 'Where it is', 'Coding', 'Pickup', 'Review',
+                'Deploy'], changes),
+            tableSection('Environments its commits reached', ['Environment', 'First commit', 'All its commits',
+                'Production'], environments));
+        return { content: content, partial: w.partial ? 'some of its code could not be read.' : null };
     }
 
     // ---- start ----

@@ -253,6 +253,33 @@ class OverviewPageIT {
         assertNoConsoleErrors("the change page");
         screenshot("change-1280x800.png");
 
+        // Back to the service: the work items of the next release, as the pending API lists them, then one of them.
+        browser.navigate().back();
+        awaitText(By.tagName("h1"), service);
+        assertThat(attributes("table.work tbody tr", "data-item"))
+                .containsExactlyElementsOf(values(pending.get("workItems"), w -> w.get("item").asText()));
+        assertThat(browser.findElement(By.cssSelector("p[data-summary=work]")).getText())
+                .isEqualTo("The next production deployment will deliver " + pending.get("workSummary").asText()
+                        + ".");
+        JsonNode done = values(pending.get("workItems"), w -> w).stream()
+                .filter(w -> w.get("status").asText().equals("done")).findFirst().orElseThrow();
+        String key = done.get("item").asText();
+        browser.findElement(By.cssSelector("table.work tr[data-item='" + key + "'] a")).click();
+        awaitText(By.tagName("h1"), key);
+        JsonNode item = get("/api/v1/work/" + key);
+        contract("/api/v1/work/" + key, "/api/v1/work/{item}");
+        assertThat(browser.findElement(By.tagName("h1")).getText())
+                .isEqualTo(key + ": " + item.get("title").asText());
+        assertFigure("data[data-name=flowTime]", item.get("flowTimeSeconds"));
+        assertFigure("data[data-name=leadTime]", item.get("leadTimeSeconds"));
+        assertFigure("data[data-name=flowEfficiency]", item.get("flowEfficiency"));
+        assertThat(browser.findElements(By.cssSelector("ol.timeline li .what")).stream().map(WebElement::getText)
+                .toList()).containsExactlyElementsOf(values(item.get("timeline"), e -> e.get("what").asText()));
+        assertThat(attributes("tr[data-change]", "data-change"))
+                .containsExactlyElementsOf(values(item.get("changes"), c -> c.get("change").asText()));
+        assertNoConsoleErrors("the work item page");
+        screenshot("work-item-1280x800.png");
+
         // Back, and at a phone's width: nothing wider than the screen but the tables, which scroll in place.
         browser.navigate().back();
         awaitText(By.tagName("h1"), service);
