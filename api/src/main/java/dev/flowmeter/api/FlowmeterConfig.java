@@ -6,6 +6,7 @@ import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.dora.Bands;
 import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.dora.Teams;
+import dev.flowmeter.streams.forecast.ForecastSettings;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.state.BoundedRocksDbMemory;
 import dev.flowmeter.streams.work.ItemKeys;
@@ -84,7 +85,8 @@ public record FlowmeterConfig(
         Teams teams,
         Optional<URI> advertisedUrl,
         Optional<URI> grafanaUrl,
-        ItemKeys workItemKeys) {
+        ItemKeys workItemKeys,
+        ForecastSettings forecasts) {
 
     public static final String INGEST_TOKEN = "FLOWMETER_INGEST_TOKEN";
     public static final String API_TOKEN = "FLOWMETER_API_TOKEN";
@@ -188,7 +190,20 @@ public record FlowmeterConfig(
                 advertisedUrl(read, host, read.integer("FLOWMETER_HTTP_PORT", DEFAULT_HTTP_PORT, 0, 65535),
                         read.optional("FLOWMETER_TLS_KEYSTORE").isPresent()),
                 grafanaUrl(read),
-                workItemKeys(read));
+                workItemKeys(read),
+                forecasts(read));
+    }
+
+    /** {@code FLOWMETER_FORECAST_WINDOW}, {@code _MIN_SAMPLES} and {@code _TRIALS}. */
+    private static ForecastSettings forecasts(EnvReader read) {
+        Duration window = read.duration("FLOWMETER_FORECAST_WINDOW", ForecastSettings.DEFAULT_WINDOW);
+        if (window.isZero() || window.isNegative()) {
+            throw new IllegalArgumentException("FLOWMETER_FORECAST_WINDOW must be a positive duration such as 90d,"
+                    + " got " + window);
+        }
+        return new ForecastSettings(window,
+                read.integer("FLOWMETER_FORECAST_MIN_SAMPLES", ForecastSettings.DEFAULT_MIN_SAMPLES, 1, 100_000),
+                read.integer("FLOWMETER_FORECAST_TRIALS", ForecastSettings.DEFAULT_TRIALS, 1, 100_000));
     }
 
     /** {@code FLOWMETER_WORK_ITEM_PATTERN}: a regular expression for the tracker's keys (Jira's by default). */

@@ -196,7 +196,7 @@ public final class FlowmeterServer implements AutoCloseable {
             streamsMetrics.bindTo(registry);
             started.add(streamsMetrics);
             MetricsQuery query = new MetricsQuery(storesOf(streams), clock, config.topology().gateLimits(),
-                    config.dora(), config.teams(), changes);
+                    config.dora(), config.teams(), changes, config.forecasts());
             int partitions = eventPartitions(client);
             Peers peers = config.advertisedUrl().<Peers>map(url -> new StreamsPeers(streams, url, partitions,
                     config.apiToken())).orElseGet(() -> Peers.alone(partitions));
@@ -205,9 +205,13 @@ public final class FlowmeterServer implements AutoCloseable {
             DoraRoutes dora = new DoraRoutes(new DoraQuery(storesOf(streams), clock, config.dora()), config.teams(),
                     clock, peers);
             WorkQuery workQuery = new WorkQuery(storesOf(streams));
-            ValueStreamRoutes valueStream = new ValueStreamRoutes(new ValueStreamQuery(storesOf(streams), clock,
-                    config.dora()), workQuery, config.teams(), clock, peers);
-            WorkRoutes work = new WorkRoutes(workQuery, valueStream, clock, peers);
+            ValueStreamQuery valueStreamQuery = new ValueStreamQuery(storesOf(streams), clock, config.dora());
+            ForecastRoutes forecasts = new ForecastRoutes(valueStreamQuery, workQuery, config.forecasts(), clock,
+                    peers);
+            ValueStreamRoutes valueStream = new ValueStreamRoutes(valueStreamQuery, workQuery, forecasts,
+                    config.teams(), clock, peers);
+            WorkRoutes work = new WorkRoutes(workQuery, valueStream, forecasts, clock, peers);
+            forecasts.itemsFrom(work);
             Set<String> stores = storeNames(topology);
             registry.getPrometheusRegistry().register(new StateCollector(query,
                     () -> approximateStoreSizes(streams, stores)));
@@ -236,6 +240,7 @@ public final class FlowmeterServer implements AutoCloseable {
                 dora.register(cfg);
                 valueStream.register(cfg);
                 work.register(cfg);
+                forecasts.register(cfg);
                 cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                         .result(registry.scrape()));
                 cfg.routes.get("/health/live", ctx -> live(ctx, streamsHealth));

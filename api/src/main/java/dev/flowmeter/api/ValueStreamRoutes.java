@@ -59,13 +59,16 @@ final class ValueStreamRoutes {
 
     private final ValueStreamQuery query;
     private final WorkQuery work;
+    private final ForecastRoutes forecasts;
     private final Teams teams;
     private final Clock clock;
     private final Peers peers;
 
-    ValueStreamRoutes(ValueStreamQuery query, WorkQuery work, Teams teams, Clock clock, Peers peers) {
+    ValueStreamRoutes(ValueStreamQuery query, WorkQuery work, ForecastRoutes forecasts, Teams teams, Clock clock,
+            Peers peers) {
         this.query = query;
         this.work = work;
+        this.forecasts = forecasts;
         this.teams = teams;
         this.clock = clock;
         this.peers = peers;
@@ -227,6 +230,7 @@ final class ValueStreamRoutes {
             body.put("cycleTimeSeconds", cycle / 1000);
         }
         body.set("timeline", timeline(journey));
+        body.set("forecast", forecasts.compactForChange(service, change));
         return body;
     }
 
@@ -467,6 +471,7 @@ final class ValueStreamRoutes {
         }
         answer.commits().forEach(commit -> shas.add(commit.sha()));
         WorkRoutes.contents(body, WorkRoutes.summaries(work, peers, service, work.itemsOf(service, shas, changes)));
+        body.set("forecast", forecasts.compactForPending(service, environment));
         return body;
     }
 

@@ -51,12 +51,14 @@ final class WorkRoutes {
 
     private final WorkQuery query;
     private final ValueStreamRoutes code;
+    private final ForecastRoutes forecasts;
     private final Clock clock;
     private final Peers peers;
 
-    WorkRoutes(WorkQuery query, ValueStreamRoutes code, Clock clock, Peers peers) {
+    WorkRoutes(WorkQuery query, ValueStreamRoutes code, ForecastRoutes forecasts, Clock clock, Peers peers) {
         this.query = query;
         this.code = code;
+        this.forecasts = forecasts;
         this.clock = clock;
         this.peers = peers;
     }
@@ -133,14 +135,7 @@ final class WorkRoutes {
         if (keys == null) {
             items = local(service, Answers.param(ctx, "item"));
         } else {
-            List<String> list = List.of(keys.split(","));
-            if (list.size() > MAX_KEYS_PER_LOOKUP) {
-                throw Answers.badRequest("items", "names " + list.size() + " items; at most "
-                        + MAX_KEYS_PER_LOOKUP + " are looked up at once");
-            }
-            for (String key : list) {
-                checkKey("items", key);
-            }
+            List<String> list = itemsParam(ctx);
             items = new ArrayList<>();
             long now = clock.millis();
             for (String key : list) {
@@ -171,10 +166,17 @@ final class WorkRoutes {
         }
     }
 
-    private ObjectNode item(Context ctx) {
-        String item = ctx.pathParam("item");
+    /** An item as its partition holds it, and whether every partition answered. */
+    record Found(JsonNode item, int answered, int total) {
+
+        boolean complete() {
+            return answered >= total;
+        }
+    }
+
+    /** The item asked for, gathered from every process; 404 when none holds it. */
+    Found find(Context ctx, String service, String item) {
         checkKey("item", item);
-        String service = Answers.param(ctx, "service");
         if (item.startsWith("#") && service == null) {
             throw Answers.badRequest("service", "is required with an issue number such as #42: it names the"
                     + " repository's service the issue belongs to");
@@ -188,12 +190,51 @@ final class WorkRoutes {
                     + " is known" + (gathered.answered() < gathered.total() ? " to the partitions that answered" : "")
                     + ": it comes from a tracker's work.* events (Jira, GitHub or GitLab issues)");
         }
-        ObjectNode body = ((ObjectNode) found).deepCopy();
-        boolean complete = codeSide(body);
-        gathered.describe(body);
-        if (!complete) {
-            body.put("partial", true);
+        return new Found(found, gathered.answered(), gathered.total());
+    }
+
+    /** The items of a release, and whether every partition answered. */
+    record Released(List<JsonNode> items, boolean complete) {
+    }
+
+    /** The items of {@code release} (of {@code service}, when given), gathered from every process; 404 for none. */
+    Released release(Context ctx, String service, String release) {
+        Gathered gathered = gather(ctx, service, null);
+        List<JsonNode> items = gathered.items().stream()
+                .filter(node -> release.equals(node.path("release").asText())).toList();
+        if (items.isEmpty()) {
+            throw Answers.notFound("no work item of release " + release + (service == null ? "" : " of " + service)
+                    + " is known: releases come from the trackers' fix versions and milestones");
         }
+        return new Released(items, gathered.answered() >= gathered.total());
+    }
+
+    /** The {@code items} query parameter: comma-separated keys, each checked, at most {@link #MAX_KEYS_PER_LOOKUP}. */
+    static List<String> itemsParam(Context ctx) {
+        String keys = Answers.param(ctx, "items");
+        if (keys == null) {
+            throw Answers.badRequest("items", "is required: comma-separated work item keys");
+        }
+        List<String> list = List.of(keys.split(","));
+        if (list.size() > MAX_KEYS_PER_LOOKUP) {
+            throw Answers.badRequest("items", "names " + list.size() + " items; at most " + MAX_KEYS_PER_LOOKUP
+                    + " are looked up at once");
+        }
+        for (String key : list) {
+            checkKey("items", key);
+        }
+        return list;
+    }
+
+    private ObjectNode item(Context ctx) {
+        Found found = find(ctx, Answers.param(ctx, "service"), ctx.pathParam("item"));
+        ObjectNode body = ((ObjectNode) found.item()).deepCopy();
+        boolean complete = codeSide(body) && found.complete();
+        body.set("forecast", forecasts.compactForItem(found.item()));
+        body.put("partial", !complete);
+        ObjectNode partitions = body.putObject("partitions");
+        partitions.put("answered", found.answered());
+        partitions.put("total", found.total());
         return body;
     }
 

@@ -45,7 +45,7 @@ class OpenApiDocumentTest {
                 "GET /api/v1/services/{service}/pending", "GET /api/v1/services/{service}/deployments/{id}",
                 "GET /api/v1/internal/journeys", "GET /", "GET /api/v1/work/{item}",
                 "GET /api/v1/releases", "GET /api/v1/internal/work-items",
-                "GET /api/v1/internal/item-code");
+                "GET /api/v1/internal/item-code", "GET /api/v1/forecast", "GET /api/v1/internal/forecast-members");
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github")).isTrue();
         assertThat(OpenApiContract.DOCUMENT.documents("POST /webhooks/github/extra")).isFalse();
     }

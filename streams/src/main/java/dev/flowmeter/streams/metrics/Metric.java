@@ -53,6 +53,13 @@ public enum Metric {
     FLOW_EFFICIENCY("flowmeter_flow_efficiency", Kind.HISTOGRAM,
             "Share of a change's cycle time that was active work (review, gate work), from 0 to 1.",
             Buckets.RATIO, List.of("service")),
+    FORECASTS_SCORED("flowmeter_forecasts_scored", Kind.COUNTER,
+            "Forecasts scored against when their change reached production: the one it had when opened, and the one"
+                    + " when merged, each when there was history enough to make it.",
+            Buckets.NONE, List.of("service")),
+    FORECAST_HITS("flowmeter_forecast_hits", Kind.COUNTER,
+            "Scored forecasts whose percentile (p50, p85, p95) the change reached production by.",
+            Buckets.NONE, List.of("service", "percentile")),
     UNDEPLOYED_CHANGES("flowmeter_undeployed_changes", Kind.GAUGE,
             "Merged changes not yet in the environment: what ships next.",
             Buckets.NONE, List.of("service", "environment")),

@@ -5,6 +5,9 @@ import dev.flowmeter.streams.dora.DoraQuery;
 import dev.flowmeter.streams.dora.DoraSettings;
 import dev.flowmeter.streams.dora.History;
 import dev.flowmeter.streams.dora.Teams;
+import dev.flowmeter.streams.forecast.Calibration;
+import dev.flowmeter.streams.forecast.ForecastSettings;
+import dev.flowmeter.streams.forecast.MonteCarlo;
 import dev.flowmeter.streams.gates.GateLimits;
 import dev.flowmeter.streams.gates.Gates;
 import dev.flowmeter.streams.state.StateChanges;
@@ -51,6 +54,7 @@ public final class MetricsQuery {
     private final Clock clock;
     private final GateLimits limits;
     private final DoraSettings dora;
+    private final ForecastSettings forecasts;
     private final Teams teams;
     /** Told of every write to the stores the derived series come from; null: work them all out at each scrape. */
     private final StateChanges changes;
@@ -85,6 +89,13 @@ public final class MetricsQuery {
      */
     public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits, DoraSettings dora, Teams teams,
             StateChanges changes) {
+        this(stores, clock, limits, dora, teams, changes, ForecastSettings.DEFAULTS);
+    }
+
+    /** @param forecasts the window and minimum of history behind the forecasts the calibration series score */
+    public MetricsQuery(StoreLookup stores, Clock clock, GateLimits limits, DoraSettings dora, Teams teams,
+            StateChanges changes, ForecastSettings forecasts) {
+        this.forecasts = forecasts;
         this.stores = stores;
         this.clock = clock;
         this.limits = limits;
@@ -351,6 +362,15 @@ public final class MetricsQuery {
         }
         if (efficiency.count() > 0) {
             histograms.add(histogram(Metric.FLOW_EFFICIENCY, List.of(service), efficiency));
+        }
+        Calibration.Score score = Calibration.of(service, journeys.values(), forecasts);
+        if (score.scored() > 0) {
+            series.scalars().add(new MetricsSnapshot.Scalar(Metric.FORECASTS_SCORED, List.of(service),
+                    score.scored()));
+            for (int i = 0; i < MonteCarlo.NAMES.size(); i++) {
+                series.scalars().add(new MetricsSnapshot.Scalar(Metric.FORECAST_HITS,
+                        List.of(service, MonteCarlo.NAMES.get(i)), score.hits()[i]));
+            }
         }
         Set<String> targets = new TreeSet<>();
         facts.history().deployments().forEach(d -> {
