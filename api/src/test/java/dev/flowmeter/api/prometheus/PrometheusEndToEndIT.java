@@ -58,6 +58,7 @@ class PrometheusEndToEndIT {
     private static final String EVENTS = "/api/v1/events";
     private static final String SERVICE = "shop/checkout";
     private static final String OTHER_SERVICE = "shop/payments";
+    private static final String FORECAST_SERVICE = "calibration/fc";
     private static final String STUCK_ITEM = "build-stuck";
     private static final String TEAM = "payments";
     private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -144,6 +145,7 @@ class PrometheusEndToEndIT {
         // move, so rates, increases and quantiles have real values rather than a first sample only.
         Instant now = Clock.systemUTC().instant();
         postRound(server, 1, now);
+        postForecastHistory(server, now);
         await("round 1 scraped by Prometheus").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() ->
                 assertThat(query(prometheus, "count(flowmeter_gate_duration_seconds_count) >= 4 "
                         + "and count(flowmeter_lead_time_seconds_count) >= 2"
@@ -206,9 +208,10 @@ class PrometheusEndToEndIT {
                     "from")).isEqualTo(Map.of("merged", 600.0, "staging", 2400.0));
             assertThat(byLabel(prometheus, "sum by (to) (flowmeter_environment_hop_seconds_count" + of + ")", "to"))
                     .isEqualTo(Map.of("staging", 2.0, "production", 2.0));
-            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_cycle_time_seconds_sum)", "service"))
-                    .isEqualTo(Map.of(SERVICE, 9600.0, OTHER_SERVICE, 9600.0));
-            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_flow_efficiency_sum)", "service"))
+            String shop = "{service=~\"shop/.*\"}";
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_cycle_time_seconds_sum" + shop + ")",
+                    "service")).isEqualTo(Map.of(SERVICE, 9600.0, OTHER_SERVICE, 9600.0));
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_flow_efficiency_sum" + shop + ")", "service"))
                     .isEqualTo(Map.of(SERVICE, 0.292, OTHER_SERVICE, 0.292));
             assertThat(byLabel(prometheus, "sum by (environment) (flowmeter_undeployed_changes" + of + ")",
                     "environment")).isEqualTo(Map.of("production", 2.0));
@@ -236,6 +239,14 @@ class PrometheusEndToEndIT {
                     .isEqualTo(Map.of("feature", 0.0, "defect", 2.0));
         });
         phase(start, "work-item series as computed by hand");
+        await("the calibration series of the forecast history").atMost(TIMEOUT).pollInterval(POLL).untilAsserted(() -> {
+            // See postForecastHistory: changes 11 and 12 scored when opened and when merged, all four exact.
+            String of = "{service=\"" + FORECAST_SERVICE + "\"}";
+            assertThat(byLabel(prometheus, "sum by (service) (flowmeter_forecasts_scored_total" + of + ")", "service"))
+                    .isEqualTo(Map.of(FORECAST_SERVICE, 4.0));
+            assertThat(byLabel(prometheus, "sum by (percentile) (flowmeter_forecast_hits_total" + of + ")",
+                    "percentile")).isEqualTo(Map.of("p50", 4.0, "p85", 4.0, "p95", 4.0));
+        });
         List<GateStall> records = new ArrayList<>();
         await("a gate.stalled record for " + STUCK_ITEM).atMost(TIMEOUT).untilAsserted(() -> {
             poll(stallTopic, records);
@@ -313,6 +324,39 @@ class PrometheusEndToEndIT {
      * never started), and the changes and environments of {@link #valueStream}. In round 2 {@link #SERVICE} also
      * fails in the other two ways: a deployment rolled back, an incident opened and resolved, and one still open.
      */
+    /**
+     * Twelve changes of {@value #FORECAST_SERVICE}, change i opened i days after a day 30 days before now at 09:00,
+     * reviewed at 10:00, merged at 11:00 and deployed to production at 13:00. With the default minimum of 10 past
+     * changes, changes 11 and 12 are scored for calibration when opened and when merged: 4 forecasts, each exact
+     * (every past change took the same time), so each hits at every percentile.
+     */
+    private static void postForecastHistory(TestServer server, Instant now) {
+        Instant base = now.truncatedTo(ChronoUnit.DAYS).minus(Duration.ofDays(30));
+        List<String> events = new ArrayList<>();
+        String landed = null;
+        for (int i = 1; i <= 12; i++) {
+            Instant day = base.plus(Duration.ofDays(i));
+            String head = sha(FORECAST_SERVICE, 50, 2 * i);
+            String merge = sha(FORECAST_SERVICE, 50, 2 * i + 1);
+            events.add(commit("fc-c" + i, day.plus(Duration.ofHours(8)), FORECAST_SERVICE, head, landed));
+            String of = "\"service\":\"" + FORECAST_SERVICE + "\",\"change\":\"" + i + "\"";
+            events.add(event("fc-o" + i, "change.opened", day.plus(Duration.ofHours(9)), of + ",\"sha\":\"" + head
+                    + "\",\"commits\":[\"" + head + "\"],\"target\":\"main\""));
+            events.add(event("fc-r" + i, "change.reviewed", day.plus(Duration.ofHours(10)), of));
+            events.add(commit("fc-l" + i, day.plus(Duration.ofHours(11)), FORECAST_SERVICE, merge, head));
+            events.add(event("fc-m" + i, "change.merged", day.plus(Duration.ofHours(11)), of + ",\"sha\":\"" + merge
+                    + "\""));
+            events.add(deployment("fc-d" + i, day.plus(Duration.ofHours(13)), FORECAST_SERVICE, "production", merge,
+                    "success"));
+            landed = merge;
+        }
+        post(server, "[" + String.join(",", events) + "]");
+    }
+
+    private static String event(String id, String type, Instant time, String fields) {
+        return "{\"id\":\"" + id + "\",\"type\":\"" + type + "\",\"time\":\"" + time + "\"," + fields + "}";
+    }
+
     private static void postRound(TestServer server, int round, Instant now) {
         for (String service : List.of(SERVICE, OTHER_SERVICE)) {
             String tag = round + "-" + service.substring(5);
