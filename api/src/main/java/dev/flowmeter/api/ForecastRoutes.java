@@ -4,18 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.flowmeter.events.EventJson;
-import dev.flowmeter.streams.dora.History;
 import dev.flowmeter.streams.forecast.ForecastSettings;
 import dev.flowmeter.streams.forecast.Forecasts;
 import dev.flowmeter.streams.forecast.MonteCarlo;
 import dev.flowmeter.streams.forecast.RemainingPath;
+import dev.flowmeter.streams.forecast.ServiceForecasts;
 import dev.flowmeter.streams.forecast.StageHistory;
-import dev.flowmeter.streams.valuestream.Facts;
 import dev.flowmeter.streams.valuestream.Journey;
-import dev.flowmeter.streams.valuestream.Journeys;
-import dev.flowmeter.streams.valuestream.Pending;
 import dev.flowmeter.streams.valuestream.ValueStreamQuery;
-import dev.flowmeter.streams.work.ItemJourneys;
 import dev.flowmeter.streams.work.WorkQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
@@ -28,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +32,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Predicate;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +125,7 @@ final class ForecastRoutes {
         List<ObjectNode> members = new ArrayList<>();
         switch (what) {
             case "change", "environment" -> {
-                Local local = local(service, now);
+                ServiceForecasts local = local(service, now);
                 List<RemainingPath> paths = new ArrayList<>();
                 if (what.equals("change")) {
                     Journey journey = local.journeys().get(value);
@@ -206,40 +200,8 @@ final class ForecastRoutes {
         return Forecasts.of(paths(members), settings.trials(), seed);
     }
 
-    /** The service's journeys and history now, held here. */
-    private record Local(Facts facts, Map<String, Journey> journeys, StageHistory history, long now,
-            ForecastSettings settings) {
-
-        RemainingPath forChange(Journey journey) {
-            return Forecasts.forChange(journey, history, now, settings);
-        }
-
-        /** What waits for the {@code target} environments: their changes and the commits outside any change. */
-        List<RemainingPath> pending(Predicate<String> target) {
-            Pending.Answer answer = Pending.of(facts, journeys, target, Instant.ofEpochMilli(now));
-            List<RemainingPath> paths = new ArrayList<>();
-            for (Pending.Change change : answer.changes()) {
-                paths.add(forChange(journeys.get(change.change())));
-            }
-            for (Pending.Commit commit : answer.commits()) {
-                if (commit.changes().isEmpty()) {
-                    Long committedAt = facts.commitTimes().get(commit.sha());
-                    paths.add(Forecasts.forCommit(commit.sha(), committedAt != null ? committedAt
-                            : commit.readyAt().toEpochMilli(), null, history, now, settings));
-                }
-            }
-            return paths;
-        }
-    }
-
-    private Local local(String service, long now) {
-        Facts facts = query.facts(service);
-        Predicate<String> production = query.settings().environments(null);
-        Map<String, Journey> journeys = Journeys.of(facts, production);
-        long window = settings.window().toMillis();
-        StageHistory history = StageHistory.of(journeys.values(), now, window)
-                .withLead(facts, production, now, window);
-        return new Local(facts, journeys, history, now, settings);
+    private ServiceForecasts local(String service, long now) {
+        return ServiceForecasts.of(query, service, now, settings);
     }
 
     /**
@@ -248,40 +210,19 @@ final class ForecastRoutes {
      * durations of each leg so that the asking process can draw them.
      */
     private ObjectNode members(String service, List<String> keys) {
-        Local local = local(service, clock.millis());
+        ServiceForecasts local = local(service, clock.millis());
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("service", service);
         ObjectNode byItem = body.putObject("items");
-        for (String key : keys) {
-            WorkQuery.Links links = work.linksOf(service, key);
-            ItemJourneys.Answer code = ItemJourneys.of(links, local.facts(), local.journeys());
+        local.membersOf(work, service, keys).forEach((key, paths) -> {
             ArrayNode list = byItem.putArray(key);
-            Set<String> covered = new HashSet<>();
-            for (Journey journey : code.changes()) {
-                list.add(internal(service, local.forChange(journey), local));
-                covered.addAll(journey.commits());
-                covered.add(journey.fact().landed());
-            }
-            Map<String, Long> inProduction = new TreeMap<>();
-            Predicate<String> production = query.settings().environments(null);
-            for (History.Shipped shipped : local.facts().history().shipped()) {
-                if (production.test(shipped.environment())) {
-                    inProduction.merge(shipped.sha(), shipped.deployedAt(), Math::min);
-                }
-            }
-            for (String sha : new TreeSet<>(links.shas())) {
-                if (!covered.contains(sha)) {
-                    Long committedAt = local.facts().commitTimes().get(sha);
-                    list.add(internal(service, Forecasts.forCommit(sha, committedAt == null ? local.now()
-                            : committedAt, inProduction.get(sha), local.history(), local.now(), settings), local));
-                }
-            }
-        }
+            paths.forEach(path -> list.add(internal(service, path, local)));
+        });
         return body;
     }
 
     /** One member as the processes hand it to each other: with the raw durations of its legs. */
-    private static ObjectNode internal(String service, RemainingPath path, Local local) {
+    private static ObjectNode internal(String service, RemainingPath path, ServiceForecasts local) {
         ObjectNode node = EventJson.MAPPER.createObjectNode();
         node.put("service", service);
         node.put("member", path.member());
@@ -293,7 +234,6 @@ final class ForecastRoutes {
             node.put("arrivedAt", path.arrivedAt());
         }
         ArrayNode legs = node.putArray("legs");
-        Set<String> ahead = new HashSet<>();
         for (RemainingPath.Leg leg : path.legs()) {
             ObjectNode entry = legs.addObject();
             entry.put("stage", leg.stage());
@@ -302,25 +242,15 @@ final class ForecastRoutes {
             for (long sample : leg.samples()) {
                 samples.add(sample);
             }
-            ahead.add(leg.stage());
         }
         ArrayNode gates = node.putArray("gates");
-        Journey journey = path.member().startsWith("change ")
-                ? local.journeys().get(path.member().substring("change ".length())) : null;
-        Set<String> passed = new HashSet<>();
-        if (journey != null) {
-            journey.passes().forEach(pass -> passed.add(pass.gate()));
-        }
-        for (StageHistory.GateStats gate : local.history().gates().values()) {
-            if (journey != null && gate.share() >= USUAL_GATE_SHARE && ahead.contains(gate.stage())
-                    && !passed.contains(gate.gate())) {
-                ObjectNode entry = gates.addObject();
-                entry.put("gate", gate.gate());
-                entry.put("stage", gate.stage());
-                entry.put("share", gate.share());
-                entry.put("medianWaitSeconds", gate.medianWaitMillis() / 1000);
-                entry.put("medianWorkSeconds", gate.medianWorkMillis() / 1000);
-            }
+        for (StageHistory.GateStats gate : local.gatesAhead(path, USUAL_GATE_SHARE)) {
+            ObjectNode entry = gates.addObject();
+            entry.put("gate", gate.gate());
+            entry.put("stage", gate.stage());
+            entry.put("share", gate.share());
+            entry.put("medianWaitSeconds", gate.medianWaitMillis() / 1000);
+            entry.put("medianWorkSeconds", gate.medianWorkMillis() / 1000);
         }
         return node;
     }
@@ -475,7 +405,7 @@ final class ForecastRoutes {
     /** The short forecast of one change, for its view (answered where the service is held). */
     ObjectNode compactForChange(String service, String change) {
         long now = clock.millis();
-        Local local = local(service, now);
+        ServiceForecasts local = local(service, now);
         Journey journey = local.journeys().get(change);
         return compact(Forecasts.of(named(service, List.of(local.forChange(journey))), settings.trials(),
                 MonteCarlo.seed(service, "change", change)), now);
@@ -487,7 +417,7 @@ final class ForecastRoutes {
             return null;
         }
         long now = clock.millis();
-        Local local = local(service, now);
+        ServiceForecasts local = local(service, now);
         return compact(Forecasts.of(named(service, local.pending(query.settings().environments(environment))),
                 settings.trials(), MonteCarlo.seed(service, "environment", String.valueOf(environment))), now);
     }

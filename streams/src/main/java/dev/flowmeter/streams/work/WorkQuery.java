@@ -4,8 +4,11 @@ import dev.flowmeter.streams.state.StoreKey;
 import dev.flowmeter.streams.state.StoreLookup;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -67,15 +70,29 @@ public final class WorkQuery {
      * it and every commit of those changes. Read from {@code service}'s partition, so only where it is held.
      */
     public Links linksOf(String service, String item) {
-        Set<String> changes = new LinkedHashSet<>();
-        Set<String> shas = new LinkedHashSet<>();
+        return linksOf(service, List.of(item)).get(item);
+    }
+
+    /** {@link #linksOf(String, String)} for several items at once, in one pass over the service's links. */
+    public Map<String, Links> linksOf(String service, Collection<String> items) {
+        Map<String, Set<String>> changes = new LinkedHashMap<>();
+        Map<String, Set<String>> shas = new LinkedHashMap<>();
+        for (String item : items) {
+            changes.put(item, new LinkedHashSet<>());
+            shas.put(item, new LinkedHashSet<>());
+        }
         String prefix = service + StoreKey.SEPARATOR;
         ReadOnlyKeyValueStore<String, WorkItems.ItemList> changeItems = stores.store(WorkItems.CHANGE_ITEMS_STORE);
+        Map<String, List<String>> itemsOfChange = new HashMap<>();
         try (KeyValueIterator<String, WorkItems.ItemList> all = changeItems.prefixScan(prefix,
                 new StringSerializer())) {
             all.forEachRemaining(next -> {
-                if (next.value.items().contains(item)) {
-                    changes.add(StoreKey.split(next.key, 2)[1]);
+                String change = StoreKey.split(next.key, 2)[1];
+                for (String item : next.value.items()) {
+                    if (changes.containsKey(item)) {
+                        changes.get(item).add(change);
+                        itemsOfChange.computeIfAbsent(change, c -> new ArrayList<>()).add(item);
+                    }
                 }
             });
         }
@@ -83,22 +100,28 @@ public final class WorkQuery {
         try (KeyValueIterator<String, WorkItems.ItemList> all = commitItems.prefixScan(prefix,
                 new StringSerializer())) {
             all.forEachRemaining(next -> {
-                if (next.value.items().contains(item)) {
-                    shas.add(StoreKey.split(next.key, 2)[1]);
+                for (String item : next.value.items()) {
+                    if (shas.containsKey(item)) {
+                        shas.get(item).add(StoreKey.split(next.key, 2)[1]);
+                    }
                 }
             });
         }
-        if (!changes.isEmpty()) {
+        if (!itemsOfChange.isEmpty()) {
             ReadOnlyKeyValueStore<String, String> commitChanges = stores.store(WorkItems.COMMIT_CHANGE_STORE);
             try (KeyValueIterator<String, String> all = commitChanges.prefixScan(prefix, new StringSerializer())) {
                 all.forEachRemaining(next -> {
-                    if (changes.contains(next.value)) {
-                        shas.add(StoreKey.split(next.key, 2)[1]);
+                    for (String item : itemsOfChange.getOrDefault(next.value, List.of())) {
+                        shas.get(item).add(StoreKey.split(next.key, 2)[1]);
                     }
                 });
             }
         }
-        return new Links(shas, changes);
+        Map<String, Links> links = new LinkedHashMap<>();
+        for (String item : items) {
+            links.put(item, new Links(shas.get(item), changes.get(item)));
+        }
+        return links;
     }
 
     /**
