@@ -139,6 +139,22 @@
             el('span', { className: 'band-bars', 'aria-hidden': 'true' }, bars), ' ', known.label);
     }
 
+    /** A short forecast: its p50 and p85 as times, or why there is none. */
+    function forecastText(f) {
+        if (!f) {
+            return NO_VALUE;
+        }
+        if (f.status === 'forecast') {
+            return el('span', { className: 'forecast', 'data-forecast': f.status },
+                'p50 ', time(f.p50), ', p85 ', time(f.p85));
+        }
+        if (f.status === 'in-production') {
+            return el('span', { className: 'forecast', 'data-forecast': f.status }, 'in production');
+        }
+        const label = f.status === 'too-little-history' ? 'too little history: ' : 'none: ';
+        return el('span', { className: 'forecast', 'data-forecast': f.status }, label + (f.reason || ''));
+    }
+
     function shortSha(sha) {
         return sha ? sha.substring(0, 10) : NO_VALUE;
     }
@@ -732,6 +748,9 @@
         return el('section', { 'aria-labelledby': 'pending-title' },
             el('h2', { id: 'pending-title' }, 'Ships next to production'),
             el('p', { 'data-summary': 'pending' }, summary),
+            pending.forecast && (pending.changes.length > 0 || loose.length > 0)
+                ? el('p', { 'data-summary': 'pending-forecast' }, 'All of it in production by: ',
+                    forecastText(pending.forecast), '.') : null,
             changes.length === 0 ? null : scroller(el('table', { className: 'pending' },
                 el('caption', {}, 'Changes not in production yet'),
                 el('thead', {}, el('tr', {}, ['Change', 'Title', 'Where it is', 'Merged', 'Ready for'].map((t) =>
@@ -814,6 +833,7 @@
             ['First commit', time(c.firstCommitAt)], ['Opened', time(c.openedAt)],
             ['First review', time(c.reviewedAt)], ['Merged', time(c.mergedAt)],
             ['In production', time(c.productionAt)],
+            ['Forecast to production', forecastText(c.forecast)],
             ['Cycle time', figure(c.cycleTimeSeconds, durationText, 'cycleTime')],
             ['Flow efficiency', figure(c.flowEfficiency, percentText, 'flowEfficiency')],
         ];
@@ -895,6 +915,7 @@
             ['Kind', w.kind], ['Status', w.status], ['Where it is', w.now], ['Release', w.release || NO_VALUE],
             ['Created', time(w.createdAt)], ['Started', time(w.startedAt)], ['Done', time(w.doneAt)],
             ['In production', time(w.productionAt)],
+            ['Forecast to production', forecastText(w.forecast)],
             ['Flow time', figure(w.flowTimeSeconds, durationText, 'flowTime')],
             ['Lead time', figure(w.leadTimeSeconds, durationText, 'leadTime')],
             ['Flow efficiency', figure(w.flowEfficiency, percentText, 'flowEfficiency')],

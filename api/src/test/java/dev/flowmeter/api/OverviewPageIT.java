@@ -234,6 +234,7 @@ class OverviewPageIT {
         assertThat(browser.findElements(By.cssSelector("table.deployments tbody tr:first-child .shipped li a"))
                 .stream().map(WebElement::getText).toList())
                 .containsExactlyElementsOf(values(newest.get("changes"), c -> "#" + c.get("change").asText()));
+        assertForecast("p[data-summary=pending-forecast]", pending.get("forecast"));
         assertNoConsoleErrors("the service page");
         screenshot("service-1280x800.png");
 
@@ -250,6 +251,7 @@ class OverviewPageIT {
         assertThat(browser.findElements(By.cssSelector("ol.timeline li time")).stream()
                 .map(t -> t.getDomAttribute("datetime")).toList())
                 .containsExactlyElementsOf(values(timeline.get("timeline"), e -> e.get("at").asText()));
+        assertForecast("dl.facts", timeline.get("forecast"));
         assertNoConsoleErrors("the change page");
         screenshot("change-1280x800.png");
 
@@ -277,6 +279,7 @@ class OverviewPageIT {
                 .toList()).containsExactlyElementsOf(values(item.get("timeline"), e -> e.get("what").asText()));
         assertThat(attributes("tr[data-change]", "data-change"))
                 .containsExactlyElementsOf(values(item.get("changes"), c -> c.get("change").asText()));
+        assertForecast("dl.facts", item.get("forecast"));
         assertNoConsoleErrors("the work item page");
         screenshot("work-item-1280x800.png");
 
@@ -410,6 +413,18 @@ class OverviewPageIT {
         }
         assertThat(chart.getDomAttribute("role")).isEqualTo("img");
         assertThat(chart.getDomAttribute("aria-label")).contains("week by week over the last 12 weeks");
+    }
+
+    /** A forecast shows the API's status, and its p50 and p85 as the times the API gives. */
+    private void assertForecast(String scope, JsonNode expected) {
+        WebElement shown = browser.findElement(By.cssSelector(scope + " span.forecast"));
+        assertThat(shown.getDomAttribute("data-forecast")).isEqualTo(expected.get("status").asText());
+        if (expected.get("status").asText().equals("forecast")) {
+            assertThat(shown.findElements(By.tagName("time")).stream().map(t -> t.getDomAttribute("datetime"))
+                    .toList()).containsExactly(expected.get("p50").asText(), expected.get("p85").asText());
+        } else if (expected.get("reason").isTextual()) {
+            assertThat(shown.getText()).endsWith(expected.get("reason").asText());
+        }
     }
 
     /** A figure shows the API's number itself as its value, or an empty value and a dash for null. */
