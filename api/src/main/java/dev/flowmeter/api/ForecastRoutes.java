@@ -74,9 +74,9 @@ final class ForecastRoutes {
     void register(JavalinConfig cfg) {
         cfg.routes.get(FORECAST, ctx -> {
             String service = Answers.param(ctx, "service");
-            String change = Answers.param(ctx, "change");
-            String environment = Answers.param(ctx, "environment");
-            if ((change != null || environment != null) && service != null
+            boolean ofService = Answers.param(ctx, "change") != null || Answers.param(ctx, "environment") != null
+                    || Answers.param(ctx, "commit") != null;
+            if (ofService && service != null
                     && Answers.forwardedToOwner(ctx, peers, service)) {
                 return;
             }
@@ -99,7 +99,7 @@ final class ForecastRoutes {
     private ObjectNode forecast(Context ctx) {
         String service = Answers.param(ctx, "service");
         Map<String, String> asked = new LinkedHashMap<>();
-        for (String name : List.of("change", "environment", "item", "release")) {
+        for (String name : List.of("change", "commit", "environment", "item", "release")) {
             String value = Answers.param(ctx, name);
             if (value != null) {
                 asked.put(name, value);
@@ -107,16 +107,16 @@ final class ForecastRoutes {
         }
         if (asked.size() != 1) {
             throw Answers.badRequest(asked.isEmpty() ? "change" : String.join(",", asked.keySet()),
-                    "give exactly one of change (with service), environment (with service), item or release");
+                    "give exactly one of change, commit or environment (each with service), item or release");
         }
         String what = asked.keySet().iterator().next();
         String value = asked.get(what);
-        if ((what.equals("change") || what.equals("environment")) && service == null) {
+        if ((what.equals("change") || what.equals("commit") || what.equals("environment")) && service == null) {
             throw Answers.badRequest("service", "is required with " + what);
         }
         ObjectNode body = EventJson.MAPPER.createObjectNode();
         body.put("service", service);
-        for (String name : List.of("change", "environment", "item", "release")) {
+        for (String name : List.of("change", "commit", "environment", "item", "release")) {
             body.put(name, asked.get(name));
         }
         long now = clock.millis();
@@ -124,7 +124,7 @@ final class ForecastRoutes {
         Forecasts.Forecast forecast;
         List<ObjectNode> members = new ArrayList<>();
         switch (what) {
-            case "change", "environment" -> {
+            case "change", "commit", "environment" -> {
                 ServiceForecasts local = local(service, now);
                 List<RemainingPath> paths = new ArrayList<>();
                 if (what.equals("change")) {
@@ -133,6 +133,9 @@ final class ForecastRoutes {
                         throw Answers.notFound("no change " + value + " of service " + service + " is known here");
                     }
                     paths.add(local.forChange(journey));
+                } else if (what.equals("commit")) {
+                    paths.add(local.forCommit(value.toLowerCase(Locale.ROOT)).orElseThrow(() -> Answers.notFound(
+                            "no commit " + value + " of service " + service + " is known here")));
                 } else {
                     if (!query.settings().environments(null).test(value)) {
                         throw Answers.badRequest("environment", "forecasts are of production; '" + value

@@ -102,6 +102,11 @@ class ForecastIT {
             change.at("/members/0/path").forEach(leg -> stages.add(leg.get("stage").asText() + " "
                     + leg.get("elapsedSeconds").asLong() + " " + leg.get("medianSeconds").asLong()));
             assertThat(stages).containsExactly("pickup 1800 3600", "review 0 3600", "deploy 0 7200");
+            // Its commit is on its way with it.
+            JsonNode commit = json(server, "/api/v1/forecast?service=" + SERVICE + "&commit=" + sha(26));
+            assertThat(commit.at("/percentiles/p50/at").asText()).isEqualTo("2026-05-20T15:30:00Z");
+            assertThat(server.get("/api/v1/forecast?service=" + SERVICE + "&commit=" + sha(999), Map.of())
+                    .statusCode()).isEqualTo(404);
             // The same question, the same answer.
             assertThat(json(server, path)).isEqualTo(change);
 

@@ -91,9 +91,11 @@ class ScaleOutIT {
                 paths.add("/api/v1/services/shop/s" + i + "/changes/" + i);
                 paths.add("/api/v1/value-stream?service=shop/s" + i);
                 paths.add("/api/v1/work/SO-" + i);
+                paths.add("/api/v1/forecast?service=shop/s" + i + "&change=" + i);
                 paths.add("/api/v1/services/shop/s" + i + "/deployments/d" + i);
             }
             paths.add("/api/v1/releases");
+            paths.add("/api/v1/forecast?release=r1");
             Map<String, String> before;
             try (second) {
                 HttpResponse<String> accepted = first.post("/api/v1/events", events());
@@ -167,6 +169,12 @@ class ScaleOutIT {
         assertThat(releases.at("/releases/0/release").asText()).isEqualTo("r1");
         assertThat(releases.at("/releases/0/items").asInt()).isEqualTo(SERVICES);
         assertThat(releases.at("/releases/0/shareInProduction").asDouble()).isEqualTo(1.0);
+        // All in production: the release's forecast is the last arrival, shop/s2's (and s5's) at 12:00.
+        JsonNode forecast = json(server.get("/api/v1/forecast?release=r1", Map.of()));
+        assertThat(forecast.path("status").asText()).isEqualTo("in-production");
+        assertThat(forecast.path("arrivedAt").asText()).isEqualTo("2026-04-20T12:00:00Z");
+        assertThat(forecast.path("partial").asBoolean()).isFalse();
+        assertThat(forecast.path("members")).hasSize(SERVICES);
         for (int i = 0; i < SERVICES; i++) {
             JsonNode item = json(server.get("/api/v1/work/SO-" + i, Map.of()));
             assertThat(item.path("partial").asBoolean()).isFalse();

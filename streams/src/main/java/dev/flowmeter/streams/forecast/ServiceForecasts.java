@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
@@ -68,6 +69,34 @@ public final class ServiceForecasts {
 
     public RemainingPath forChange(Journey journey) {
         return Forecasts.forChange(journey, history, now, settings);
+    }
+
+    /**
+     * A commit's remaining path: arrived when it is in production; else that of a change carrying it that is still on
+     * its way; else its own lead time; empty for a commit not known here.
+     */
+    public Optional<RemainingPath> forCommit(String sha) {
+        Long productionAt = null;
+        for (History.Shipped shipped : facts.history().shipped()) {
+            if (shipped.sha().equals(sha) && production.test(shipped.environment())
+                    && (productionAt == null || shipped.deployedAt() < productionAt)) {
+                productionAt = shipped.deployedAt();
+            }
+        }
+        if (productionAt != null) {
+            return Optional.of(RemainingPath.arrived("commit " + sha, productionAt));
+        }
+        for (Journey journey : journeys.values()) {
+            if ((journey.commits().contains(sha) || sha.equals(journey.fact().landed()))
+                    && journey.productionAt() == null && journey.fact().closedAt() == null) {
+                return Optional.of(forChange(journey));
+            }
+        }
+        Long committedAt = facts.commitTimes().get(sha);
+        if (committedAt == null) {
+            return Optional.empty();
+        }
+        return Optional.of(Forecasts.forCommit(sha, committedAt, null, history, now, settings));
     }
 
     /** What waits for the {@code target} environments: their changes and the commits outside any change. */
