@@ -20,6 +20,7 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,6 +105,36 @@ final class Answers {
 
     interface Handler {
         ObjectNode handle(Context ctx);
+    }
+
+    /**
+     * An answer about {@code service} from where it is held: {@code local} here when it is held here, else GET
+     * {@code pathAndQuery} from the process that holds it. Empty, and logged, when it cannot be read now (state
+     * restoring, the other process answering otherwise or not at all): the caller says its answer is partial.
+     */
+    static Optional<JsonNode> fromOwner(Peers peers, String service, String pathAndQuery, String what,
+            Supplier<JsonNode> local) {
+        Optional<URI> owner = peers.ownerOf(service);
+        try {
+            if (owner.isEmpty()) {
+                return Optional.of(local.get());
+            }
+            HttpResponse<String> response = peers.get(owner.get(), pathAndQuery);
+            if (response.statusCode() != 200) {
+                LOG.warn("{} answered {} for {} of {}", owner.get(), response.statusCode(), what, service);
+                return Optional.empty();
+            }
+            return Optional.of(EventJson.MAPPER.readTree(response.body()));
+        } catch (InvalidStateStoreException e) {
+            LOG.debug("The state of {} is not readable for {}: {}", service, what, e.toString());
+            return Optional.empty();
+        } catch (IOException e) {
+            LOG.warn("{} did not answer for {} of {}: {}", owner.get(), what, service, e.toString());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
+        }
     }
 
     static void answer(Context ctx, Handler handler) {

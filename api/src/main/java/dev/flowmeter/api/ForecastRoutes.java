@@ -15,10 +15,7 @@ import dev.flowmeter.streams.valuestream.ValueStreamQuery;
 import dev.flowmeter.streams.work.WorkQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -32,9 +29,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Forecasts as JSON: {@code GET /api/v1/forecast} for a change ({@code service&change}), the next release to
@@ -48,8 +42,6 @@ final class ForecastRoutes {
     static final String MEMBERS = "/api/v1/internal/forecast-members";
     /** The share of recent changes that must pass a gate for it to count as one a change usually passes. */
     static final double USUAL_GATE_SHARE = 0.5;
-
-    private static final Logger LOG = LoggerFactory.getLogger(ForecastRoutes.class);
 
     private final ValueStreamQuery query;
     private final WorkQuery work;
@@ -323,30 +315,10 @@ final class ForecastRoutes {
     }
 
     private Optional<JsonNode> membersFrom(String service, List<String> keys) {
-        Optional<URI> owner = peers.ownerOf(service);
-        try {
-            if (owner.isEmpty()) {
-                return Optional.of(members(service, keys));
-            }
-            HttpResponse<String> response = peers.get(owner.get(), MEMBERS + "?service="
-                    + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&items="
-                    + URLEncoder.encode(String.join(",", keys), StandardCharsets.UTF_8));
-            if (response.statusCode() != 200) {
-                LOG.warn("{} answered {} for the forecast members of {}", owner.get(), response.statusCode(),
-                        service);
-                return Optional.empty();
-            }
-            return Optional.of(EventJson.MAPPER.readTree(response.body()));
-        } catch (InvalidStateStoreException e) {
-            LOG.debug("The state of {} is not readable for this forecast: {}", service, e.toString());
-            return Optional.empty();
-        } catch (IOException e) {
-            LOG.warn("{} did not answer for the forecast members of {}: {}", owner.get(), service, e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
-        }
+        return Answers.fromOwner(peers, service, MEMBERS + "?service="
+                + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&items="
+                + URLEncoder.encode(String.join(",", keys), StandardCharsets.UTF_8), "the forecast members",
+                () -> members(service, keys));
     }
 
     private void describe(ObjectNode body, Forecasts.Forecast forecast, List<ObjectNode> members, long now) {

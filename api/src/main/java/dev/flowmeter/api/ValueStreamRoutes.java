@@ -18,10 +18,7 @@ import dev.flowmeter.streams.work.ItemJourneys;
 import dev.flowmeter.streams.work.WorkQuery;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -322,30 +319,10 @@ final class ValueStreamRoutes {
      * that holds it; empty when it cannot be read now.
      */
     Optional<JsonNode> itemCodeFrom(String service, String item) {
-        Optional<URI> owner = peers.ownerOf(service);
-        try {
-            if (owner.isEmpty()) {
-                return Optional.of(itemCode(service, item));
-            }
-            HttpResponse<String> response = peers.get(owner.get(), ITEM_CODE + "?service="
-                    + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&item="
-                    + URLEncoder.encode(item, StandardCharsets.UTF_8));
-            if (response.statusCode() != 200) {
-                LOG.warn("{} answered {} for the code side of {} in {}", owner.get(), response.statusCode(), item,
-                        service);
-                return Optional.empty();
-            }
-            return Optional.of(EventJson.MAPPER.readTree(response.body()));
-        } catch (InvalidStateStoreException e) {
-            LOG.debug("The state of {} is not readable for this answer: {}", service, e.toString());
-            return Optional.empty();
-        } catch (IOException e) {
-            LOG.warn("{} did not answer for the code side of {} in {}: {}", owner.get(), item, service, e.toString());
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking " + owner.get(), e);
-        }
+        return Answers.fromOwner(peers, service, ITEM_CODE + "?service="
+                + URLEncoder.encode(service, StandardCharsets.UTF_8) + "&item="
+                + URLEncoder.encode(item, StandardCharsets.UTF_8), "the code side of " + item,
+                () -> itemCode(service, item));
     }
 
     /** Every dated thing that happened to the change, in time order. */
