@@ -1,6 +1,7 @@
 package dev.flowmeter.streams;
 
 import dev.flowmeter.streams.gates.GateLimits;
+import dev.flowmeter.streams.state.StoreKind;
 import java.time.Duration;
 
 /**
@@ -16,9 +17,10 @@ import java.time.Duration;
  *                          order, whatever order they arrive in
  * @param gateLimits how long an item may wait at each gate before it is reported stalled; by default none, so
  *                   nothing stalls until limits are set: a stall pages someone, so the team decides what is too long
+ * @param stores where the stores are kept: RocksDB, but for the property tests ({@link StoreKind})
  */
 public record TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval, Duration retention,
-        Duration gateItemRetention, Duration gateReorderWindow, GateLimits gateLimits) {
+        Duration gateItemRetention, Duration gateReorderWindow, GateLimits gateLimits, StoreKind stores) {
 
     public static final int DEFAULT_WALK_LIMIT = 10_000;
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofDays(7);
@@ -38,6 +40,14 @@ public record TopologySettings(int walkLimit, Duration dedupRetention, Duration 
         requirePositive(gateItemRetention, "gateItemRetention");
         requirePositive(gateReorderWindow, "gateReorderWindow");
         gateLimits = gateLimits == null ? DEFAULT_GATE_LIMITS : gateLimits;
+        stores = stores == null ? StoreKind.ROCKSDB : stores;
+    }
+
+    /** The settings with the stores in RocksDB. */
+    public TopologySettings(int walkLimit, Duration dedupRetention, Duration purgeInterval, Duration retention,
+            Duration gateItemRetention, Duration gateReorderWindow, GateLimits gateLimits) {
+        this(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention, gateReorderWindow, gateLimits,
+                StoreKind.ROCKSDB);
     }
 
     /** The settings with the default gate limits (none). */
@@ -52,39 +62,45 @@ public record TopologySettings(int walkLimit, Duration dedupRetention, Duration 
                 DEFAULT_RETENTION, DEFAULT_GATE_ITEM_RETENTION, DEFAULT_GATE_REORDER_WINDOW, DEFAULT_GATE_LIMITS);
     }
 
+    /** The same settings with every store in memory: for the property tests only. */
+    public TopologySettings withStoresInMemory() {
+        return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
+                gateReorderWindow, gateLimits, StoreKind.IN_MEMORY);
+    }
+
     public TopologySettings withWalkLimit(int limit) {
         return new TopologySettings(limit, dedupRetention, purgeInterval, retention, gateItemRetention,
-                gateReorderWindow, gateLimits);
+                gateReorderWindow, gateLimits, stores);
     }
 
     public TopologySettings withDedupRetention(Duration duration) {
         return new TopologySettings(walkLimit, duration, purgeInterval, retention, gateItemRetention,
-                gateReorderWindow, gateLimits);
+                gateReorderWindow, gateLimits, stores);
     }
 
     public TopologySettings withPurgeInterval(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, duration, retention, gateItemRetention,
-                gateReorderWindow, gateLimits);
+                gateReorderWindow, gateLimits, stores);
     }
 
     public TopologySettings withRetention(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, duration, gateItemRetention,
-                gateReorderWindow, gateLimits);
+                gateReorderWindow, gateLimits, stores);
     }
 
     public TopologySettings withGateItemRetention(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, duration,
-                gateReorderWindow, gateLimits);
+                gateReorderWindow, gateLimits, stores);
     }
 
     public TopologySettings withGateReorderWindow(Duration duration) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
-                duration, gateLimits);
+                duration, gateLimits, stores);
     }
 
     public TopologySettings withGateLimits(GateLimits limits) {
         return new TopologySettings(walkLimit, dedupRetention, purgeInterval, retention, gateItemRetention,
-                gateReorderWindow, limits);
+                gateReorderWindow, limits, stores);
     }
 
     private static void requirePositive(Duration duration, String name) {

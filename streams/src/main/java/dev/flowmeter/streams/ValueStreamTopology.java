@@ -52,20 +52,20 @@ public final class ValueStreamTopology {
         StreamsBuilder builder = new StreamsBuilder();
         TimestampExtractor ingestTime = new UsePartitionTimeOnInvalidTimestamp();
         Topic<String, DeliveryEvent> topic = Topics.EVENTS;
-        builder.addStateStore(Aggregates.storeBuilder(Aggregates.STORE));
+        builder.addStateStore(Aggregates.storeBuilder(Aggregates.STORE, settings.stores()));
         KStream<String, DeliveryEvent> events = builder.stream(topic.name(),
                 Consumed.with(topic.keySerde(), topic.valueSerde())
                         .withTimestampExtractor(ingestTime)
                         .withName("events-read-delivery-events"));
         KStream<String, DeliveryEvent> firstDeliveries = Deduplication.addTo(builder, events, settings);
-        DeliveryLedger.addStores(builder, changes);
+        DeliveryLedger.addStores(builder, settings, changes);
         LeadTime.addTo(builder, firstDeliveries, settings, changes);
         Dora.addTo(builder, firstDeliveries, settings);
         Gates.addTo(builder, firstDeliveries, settings, changes);
         ValueStream.addTo(builder, firstDeliveries, settings, changes);
         // After LeadTime: it reads what LeadTime wrote for the same record.
         WorkItems.addTo(builder, firstDeliveries, settings, work);
-        Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime);
+        Rejections.addTo(builder, Topics.DEAD_LETTER, ingestTime, settings.stores());
         return builder.build();
     }
 }

@@ -42,6 +42,9 @@ import net.jqwik.api.Provide;
  */
 class ValueStreamOrderProperties {
 
+    /** Fresh topologies by the hundred: in-memory stores, which order independence does not depend on. */
+    private static final TopologySettings IN_MEMORY = TopologySettings.defaults().withStoresInMemory();
+
     private static final String SERVICE = TopologyFixture.SERVICE;
     private static final Instant BASE = Instant.parse("2026-05-01T00:00:00Z");
     private static final Set<Metric> SERIES = EnumSet.of(Metric.STAGE_DURATION, Metric.ENVIRONMENT_HOP,
@@ -54,7 +57,7 @@ class ValueStreamOrderProperties {
     }
 
     private static Map<String, Object> answersAfter(List<DeliveryEvent> events) {
-        try (TopologyFixture fixture = new TopologyFixture()) {
+        try (TopologyFixture fixture = new TopologyFixture(IN_MEMORY)) {
             events.forEach(fixture::send);
             Map<String, Object> answers = new TreeMap<>(fixture.journeys());
             MetricsSnapshot snapshot = fixture.metricsAt(Instant.parse("2026-05-05T00:00:00Z"));

@@ -40,8 +40,8 @@ public final class Deduplication {
     public static KStream<String, DeliveryEvent> addTo(
             StreamsBuilder builder, KStream<String, DeliveryEvent> events, TopologySettings settings) {
         builder.addStateStore(Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(STORE), Serdes.String(), Serdes.Long()));
-        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+                settings.stores().supplier(STORE), Serdes.String(), Serdes.Long()));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE, settings.stores()));
         return events.process(() -> new DedupProcessor(settings.dedupRetention(), settings.purgeInterval()),
                 Named.as("dedup-drop-redeliveries"), STORE, EXPIRY_STORE, Aggregates.STORE);
     }

@@ -2,6 +2,7 @@ package dev.flowmeter.streams.dora;
 
 import dev.flowmeter.events.DeploymentFinished;
 import dev.flowmeter.events.DeploymentStatus;
+import dev.flowmeter.streams.TopologySettings;
 import dev.flowmeter.streams.state.ExpiryIndex;
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StateChanges;
@@ -56,14 +57,14 @@ public final class DeliveryLedger {
     }
 
     /** Adds the ledger's stores; before any processor that is connected to them. */
-    public static void addStores(StreamsBuilder builder, StateChanges changes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(DEPLOYMENTS_STORE),
+    public static void addStores(StreamsBuilder builder, TopologySettings settings, StateChanges changes) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(DEPLOYMENTS_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(DeploymentFact.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(SHIPPED_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(SHIPPED_STORE, settings.stores()),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(INCIDENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(INCIDENTS_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(IncidentFact.class)));
-        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE, settings.stores()));
     }
 
     /** The deployment side, for a processor connected to {@link #DEPLOYMENT_STORES}. */

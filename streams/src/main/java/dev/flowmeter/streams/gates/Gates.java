@@ -73,13 +73,13 @@ public final class Gates {
     /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
             TopologySettings settings, StateChanges changes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(ITEMS_STORE),
                 Serdes.String(), new JsonSerde<>(GateItem.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WAITING_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(WAITING_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(PASSES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(PASSES_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(FinishedPass.class)));
-        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE, settings.stores()));
         Topic<String, GateStall> stalled = Topics.GATES_STALLED;
         events.filter((service, event) -> event instanceof GateQueued || event instanceof GateStarted
                                 || event instanceof GateFinished || waitsForEnvironment(event),

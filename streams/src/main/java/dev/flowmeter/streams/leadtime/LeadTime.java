@@ -70,15 +70,15 @@ public final class LeadTime {
     /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
             TopologySettings settings, StateChanges changes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(NODES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(NODES_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(CommitNode.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(PARENTS_STORE),
                 Serdes.String(), Serdes.Integer()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SHIPPED_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(SHIPPED_STORE),
                 Serdes.String(), new JsonSerde<>(ShippedMark.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(AWAITING_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(AWAITING_STORE),
                 Serdes.String(), new JsonSerde<>(AwaitedDeployment.class)));
-        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE, settings.stores()));
         events.filter((service, event) -> event instanceof CommitRecorded || event instanceof ArtifactBuilt
                                 || event instanceof DeploymentFinished || event instanceof ChangeMerged,
                         Named.as("lead-time-select-commits-and-deployments"))

@@ -2,6 +2,7 @@ package dev.flowmeter.streams.metrics;
 
 import dev.flowmeter.streams.state.JsonSerde;
 import dev.flowmeter.streams.state.StoreKey;
+import dev.flowmeter.streams.state.StoreKind;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -33,8 +34,8 @@ public final class Aggregates {
      * almost every record, so Kafka Streams' record cache keeps their latest values and writes each to RocksDB and
      * the changelog once per commit instead of once per record. Reads, the scrape's included, see the cache.
      */
-    public static StoreBuilder<KeyValueStore<String, Aggregate>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(),
+    public static StoreBuilder<KeyValueStore<String, Aggregate>> storeBuilder(String name, StoreKind kind) {
+        return Stores.keyValueStoreBuilder(kind.supplier(name), Serdes.String(),
                 new JsonSerde<>(Aggregate.class)).withCachingEnabled();
     }
 

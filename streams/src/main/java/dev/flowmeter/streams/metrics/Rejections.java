@@ -3,6 +3,7 @@ package dev.flowmeter.streams.metrics;
 import dev.flowmeter.events.Rejection;
 import dev.flowmeter.events.Topic;
 import dev.flowmeter.streams.errors.DeadLetters;
+import dev.flowmeter.streams.state.StoreKind;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Named;
@@ -22,8 +23,8 @@ public final class Rejections {
     }
 
     public static void addTo(StreamsBuilder builder, Topic<String, Rejection> deadLetter,
-            TimestampExtractor timestamps) {
-        builder.addStateStore(Aggregates.storeBuilder(Aggregates.REJECTIONS_STORE));
+            TimestampExtractor timestamps, StoreKind stores) {
+        builder.addStateStore(Aggregates.storeBuilder(Aggregates.REJECTIONS_STORE, stores));
         builder.stream(deadLetter.name(), Consumed.with(deadLetter.keySerde(), deadLetter.valueSerde())
                         .withTimestampExtractor(timestamps)
                         .withName("rejections-read-dead-letters"))

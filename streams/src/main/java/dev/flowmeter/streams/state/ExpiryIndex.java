@@ -28,8 +28,8 @@ public final class ExpiryIndex {
         this.store = store;
     }
 
-    public static StoreBuilder<KeyValueStore<String, String>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), Serdes.String());
+    public static StoreBuilder<KeyValueStore<String, String>> storeBuilder(String name, StoreKind kind) {
+        return Stores.keyValueStoreBuilder(kind.supplier(name), Serdes.String(), Serdes.String());
     }
 
     /** One indexed key, with the time it was indexed at. */

@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Which services' state changed, and when, in this process: what lets a scrape recompute the series worked out from
@@ -23,9 +22,9 @@ public final class StateChanges {
     private final AtomicLong generation = new AtomicLong();
     private final Map<String, Long> stamps = new ConcurrentHashMap<>();
 
-    /** A persistent (RocksDB) store whose writes are tracked here. */
-    public KeyValueBytesStoreSupplier persistentStore(String name) {
-        return TrackedStore.tracking(Stores.persistentKeyValueStore(name), this);
+    /** A store of {@code kind} whose writes are tracked here. */
+    public KeyValueBytesStoreSupplier store(String name, StoreKind kind) {
+        return TrackedStore.tracking(kind.supplier(name), this);
     }
 
     /** Called by a tracked store for every put or delete of a key of {@code service}. */

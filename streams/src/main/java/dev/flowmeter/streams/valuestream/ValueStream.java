@@ -75,15 +75,15 @@ public final class ValueStream {
     /** @param changes told of every write to the stores a scrape works series out from */
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
             TopologySettings settings, StateChanges changes) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(CHANGES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(CHANGES_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(ChangeFact.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(CHANGE_COMMITS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(CHANGE_COMMITS_STORE, settings.stores()),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMIT_CHANGES_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(COMMIT_CHANGES_STORE),
                 Serdes.String(), Serdes.Long()));
-        builder.addStateStore(Stores.keyValueStoreBuilder(changes.persistentStore(ENVIRONMENTS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(changes.store(ENVIRONMENTS_STORE, settings.stores()),
                 Serdes.String(), new JsonSerde<>(EnvironmentFact.class)));
-        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE));
+        builder.addStateStore(ExpiryIndex.storeBuilder(EXPIRY_STORE, settings.stores()));
         events.filter((service, event) -> event instanceof ChangeOpened || event instanceof ChangeReviewed
                                 || event instanceof ChangeMerged || event instanceof ChangeClosed
                                 || event instanceof EnvironmentRequested || event instanceof EnvironmentReady

@@ -89,17 +89,17 @@ public final class WorkItems {
 
     public static void addTo(StreamsBuilder builder, KStream<String, DeliveryEvent> events,
             TopologySettings settings, WorkSettings work) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMIT_ITEMS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(COMMIT_ITEMS_STORE),
                 Serdes.String(), new JsonSerde<>(ItemList.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CHANGE_ITEMS_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(CHANGE_ITEMS_STORE),
                 Serdes.String(), new JsonSerde<>(ItemList.class)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMMIT_CHANGE_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(COMMIT_CHANGE_STORE),
                 Serdes.String(), Serdes.String()));
-        builder.addStateStore(ExpiryIndex.storeBuilder(LINKS_EXPIRY_STORE));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ITEMS_STORE),
+        builder.addStateStore(ExpiryIndex.storeBuilder(LINKS_EXPIRY_STORE, settings.stores()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(settings.stores().supplier(ITEMS_STORE),
                 Serdes.String(), new JsonSerde<>(WorkItemState.class)));
-        builder.addStateStore(ExpiryIndex.storeBuilder(ITEMS_EXPIRY_STORE));
-        builder.addStateStore(Aggregates.storeBuilder(Aggregates.WORK_STORE));
+        builder.addStateStore(ExpiryIndex.storeBuilder(ITEMS_EXPIRY_STORE, settings.stores()));
+        builder.addStateStore(Aggregates.storeBuilder(Aggregates.WORK_STORE, settings.stores()));
         events.filter((service, event) -> event instanceof CommitRecorded || event instanceof ChangeOpened
                                 || event instanceof ChangeMerged || event instanceof DeploymentFinished
                                 || event instanceof WorkItemChanged,
