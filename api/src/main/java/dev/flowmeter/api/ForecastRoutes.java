@@ -157,6 +157,7 @@ final class ForecastRoutes {
                 forecast = Forecasts.of(paths(gathered.members()), settings.trials(), MonteCarlo.seed("release",
                         service, value));
                 ArrayNode list = body.putArray("items");
+                List<String> withoutCode = new ArrayList<>();
                 for (JsonNode item : released.items()) {
                     String key = item.path("item").asText();
                     List<ObjectNode> own = new ArrayList<>();
@@ -174,6 +175,15 @@ final class ForecastRoutes {
                     entry.put("title", item.path("title").isTextual() ? item.path("title").asText() : null);
                     entry.set("forecast", compact(forecastOf(item, own, MonteCarlo.seed("item",
                             item.path("service").asText(), key)), now));
+                    if (own.isEmpty() && !item.path("status").asText().equals("cancelled")) {
+                        withoutCode.add(key);
+                    }
+                }
+                if (!withoutCode.isEmpty() && forecast.status() == Forecasts.Status.FORECAST) {
+                    String reason = "not counted: " + String.join(", ", withoutCode) + ", which no commit or change"
+                            + " names yet";
+                    forecast = new Forecasts.Forecast(forecast.status(), reason, forecast.remainingMillis(),
+                            forecast.trials(), forecast.members(), forecast.arrivedAt());
                 }
             }
         }

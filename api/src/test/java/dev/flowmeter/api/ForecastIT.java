@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * past changes, change i opened on day i of May at 09:00, reviewed at 10:00, merged at 11:00 and in production at
  * 13:00: every pickup 1 h, every review 1 h, every deploy 2 h, so every forecast is exact. Now: change 13 (branch
  * feature/FC-1-export) was opened at 11:30; change 14 ("FC-2: rounding") was merged at 11:00; change 15 has been in
- * review since 09:00, longer than any past review. FC-1 and FC-2 are work items of release fc-1.0.
+ * review since 09:00, longer than any past review. FC-1, FC-2 and FC-3 are work items of release fc-1.0; no code
+ * names FC-3 yet.
  */
 class ForecastIT {
 
@@ -77,7 +78,7 @@ class ForecastIT {
         change(events, 13, "20", "11:30", null, null, null, "Export", "feature/FC-1-export", landed);
         change(events, 14, "20", "09:00", "10:00", "11:00", null, "FC-2: rounding", null, landed);
         change(events, 15, "20", "08:30", "09:00", null, null, "Slow one", null, landed);
-        for (String item : List.of("FC-1", "FC-2")) {
+        for (String item : List.of("FC-1", "FC-2", "FC-3")) {
             events.add(event("w" + item, "work.created", "2026-05-19T09:00:00Z", ",\"item\":\"" + item
                     + "\",\"kind\":\"feature\",\"release\":\"fc-1.0\""));
         }
@@ -138,6 +139,9 @@ class ForecastIT {
             assertThat(fc.at("/items/0/item").asText()).isEqualTo("FC-1");
             assertThat(fc.at("/items/0/forecast/p50").asText()).isEqualTo("2026-05-20T15:30:00Z");
             assertThat(fc.at("/items/1/forecast/p50").asText()).isEqualTo("2026-05-20T13:00:00Z");
+            // FC-3 has no code yet: it has no forecast, and the release's says it is not counted.
+            assertThat(fc.at("/items/2/forecast/status").asText()).isEqualTo("not-on-its-way");
+            assertThat(fc.get("reason").asText()).isEqualTo("not counted: FC-3, which no commit or change names yet");
 
             // Change 15 has been in review for 3 h; no past review took longer: no guess.
             JsonNode slow = json(server, "/api/v1/forecast?service=" + SERVICE + "&change=15");
