@@ -58,10 +58,7 @@ public final class BitbucketSource implements WebhookSource {
 
     @Override
     public void authenticateBody(WebhookRequest request) {
-        String signature = request.header(SIGNATURE).orElse("");
-        if (!Hmac.matchesAny(secret, request.body(), SHA256, List.of(signature))) {
-            throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
-        }
+        Hmac.requireSignature(request, secret, SIGNATURE, SHA256, VARIABLE);
     }
 
     @Override

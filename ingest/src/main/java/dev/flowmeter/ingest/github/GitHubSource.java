@@ -95,10 +95,7 @@ public final class GitHubSource implements WebhookSource {
 
     @Override
     public void authenticateBody(WebhookRequest request) {
-        String signature = request.header(SIGNATURE_HEADER).orElse("");
-        if (!Hmac.matchesAny(secret, request.body(), SIGNATURE_PREFIX, List.of(signature))) {
-            throw Unauthenticated.mismatch(SIGNATURE_HEADER, SECRET_VARIABLE);
-        }
+        Hmac.requireSignature(request, secret, SIGNATURE_HEADER, SIGNATURE_PREFIX, SECRET_VARIABLE);
     }
 
     @Override

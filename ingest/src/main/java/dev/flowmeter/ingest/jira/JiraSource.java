@@ -13,7 +13,6 @@ import dev.flowmeter.ingest.webhook.WebhookRequest;
 import dev.flowmeter.ingest.webhook.WebhookResult;
 import dev.flowmeter.ingest.webhook.WebhookSource;
 import dev.flowmeter.ingest.webhook.WorkKinds;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -57,10 +56,7 @@ public final class JiraSource implements WebhookSource {
 
     @Override
     public void authenticateBody(WebhookRequest request) {
-        String signature = request.header(SIGNATURE).orElse("");
-        if (!Hmac.matchesAny(secret, request.body(), SHA256, List.of(signature))) {
-            throw Unauthenticated.mismatch(SIGNATURE, VARIABLE);
-        }
+        Hmac.requireSignature(request, secret, SIGNATURE, SHA256, VARIABLE);
     }
 
     @Override

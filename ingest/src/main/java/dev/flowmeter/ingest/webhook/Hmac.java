@@ -36,6 +36,19 @@ public final class Hmac {
         return matchesAny(sha256Hex(key, body).getBytes(StandardCharsets.US_ASCII), prefix, signatures);
     }
 
+    /**
+     * Rejects the request unless its {@code header} holds {@code prefix} and the HMAC-SHA256 of its body under
+     * {@code key}: the one-signature scheme of GitHub, Bitbucket and Jira ({@code sha256=<hex>}). The problem names
+     * the header and {@code variable}, the setting that holds the secret, never the secret or the signature.
+     */
+    public static void requireSignature(WebhookRequest request, Secret key, String header, String prefix,
+            String variable) {
+        String signature = request.header(header).orElse("");
+        if (!matchesAny(key, request.body(), prefix, List.of(signature))) {
+            throw Unauthenticated.mismatch(header, variable);
+        }
+    }
+
     /** {@link #matchesAny} against an HMAC already computed, as lower-case hex in ASCII. */
     static boolean matchesAny(byte[] expectedHex, String prefix, List<String> signatures) {
         boolean matches = false;
